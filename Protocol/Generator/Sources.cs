@@ -1,0 +1,45 @@
+namespace LibvirtRemote.XdrGen;
+
+/// <summary>Where the definition files live and the order they are read in.</summary>
+public static class Sources
+{
+    /// <summary>
+    /// The .x files at the repository root, in dependency order: the C-header constants first,
+    /// then the envelope, then the programs (qemu, lxc use remote's types).
+    /// </summary>
+    public static readonly string[] Files =
+    [
+        "libvirt_constants.x",
+        "virnetprotocol.x",
+        "virkeepaliveprotocol.x",
+        "remote_protocol.x",
+        "qemu_protocol.x",
+        "lxc_protocol.x",
+        "admin_protocol.x",
+    ];
+
+    /// <summary>Output folder, relative to the repository root.</summary>
+    public const string OutputFolder = "Protocol/Generated";
+
+    /// <summary>Finds the repository root by walking up from <paramref name="start"/> to the folder holding remote_protocol.x.</summary>
+    public static string FindRoot(string start)
+    {
+        for (DirectoryInfo? dir = new(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "remote_protocol.x")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"No remote_protocol.x above {start}");
+    }
+
+    /// <summary>Reads the sources and generates every output file in memory.</summary>
+    public static IReadOnlyList<(string Name, string Content)> Generate(string root)
+    {
+        var texts = Files.ToDictionary(f => f, f => File.ReadAllText(Path.Combine(root, f)));
+        var schema = new Schema(Files.Select(f => (f, texts[f])));
+        return new Emitter(schema).EmitAll(texts).ToList();
+    }
+}
