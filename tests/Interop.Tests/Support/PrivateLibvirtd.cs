@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace LibvirtRemote.Interop.Tests.Support;
+
+/// <summary>
+/// A libvirtd of the installed libvirt started for one test class: private socket directory, a free loopback
+/// TCP port, auth none, the built-in test driver only. Stopped by PID on dispose.
+/// </summary>
+public sealed class PrivateLibvirtd : IAsyncDisposable
+{
+    private const string Daemon = "/usr/sbin/libvirtd";
+    private readonly Process _process;
+
+    private PrivateLibvirtd(string directory, int tcpPort, Process process)
+    {
+        Directory = directory;
+        TcpPort = tcpPort;
+        _process = process;
+    }
+
+    /// <summary>Private directory holding config, sockets, pid file and log.</summary>
+    public string Directory { get; }
+
+    /// <summary>Loopback TCP port the daemon listens on (auth none).</summary>
+    public int TcpPort { get; }
+
+    /// <summary>Read-write Unix socket.</summary>
+    public string SocketPath => Path.Combine(Directory, "sock", "libvirt-sock");
+
+    /// <summary>Read-only Unix socket.</summary>
+    public string ReadOnlySocketPath => Path.Combine(Directory, "sock", "libvirt-sock-ro");
+
+    /// <summary>Process id, for tests that signal the daemon.</summary>
+    public int Pid => _process.Id;
+
+    /// <summary>The daemon's log, for failure messages.</summary>
+    public string Log => File.Exists(Path.Combine(Directory, "libvirtd.log")) ? File.ReadAllText(Path.Combine(Directory, "libvirtd.log")) : string.Empty;
+
+    /// <summary>Starts the daemon and waits until its sockets accept connections.</summary>
+    public static async Task<PrivateLibvirtd> StartAsync(string? extraConfig = null)
+    {
+        if (!File.Exists(Daemon))
+        {
+            throw new InvalidOperationException($"{Daemon} is missing: run the README's test command, which installs libvirt-daemon.");
+        }
+
+        string directory = System.IO.Directory.CreateTempSubdirectory("lvr-libvirtd-").FullName;
+        System.IO.Directory.CreateDirectory(Path.Combine(directory, "sock"));
+        System.IO.Directory.CreateDirectory(Path.Combine(directory, "drivers"));
+        int port = FreeTcpPort();
+        string config = Path.Combine(directory, "libvirtd.conf");
+        await File.WriteAllTextAsync(config, $"""
+            listen_tls = 0
+            listen_tcp = 1
+            tcp_port = "{port}"
+            listen_addr = "127.0.0.1"
+            auth_tcp = "none"
+            auth_unix_rw = "none"
+            auth_unix_ro = "none"
+            unix_sock_dir = "{directory}/sock"
+            unix_sock_rw_perms = "0700"
+            log_outputs = "3:file:{directory}/libvirtd.log"
+            {extraConfig}
+            """).ConfigureAwait(false);
+        var start = new ProcessStartInfo(Daemon)
+        {
+            ArgumentList = { "--listen", "--config", config, "--pid-file", Path.Combine(directory, "libvirtd.pid") },
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+
+        // Only the built-in test driver: loading hypervisor modules as root without their packages aborts the daemon.
+        start.Environment["LIBVIRT_DRIVER_DIR"] = Path.Combine(directory, "drivers");
+        Process process = Process.Start(start) ?? throw new InvalidOperationException("libvirtd did not start");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var daemon = new PrivateLibvirtd(directory, port, process);
+        try
+        {
+            await daemon.WaitReadyAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            await daemon.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return daemon;
+    }
+
+    /// <summary>Stops the daemon by PID and removes its directory.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        finally
+        {
+            _process.Dispose();
+            try
+            {
+                System.IO.Directory.Delete(Directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private async Task WaitReadyAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"libvirtd exited with {_process.ExitCode}: {Log}");
+            }
+
+            if (File.Exists(SocketPath))
+            {
+                try
+                {
+                    using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath)).ConfigureAwait(false);
+                    using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                    await tcp.ConnectAsync(new IPEndPoint(IPAddress.Loopback, TcpPort)).ConfigureAwait(false);
+                    return;
+                }
+                catch (SocketException)
+                {
+                }
+            }
+
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+
+        throw new TimeoutException($"libvirtd did not open {SocketPath} within 30 s: {Log}");
+    }
+}
