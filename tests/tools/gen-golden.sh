@@ -6,7 +6,6 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 CAP=${CAP:-/tmp/lv/cap}
 GOLDEN=${GOLDEN:-$HERE/../Protocol.Tests/Golden}
-LIBVIRT_SRC=${LIBVIRT_SRC:-/tmp/libvirt-src/libvirt-9.0.0}
 PY=${PY:-/usr/bin/python3}
 T='virsh 9.0.0 → libvirtd 9.0.0, test:///default'
 P='python3-libvirt 9.0.0 (libvirt 9.0.0 client library) → libvirtd 9.0.0, test:///default'
@@ -19,7 +18,7 @@ SU='storage+unix:///session?socket=RELAY'
 gen() { # session title components command [extra wire2hex args...]
   local s=$1 title=$2 comp=$3 cmd=$4; shift 4
   rm -rf "$GOLDEN/$s"
-  "$PY" "$HERE/wire2hex.py" --libvirt-src "$LIBVIRT_SRC" --in "$CAP/$s.jsonl" \
+  "$PY" "$HERE/wire2hex.py" --defs "$HERE/../.." --in "$CAP/$s.jsonl" \
      --out-dir "$GOLDEN/$s" --title "$title" --components "$comp" --command "$cmd" "$@" >/dev/null
 }
 

@@ -10,10 +10,10 @@ Each file has '#' comment lines describing the frame, then the frame bytes
 stream-data frame may hold fewer than 4 bytes.
 
 Bodies are decoded field by field using the XDR protocol definitions
-(remote_protocol.x, virnetprotocol.x, virkeepaliveprotocol.x from the libvirt
-source tree), which this script parses at run time; pass the source tree with
---libvirt-src.  Nothing from those files is copied into the output except
-type, field and constant names used in the comments.
+(our remote_protocol.x, virnetprotocol.x, virkeepaliveprotocol.x at the
+repository root, or a libvirt source tree given with --libvirt-src), which this
+script parses at run time.  Only type, field and constant names appear in the
+comments.
 
 Usage:
     wire2hex.py --in cap.jsonl --out-dir Golden/virsh-list-all \
@@ -21,7 +21,7 @@ Usage:
         --command "virsh -c 'test+unix:///default?socket=RELAY' list --all" \
         --components 'virsh 9.0.0 -> libvirtd 9.0.0, test:///default' \
         [--conn 0] [--note TEXT ...] [--frame-note SEQ:TEXT ...] \
-        [--libvirt-src /tmp/libvirt-src/libvirt-9.0.0]
+        [--defs REPO_ROOT | --libvirt-src LIBVIRT_SOURCE_TREE]
 """
 
 import argparse
@@ -437,11 +437,11 @@ class BodyDecoder:
 # ---------------------------------------------------------------------------
 
 class Protocol:
-    def __init__(self, src):
+    def __init__(self, src, flat=False):
         self.spec = XSpec()
         for rel in ("src/rpc/virnetprotocol.x", "src/rpc/virkeepaliveprotocol.x",
                     "src/remote/remote_protocol.x"):
-            self.spec.parse_file(os.path.join(src, rel))
+            self.spec.parse_file(os.path.join(src, os.path.basename(rel) if flat else rel))
         c = self.spec.consts
         self.progs = {c["REMOTE_PROGRAM"]: ("REMOTE_PROGRAM", "remote_procedure", "REMOTE_PROC_", "remote_"),
                       c["KEEPALIVE_PROGRAM"]: ("KEEPALIVE_PROGRAM", "keepalive_procedure", "KEEPALIVE_PROC_", "keepalive_")}
@@ -572,10 +572,12 @@ def main():
     ap.add_argument("--note", action="append", default=[])
     ap.add_argument("--frame-note", action="append", default=[], help="N:TEXT (N = order in session)")
     ap.add_argument("--stream-desc", default="", help="description of raw stream payload")
-    ap.add_argument("--libvirt-src", default="/tmp/libvirt-src/libvirt-9.0.0")
+    ap.add_argument("--libvirt-src", default=None, help="read the .x files from a libvirt source tree instead")
+    ap.add_argument("--defs", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."),
+                    help="folder holding our .x files (default: the repository root)")
     args = ap.parse_args()
 
-    proto = Protocol(args.libvirt_src)
+    proto = Protocol(args.libvirt_src, flat=False) if args.libvirt_src else Protocol(args.defs, flat=True)
     frames = []
     for line in open(args.inp):
         o = json.loads(line)
