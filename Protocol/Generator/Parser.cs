@@ -33,6 +33,7 @@ public sealed class Parser
                 return definitions;
             }
 
+            int line = Current.Line;
             string keyword = ExpectIdentifier();
             Definition definition = keyword switch
             {
@@ -44,7 +45,7 @@ public sealed class Parser
                 _ => throw Error($"expected a definition, found '{keyword}'"),
             };
             Expect(";");
-            definitions.Add(definition);
+            definitions.Add(definition with { Line = line });
         }
     }
 
@@ -70,7 +71,7 @@ public sealed class Parser
     {
         Expect("{");
         var members = new List<EnumMember>();
-        long next = 0;
+        long? next = 0;
         while (true)
         {
             string? annotation = null;
@@ -80,23 +81,26 @@ public sealed class Parser
                 _pos++;
             }
 
+            int line = Current.Line;
             string member = ExpectIdentifier();
             string value;
             if (Accept("="))
             {
                 value = ExpectValue();
             }
+            else if (next is long implicitValue)
+            {
+                // rpcgen's extension: a member without a value is the previous one plus 1 (the first is 0).
+                value = implicitValue.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
             else
             {
-                value = next.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                throw new FormatException($"{_file}:{line}: enum member '{member}' needs an explicit value: the previous member's value is a constant name");
             }
 
-            if (long.TryParse(value, out long numeric))
-            {
-                next = numeric + 1;
-            }
-
-            members.Add(new EnumMember(member, value, annotation));
+            // Hex and octal literals count too; after a constant name the next value is unknown here.
+            next = Schema.TryParseLiteral(value, out long numeric) ? numeric + 1 : null;
+            members.Add(new EnumMember(member, value, annotation) { Line = line });
             if (Accept(","))
             {
                 continue;
@@ -168,15 +172,17 @@ public sealed class Parser
 
     private Declaration ParseDeclaration()
     {
+        SkipAnnotations();
+        int line = Current.Line;
         if (AcceptKeyword("void"))
         {
-            return new Declaration("void", string.Empty, DeclKind.Void, null);
+            return new Declaration("void", string.Empty, DeclKind.Void, null) { Line = line };
         }
 
         string type = ParseTypeSpecifier();
         if (Accept("*"))
         {
-            return new Declaration(type, ExpectIdentifier(), DeclKind.Optional, null);
+            return new Declaration(type, ExpectIdentifier(), DeclKind.Optional, null) { Line = line };
         }
 
         string name = ExpectIdentifier();
@@ -184,14 +190,14 @@ public sealed class Parser
         {
             string size = ExpectValue();
             Expect("]");
-            return new Declaration(type, name, DeclKind.FixedArray, size);
+            return new Declaration(type, name, DeclKind.FixedArray, size) { Line = line };
         }
 
         if (Accept("<"))
         {
             string? max = Current.Kind is TokenKind.Number or TokenKind.Identifier ? ExpectValue() : null;
             Expect(">");
-            return new Declaration(type, name, DeclKind.VarArray, max);
+            return new Declaration(type, name, DeclKind.VarArray, max) { Line = line };
         }
 
         if (type is "string")
@@ -199,7 +205,7 @@ public sealed class Parser
             throw Error("a string needs <max>");
         }
 
-        return new Declaration(type, name, DeclKind.Scalar, null);
+        return new Declaration(type, name, DeclKind.Scalar, null) { Line = line };
     }
 
     private string ParseTypeSpecifier()

@@ -32,7 +32,7 @@ public sealed class Schema
                             throw new FormatException($"{file}: enum member '{member.Name}' is defined twice");
                         }
 
-                        _values[member.Name] = Evaluate(member.Value);
+                        _values[member.Name] = At(file, member.Line, () => Evaluate(member.Value));
                     }
                 }
             }
@@ -40,8 +40,10 @@ public sealed class Schema
 
         foreach (ConstDefinition constant in Files.SelectMany(f => f.Definitions).OfType<ConstDefinition>())
         {
-            _values[constant.Name] = Evaluate(constant.Value);
+            _values[constant.Name] = At(constant.File, constant.Line, () => Evaluate(constant.Value));
         }
+
+        Validate();
     }
 
     /// <summary>The files in input order, each with its definitions in source order.</summary>
@@ -65,23 +67,32 @@ public sealed class Schema
             return resolved;
         }
 
+        return TryParseLiteral(value, out long number) ? number : throw new FormatException($"unknown constant '{value}'");
+    }
+
+    /// <summary>Parses a numeric literal as XDR writes them: decimal, <c>0x</c> hex or leading-zero octal, optionally negative.</summary>
+    public static bool TryParseLiteral(string value, out long number)
+    {
+        ArgumentNullException.ThrowIfNull(value);
         bool negative = value.StartsWith('-');
         string digits = negative ? value[1..] : value;
-        long number;
+        bool parsed;
         if (digits.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
         {
-            number = long.Parse(digits[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            parsed = long.TryParse(digits[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out number);
         }
         else if (digits.Length > 1 && digits.StartsWith('0'))
         {
-            number = Convert.ToInt64(digits, 8);
+            parsed = digits.All(c => c is >= '0' and <= '7');
+            number = parsed ? Convert.ToInt64(digits, 8) : 0;
         }
-        else if (!long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out number))
+        else
         {
-            throw new FormatException($"unknown constant '{value}'");
+            parsed = long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out number);
         }
 
-        return negative ? -number : number;
+        number = negative ? -number : number;
+        return parsed;
     }
 
     /// <summary>Resolves a declaration to its wire type, expanding typedefs.</summary>
@@ -149,6 +160,49 @@ public sealed class Schema
         };
         _minSizes[definition.Name] = size;
         return size;
+    }
+
+    /// <summary>Runs <paramref name="action"/>, prefixing any error it reports with <c>file:line</c>.</summary>
+    private static T At<T>(string file, int line, Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"{file}:{line}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Checks that every declaration names a known type and every size a known constant, so errors point at the source.</summary>
+    private void Validate()
+    {
+        foreach ((string file, List<Definition> definitions) in Files)
+        {
+            foreach (Definition definition in definitions)
+            {
+                IEnumerable<Declaration> declarations = definition switch
+                {
+                    TypedefDefinition t => [t.Declaration],
+                    StructDefinition s => s.Fields,
+                    UnionDefinition u => u.Arms.Select(a => a.Declaration).Append(u.Discriminant).Append(u.Default).OfType<Declaration>(),
+                    _ => [],
+                };
+                foreach (Declaration declaration in declarations.Where(d => d.Kind != DeclKind.Void))
+                {
+                    At(file, declaration.Line, () => (declaration.Size is null ? 0 : Evaluate(declaration.Size), Resolve(declaration)));
+                }
+
+                if (definition is UnionDefinition union)
+                {
+                    foreach (UnionArm arm in union.Arms)
+                    {
+                        At(file, arm.Declaration.Line, () => arm.Cases.Select(Evaluate).ToList());
+                    }
+                }
+            }
+        }
     }
 
     private WireType ResolveBase(string type) => type switch

@@ -24,10 +24,18 @@ public enum DeclKind
 /// <param name="Name">Declared name (empty for void).</param>
 /// <param name="Kind">Shape.</param>
 /// <param name="Size">Size or maximum as written (a number or a constant name); null when unbounded or not an array.</param>
-public sealed record Declaration(string TypeName, string Name, DeclKind Kind, string? Size);
+public sealed record Declaration(string TypeName, string Name, DeclKind Kind, string? Size)
+{
+    /// <summary>Line of the .x file the declaration starts on (0 when not parsed from a file), for error messages.</summary>
+    public int Line { get; init; }
+}
 
 /// <summary>Any top-level definition, remembering the file it came from.</summary>
-public abstract record Definition(string Name, string File);
+public abstract record Definition(string Name, string File)
+{
+    /// <summary>Line of <see cref="File"/> the definition starts on (0 when not parsed from a file), for error messages.</summary>
+    public int Line { get; init; }
+}
 
 /// <summary><c>const NAME = value;</c></summary>
 public sealed record ConstDefinition(string Name, string File, string Value) : Definition(Name, File);
@@ -36,7 +44,11 @@ public sealed record ConstDefinition(string Name, string File, string Value) : D
 public sealed record TypedefDefinition(string Name, string File, Declaration Declaration) : Definition(Name, File);
 
 /// <summary>One member of an enum, with the annotation comment that preceded it, if any.</summary>
-public sealed record EnumMember(string Name, string Value, string? Annotation);
+public sealed record EnumMember(string Name, string Value, string? Annotation)
+{
+    /// <summary>Line of the .x file the member is on (0 when not parsed from a file), for error messages.</summary>
+    public int Line { get; init; }
+}
 
 /// <summary><c>enum name { ... };</c></summary>
 public sealed record EnumDefinition(string Name, string File, IReadOnlyList<EnumMember> Members) : Definition(Name, File);
