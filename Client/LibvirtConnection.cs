@@ -1,0 +1,193 @@
+using System.Net;
+using System.Net.Sockets;
+using System.IO.Pipelines;
+using LibvirtRemote.Client.Rpc;
+using LibvirtRemote.Protocol;
+using LibvirtRemote.Transport.Sockets;
+using LibvirtRemote.Xdr;
+
+namespace LibvirtRemote.Client;
+
+/// <summary>
+/// A connection to a libvirt daemon over the remote protocol, opened with the same handshake as libvirt's
+/// remote driver. Thread-safe; calls may overlap.
+/// </summary>
+public sealed class LibvirtConnection : IAsyncDisposable
+{
+    private const uint ConnectReadOnlyFlag = 1;
+    private const int FeatureProgramKeepalive = 10;
+    private const int FeatureRemoteEventCallback = 14;
+    private const int FeatureRemoteCloseCallback = 15;
+    private readonly RpcConnection _rpc;
+    private bool _closeCallbackRegistered;
+    private int _closed;
+
+    private LibvirtConnection(RpcConnection rpc, LibvirtUri uri)
+    {
+        _rpc = rpc;
+        Uri = uri;
+    }
+
+    /// <summary>The URI this connection was opened with.</summary>
+    public LibvirtUri Uri { get; }
+
+    /// <summary>The underlying call multiplexer.</summary>
+    public RpcConnection Rpc => _rpc;
+
+    /// <summary>Whether the server supports callback-style event registration (feature 14).</summary>
+    public bool SupportsEventCallbacks { get; private set; }
+
+    /// <summary>Opens a connection by URI, e.g. <c>test+unix:///default?socket=/path</c> or <c>qemu+tcp://host/system</c>.</summary>
+    public static async Task<LibvirtConnection> OpenAsync(string uri, LibvirtConnectionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new LibvirtConnectionOptions();
+        LibvirtUri parsed = LibvirtUri.Parse(uri);
+        IDuplexPipe pipe = await ConnectTransportAsync(parsed, options, cancellationToken).ConfigureAwait(false);
+        var rpc = new RpcConnection(pipe, new RpcConnectionOptions { CallTimeout = options.CallTimeout });
+        var connection = new LibvirtConnection(rpc, parsed);
+        try
+        {
+            await connection.HandshakeAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await rpc.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return connection;
+    }
+
+    /// <summary>Calls a procedure of the remote program.</summary>
+    public ValueTask<TRet> CallAsync<TArgs, TRet>(Procedure procedure, TArgs args, CancellationToken cancellationToken = default)
+        where TArgs : IXdrType<TArgs>
+        where TRet : IXdrType<TRet>
+        => _rpc.CallAsync<TArgs, TRet>((uint)RemoteProtocol.RemoteProgram, (uint)RemoteProtocol.RemoteProtocolVersion, (int)procedure, args, cancellationToken);
+
+    /// <summary>libvirt version of the daemon's library, as major * 1,000,000 + minor * 1,000 + release.</summary>
+    public async Task<ulong> GetLibVersionAsync(CancellationToken cancellationToken = default)
+        => (await CallAsync<XdrVoid, ConnectGetLibVersionRet>(Procedure.ConnectGetLibVersion, default, cancellationToken).ConfigureAwait(false)).LibVer;
+
+    /// <summary>Host name of the hypervisor host.</summary>
+    public async Task<string> GetHostnameAsync(CancellationToken cancellationToken = default)
+        => (await CallAsync<XdrVoid, ConnectGetHostnameRet>(Procedure.ConnectGetHostname, default, cancellationToken).ConfigureAwait(false)).Hostname;
+
+    /// <summary>Every domain matching <paramref name="flags"/> (libvirt's virConnectListAllDomains flags).</summary>
+    public async Task<NonnullDomain[]> ListAllDomainsAsync(uint flags = 0, CancellationToken cancellationToken = default)
+        => (await CallAsync<ConnectListAllDomainsArgs, ConnectListAllDomainsRet>(
+            Procedure.ConnectListAllDomains,
+            new ConnectListAllDomainsArgs { NeedResults = 1, Flags = flags },
+            cancellationToken).ConfigureAwait(false)).Domains;
+
+    /// <summary>Looks a domain up by name.</summary>
+    public async Task<NonnullDomain> LookupDomainByNameAsync(string name, CancellationToken cancellationToken = default)
+        => (await CallAsync<DomainLookupByNameArgs, DomainLookupByNameRet>(
+            Procedure.DomainLookupByName,
+            new DomainLookupByNameArgs { Name = name },
+            cancellationToken).ConfigureAwait(false)).Dom;
+
+    /// <summary>Node (host) information, as <c>virsh nodeinfo</c> shows it.</summary>
+    public async Task<NodeGetInfoRet> GetNodeInfoAsync(CancellationToken cancellationToken = default)
+        => await CallAsync<XdrVoid, NodeGetInfoRet>(Procedure.NodeGetInfo, default, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Closes the hypervisor connection (CONNECT_CLOSE), then the socket.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            if (_rpc.Failure is null)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                if (_closeCallbackRegistered)
+                {
+                    await CallAsync<XdrVoid, XdrVoid>(Procedure.ConnectUnregisterCloseCallback, default, timeout.Token).ConfigureAwait(false);
+                }
+
+                await CallAsync<XdrVoid, XdrVoid>(Procedure.ConnectClose, default, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is LibvirtClientException or OperationCanceledException)
+        {
+            // Closing is best effort: the socket goes away regardless.
+        }
+        finally
+        {
+            await _rpc.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<IDuplexPipe> ConnectTransportAsync(LibvirtUri uri, LibvirtConnectionOptions options, CancellationToken cancellationToken)
+    {
+        switch (uri.EffectiveTransport)
+        {
+            case "unix":
+                string socket = uri["socket"] ?? DefaultUnixSocket(uri, options.ReadOnly);
+                return await StreamDuplexPipe.ConnectUnixAsync(socket, cancellationToken).ConfigureAwait(false);
+            case "tcp":
+                string host = uri.Host ?? "localhost";
+                int port = uri.Port ?? 16509;
+                IPAddress[] addresses = await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
+                SocketException? last = null;
+                foreach (IPAddress address in addresses)
+                {
+                    try
+                    {
+                        return await StreamDuplexPipe.ConnectTcpAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (SocketException e)
+                    {
+                        last = e;
+                    }
+                }
+
+                throw new LibvirtClientException($"Cannot connect to {host}:{port}", last);
+            default:
+                throw new NotSupportedException($"Transport '{uri.EffectiveTransport}' is not supported yet (unix and tcp are)");
+        }
+    }
+
+    private static string DefaultUnixSocket(LibvirtUri uri, bool readOnly)
+    {
+        if (uri.Path == "/session")
+        {
+            string runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR")
+                ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+            return Path.Combine(runtime, "libvirt", "libvirt-sock");
+        }
+
+        return readOnly ? "/run/libvirt/libvirt-sock-ro" : "/run/libvirt/libvirt-sock";
+    }
+
+    private async Task<bool> SupportsFeatureAsync(int feature, CancellationToken cancellationToken)
+        => (await CallAsync<ConnectSupportsFeatureArgs, ConnectSupportsFeatureRet>(
+            Procedure.ConnectSupportsFeature,
+            new ConnectSupportsFeatureArgs { Feature = feature },
+            cancellationToken).ConfigureAwait(false)).Supported != 0;
+
+    private async Task HandshakeAsync(LibvirtConnectionOptions options, CancellationToken cancellationToken)
+    {
+        AuthListRet auth = await CallAsync<XdrVoid, AuthListRet>(Procedure.AuthList, default, cancellationToken).ConfigureAwait(false);
+        if (auth.Types.Length > 0 && !auth.Types.Contains(AuthType.None))
+        {
+            throw new NotSupportedException($"The server requires authentication ({string.Join(", ", auth.Types)}), which is not supported yet");
+        }
+
+        // Same order as libvirt's remote driver; asking for keepalive makes the server ping us, and we answer.
+        await SupportsFeatureAsync(FeatureProgramKeepalive, cancellationToken).ConfigureAwait(false);
+        await CallAsync<ConnectOpenArgs, XdrVoid>(
+            Procedure.ConnectOpen,
+            new ConnectOpenArgs { Name = Uri.RemoteName(), Flags = options.ReadOnly ? ConnectReadOnlyFlag : 0 },
+            cancellationToken).ConfigureAwait(false);
+        SupportsEventCallbacks = await SupportsFeatureAsync(FeatureRemoteEventCallback, cancellationToken).ConfigureAwait(false);
+        if (await SupportsFeatureAsync(FeatureRemoteCloseCallback, cancellationToken).ConfigureAwait(false))
+        {
+            await CallAsync<XdrVoid, XdrVoid>(Procedure.ConnectRegisterCloseCallback, default, cancellationToken).ConfigureAwait(false);
+            _closeCallbackRegistered = true;
+        }
+    }
+}

@@ -1,0 +1,275 @@
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using LibvirtRemote.Protocol;
+using LibvirtRemote.Transport.Framing;
+using LibvirtRemote.Xdr;
+
+namespace LibvirtRemote.Client.Rpc;
+
+/// <summary>
+/// Multiplexes calls of any program over one byte pipe. Thread-safe: any number of callers may have calls in
+/// flight; replies are matched by serial in whatever order they arrive. One read loop owns the input; writes
+/// are serialised. Keepalive PINGs from the server are always answered. When the pipe breaks, every pending
+/// call fails at once with <see cref="ConnectionLostException"/> (or <see cref="LibvirtProtocolException"/>
+/// when the peer sent something invalid).
+/// </summary>
+public sealed class RpcConnection : IAsyncDisposable
+{
+    private readonly IDuplexPipe _pipe;
+    private readonly RpcConnectionOptions _options;
+    private readonly FrameReader _reader;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly ConcurrentDictionary<uint, PendingCall> _pending = new();
+    private readonly ConcurrentDictionary<uint, byte> _abandoned = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _readLoop;
+    private int _serial = -1;
+    private volatile Exception? _failure;
+
+    /// <summary>Starts serving <paramref name="pipe"/>; the connection owns it from now on.</summary>
+    public RpcConnection(IDuplexPipe pipe, RpcConnectionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(pipe);
+        _pipe = pipe;
+        _options = options ?? new RpcConnectionOptions();
+        _reader = new FrameReader(pipe.Input);
+        _readLoop = Task.Run(ReadLoopAsync);
+    }
+
+    /// <summary>
+    /// Called on the read loop for every MESSAGE (events) that is not keepalive. The frame's body is valid only
+    /// during the call: decode it there and do not block.
+    /// </summary>
+    public Action<Frame>? MessageReceived { get; set; }
+
+    /// <summary>Completes when the connection has ended, for whatever reason.</summary>
+    public Task Completion => _readLoop;
+
+    /// <summary>Why the connection ended, or <see langword="null"/> while it is up.</summary>
+    public Exception? Failure => _failure;
+
+    /// <summary>Calls a procedure and waits for its decoded reply.</summary>
+    /// <exception cref="LibvirtException">The server answered with an error.</exception>
+    /// <exception cref="ConnectionLostException">The connection ended before the reply.</exception>
+    public async ValueTask<TRet> CallAsync<TArgs, TRet>(uint program, uint version, int procedure, TArgs args, CancellationToken cancellationToken = default)
+        where TArgs : IXdrType<TArgs>
+        where TRet : IXdrType<TRet>
+    {
+        ThrowIfFailed();
+        uint serial = unchecked((uint)Interlocked.Increment(ref _serial));
+        var pending = new PendingCall<TRet>();
+        _pending[serial] = pending;
+        var header = new VirNetMessageHeader
+        {
+            Prog = program,
+            Vers = version,
+            Proc = procedure,
+            Type = VirNetMessageType.Call,
+            Serial = serial,
+            Status = VirNetMessageStatus.Ok,
+        };
+        try
+        {
+            await SendAsync(header, args, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _pending.TryRemove(serial, out _);
+            throw;
+        }
+
+        return await WaitAsync(serial, pending.Task, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends the connection: pending calls fail with <see cref="ConnectionLostException"/>.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Fail(new ConnectionLostException("The connection was closed by this client"));
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _pipe.Input.CancelPendingRead();
+        try
+        {
+            await _readLoop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await _pipe.Output.CompleteAsync().ConfigureAwait(false);
+        if (_pipe is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _stop.Dispose();
+        _writeLock.Dispose();
+    }
+
+    private async Task<TRet> WaitAsync<TRet>(uint serial, Task<TRet> reply, CancellationToken cancellationToken)
+    {
+        if (reply.IsCompleted)
+        {
+            return await reply.ConfigureAwait(false);
+        }
+
+        try
+        {
+            return _options.CallTimeout is TimeSpan timeout
+                ? await reply.WaitAsync(timeout, cancellationToken).ConfigureAwait(false)
+                : await reply.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+        {
+            // The reply may still come; remember the serial so the read loop drops it instead of failing.
+            if (_pending.TryRemove(serial, out _))
+            {
+                _abandoned.TryAdd(serial, 0);
+            }
+
+            throw;
+        }
+    }
+
+    private async ValueTask SendAsync<TBody>(VirNetMessageHeader header, TBody body, CancellationToken cancellationToken)
+        where TBody : IXdrType<TBody>
+    {
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ThrowIfFailed();
+            FrameWriter.Write(_pipe.Output, header, body);
+
+            // Not cancellable: a half-flushed frame would corrupt the stream for every other caller.
+            FlushResult flushed = await _pipe.Output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            if (flushed.IsCompleted)
+            {
+                throw new ConnectionLostException("The server stopped reading");
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            Fail(new ConnectionLostException("Writing to the server failed", e));
+            throw _failure!;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        Exception failure;
+        try
+        {
+            while (true)
+            {
+                Frame? frame = await _reader.ReadAsync(_stop.Token).ConfigureAwait(false);
+                if (frame is null)
+                {
+                    failure = new ConnectionLostException("The server closed the connection");
+                    break;
+                }
+
+                Dispatch(frame.Value);
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            failure = new ConnectionLostException("The connection was closed by this client");
+        }
+        catch (Exception e) when (e is FrameException or XdrException or LibvirtProtocolException)
+        {
+            failure = e as LibvirtProtocolException ?? new LibvirtProtocolException($"Protocol error from the server: {e.Message}", e);
+        }
+        catch (Exception e)
+        {
+            failure = new ConnectionLostException($"Reading from the server failed: {e.Message}", e);
+        }
+
+        Fail(failure);
+        await _pipe.Input.CompleteAsync().ConfigureAwait(false);
+    }
+
+    private void Dispatch(in Frame frame)
+    {
+        VirNetMessageHeader header = frame.Header;
+        switch (header.Type)
+        {
+            case VirNetMessageType.Reply or VirNetMessageType.ReplyWithFds:
+                if (_pending.TryRemove(header.Serial, out PendingCall? call))
+                {
+                    call.Complete(frame);
+                }
+                else if (!_abandoned.TryRemove(header.Serial, out _))
+                {
+                    throw new LibvirtProtocolException($"Reply for serial {header.Serial} (procedure {header.Proc}) matches no call");
+                }
+
+                break;
+            case VirNetMessageType.Message when header.Prog == (uint)KeepaliveProtocol.KeepaliveProgram:
+                if (header.Proc == (int)KeepaliveProcedure.Ping)
+                {
+                    _ = AnswerPingAsync();
+                }
+
+                break;
+            case VirNetMessageType.Message:
+                MessageReceived?.Invoke(frame);
+                break;
+            default:
+                // Stream packets belong to stream support, which routes them by serial; none is open yet.
+                break;
+        }
+    }
+
+    private async Task AnswerPingAsync()
+    {
+        var pong = new VirNetMessageHeader
+        {
+            Prog = (uint)KeepaliveProtocol.KeepaliveProgram,
+            Vers = (uint)KeepaliveProtocol.KeepaliveProtocolVersion,
+            Proc = (int)KeepaliveProcedure.Pong,
+            Type = VirNetMessageType.Message,
+            Serial = 0,
+            Status = VirNetMessageStatus.Ok,
+        };
+        try
+        {
+            await SendAsync(pong, default(XdrVoid), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (LibvirtClientException)
+        {
+            // The connection is already failing; the read loop reports it.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private void Fail(Exception failure)
+    {
+        if (Interlocked.CompareExchange(ref _failure, failure, null) is not null)
+        {
+            return;
+        }
+
+        foreach (uint serial in _pending.Keys)
+        {
+            if (_pending.TryRemove(serial, out PendingCall? call))
+            {
+                call.Fail(failure);
+            }
+        }
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_failure is Exception failure)
+        {
+            throw failure is LibvirtClientException known
+                ? known
+                : new ConnectionLostException(failure.Message, failure);
+        }
+    }
+}
