@@ -21,6 +21,7 @@ public sealed class RpcConnection : IAsyncDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<uint, PendingCall> _pending = new();
     private readonly ConcurrentDictionary<uint, byte> _abandoned = new();
+    private readonly ConcurrentDictionary<uint, IStreamPacketHandler> _streams = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _readLoop;
     private int _serial = -1;
@@ -51,7 +52,16 @@ public sealed class RpcConnection : IAsyncDisposable
     /// <summary>Calls a procedure and waits for its decoded reply.</summary>
     /// <exception cref="LibvirtException">The server answered with an error.</exception>
     /// <exception cref="ConnectionLostException">The connection ended before the reply.</exception>
-    public async ValueTask<TRet> CallAsync<TArgs, TRet>(uint program, uint version, int procedure, TArgs args, CancellationToken cancellationToken = default)
+    public ValueTask<TRet> CallAsync<TArgs, TRet>(uint program, uint version, int procedure, TArgs args, CancellationToken cancellationToken = default)
+        where TArgs : IXdrType<TArgs>
+        where TRet : IXdrType<TRet>
+        => CallAsync<TArgs, TRet>(program, version, procedure, args, stream: null, cancellationToken);
+
+    /// <summary>
+    /// Calls a procedure that opens a stream. <paramref name="stream"/> is registered under the call's serial
+    /// before the call is sent, because libvirtd may send stream data before the call's reply.
+    /// </summary>
+    public async ValueTask<TRet> CallAsync<TArgs, TRet>(uint program, uint version, int procedure, TArgs args, IStreamPacketHandler? stream, CancellationToken cancellationToken = default)
         where TArgs : IXdrType<TArgs>
         where TRet : IXdrType<TRet>
     {
@@ -59,6 +69,11 @@ public sealed class RpcConnection : IAsyncDisposable
         uint serial = unchecked((uint)Interlocked.Increment(ref _serial));
         var pending = new PendingCall<TRet>();
         _pending[serial] = pending;
+        if (stream is not null)
+        {
+            stream.Serial = serial;
+            _streams[serial] = stream;
+        }
         var header = new VirNetMessageHeader
         {
             Prog = program,
@@ -75,11 +90,32 @@ public sealed class RpcConnection : IAsyncDisposable
         catch
         {
             _pending.TryRemove(serial, out _);
+            _streams.TryRemove(serial, out _);
             throw;
         }
 
-        return await WaitAsync(serial, pending.Task, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await WaitAsync(serial, pending.Task, cancellationToken).ConfigureAwait(false);
+        }
+        catch when (stream is not null)
+        {
+            _streams.TryRemove(serial, out _);
+            throw;
+        }
     }
+
+    /// <summary>Stops routing stream packets of <paramref name="serial"/> (after finish or abort).</summary>
+    public void RemoveStream(uint serial) => _streams.TryRemove(serial, out _);
+
+    /// <summary>Sends one packet whose body is raw bytes (stream data, finish, abort). Serialised with all other writes.</summary>
+    public ValueTask SendPacketAsync(VirNetMessageHeader header, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
+        => SendAsync(header, new RawBody(body), cancellationToken);
+
+    /// <summary>Sends one packet with an XDR body (a STREAM_HOLE, an error). Serialised with all other writes.</summary>
+    public ValueTask SendPacketAsync<TBody>(VirNetMessageHeader header, TBody body, CancellationToken cancellationToken = default)
+        where TBody : IXdrType<TBody>
+        => SendAsync(header, body, cancellationToken);
 
     /// <summary>Ends the connection: pending calls fail with <see cref="ConnectionLostException"/>.</summary>
     public async ValueTask DisposeAsync()
@@ -217,9 +253,16 @@ public sealed class RpcConnection : IAsyncDisposable
             case VirNetMessageType.Message:
                 MessageReceived?.Invoke(frame);
                 break;
-            default:
-                // Stream packets belong to stream support, which routes them by serial; none is open yet.
+            case VirNetMessageType.Stream or VirNetMessageType.StreamHole:
+                if (_streams.TryGetValue(header.Serial, out IStreamPacketHandler? stream))
+                {
+                    stream.OnPacket(frame);
+                }
+
+                // Packets of a stream already finished or aborted here are late, not an error.
                 break;
+            default:
+                throw new LibvirtProtocolException($"Unexpected message type {header.Type} from the server");
         }
     }
 
@@ -259,6 +302,14 @@ public sealed class RpcConnection : IAsyncDisposable
             if (_pending.TryRemove(serial, out PendingCall? call))
             {
                 call.Fail(failure);
+            }
+        }
+
+        foreach (uint serial in _streams.Keys)
+        {
+            if (_streams.TryRemove(serial, out IStreamPacketHandler? stream))
+            {
+                stream.OnConnectionFailed(failure);
             }
         }
     }
