@@ -178,7 +178,7 @@ public sealed class LibvirtConnection : IAsyncDisposable
         }
 
         // Same order as libvirt's remote driver; asking for keepalive makes the server ping us, and we answer.
-        await SupportsFeatureAsync(FeatureProgramKeepalive, cancellationToken).ConfigureAwait(false);
+        bool keepalive = await SupportsFeatureAsync(FeatureProgramKeepalive, cancellationToken).ConfigureAwait(false);
         await CallAsync<ConnectOpenArgs, XdrVoid>(
             Procedure.ConnectOpen,
             new ConnectOpenArgs { Name = Uri.RemoteName(), Flags = options.ReadOnly ? ConnectReadOnlyFlag : 0 },
@@ -188,6 +188,11 @@ public sealed class LibvirtConnection : IAsyncDisposable
         {
             await CallAsync<XdrVoid, XdrVoid>(Procedure.ConnectRegisterCloseCallback, default, cancellationToken).ConfigureAwait(false);
             _closeCallbackRegistered = true;
+        }
+
+        if (keepalive && options.KeepaliveInterval is TimeSpan interval)
+        {
+            _rpc.StartKeepalive(interval, options.KeepaliveCount);
         }
     }
 }

@@ -11,4 +11,16 @@ public sealed class LibvirtConnectionOptions
 
     /// <summary>Longest a call waits for its reply; null (default) waits indefinitely, as libvirt does.</summary>
     public TimeSpan? CallTimeout { get; set; }
+
+    /// <summary>
+    /// Idle time after which the client pings the server (libvirt's default: 5 s). Null disables client pings;
+    /// the server's own pings are answered either way. Only used when the server supports keepalive.
+    /// </summary>
+    public TimeSpan? KeepaliveInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Unanswered pings after which the server is declared dead and every pending call fails with
+    /// <see cref="ConnectionLostException"/> (libvirt's default: 5, so a stalled peer is detected after about 30 s).
+    /// </summary>
+    public int KeepaliveCount { get; set; } = 5;
 }

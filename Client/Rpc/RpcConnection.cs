@@ -26,6 +26,8 @@ public sealed class RpcConnection : IAsyncDisposable
     private readonly Task _readLoop;
     private int _serial = -1;
     private volatile Exception? _failure;
+    private long _lastReceived = Environment.TickCount64;
+    private Task? _keepalive;
 
     /// <summary>Starts serving <paramref name="pipe"/>; the connection owns it from now on.</summary>
     public RpcConnection(IDuplexPipe pipe, RpcConnectionOptions? options = null)
@@ -117,6 +119,24 @@ public sealed class RpcConnection : IAsyncDisposable
         where TBody : IXdrType<TBody>
         => SendAsync(header, body, cancellationToken);
 
+    /// <summary>
+    /// Starts libvirt-style keepalive: after <paramref name="interval"/> without any traffic from the server a
+    /// PING is sent, and again every interval; when <paramref name="count"/> PINGs in a row go unanswered the
+    /// peer is declared dead and the connection fails with <see cref="ConnectionLostException"/>.
+    /// Any frame from the server counts as an answer. Call once; the server must support keepalive.
+    /// </summary>
+    public void StartKeepalive(TimeSpan interval, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (_keepalive is not null)
+        {
+            throw new InvalidOperationException("Keepalive is already running");
+        }
+
+        _keepalive = Task.Run(() => KeepaliveLoopAsync(interval, count));
+    }
+
     /// <summary>Ends the connection: pending calls fail with <see cref="ConnectionLostException"/>.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -129,6 +149,11 @@ public sealed class RpcConnection : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
+        }
+
+        if (_keepalive is not null)
+        {
+            await _keepalive.ConfigureAwait(false);
         }
 
         await _pipe.Output.CompleteAsync().ConfigureAwait(false);
@@ -156,10 +181,12 @@ public sealed class RpcConnection : IAsyncDisposable
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException)
         {
-            // The reply may still come; remember the serial so the read loop drops it instead of failing.
-            if (_pending.TryRemove(serial, out _))
+            // The reply may still come: mark the serial abandoned *before* withdrawing the call, so the read loop
+            // always finds one or the other and drops a late reply instead of calling it a protocol error.
+            _abandoned.TryAdd(serial, 0);
+            if (!_pending.TryRemove(serial, out _))
             {
-                _abandoned.TryAdd(serial, 0);
+                _abandoned.TryRemove(serial, out _);
             }
 
             throw;
@@ -207,6 +234,7 @@ public sealed class RpcConnection : IAsyncDisposable
                     break;
                 }
 
+                Volatile.Write(ref _lastReceived, Environment.TickCount64);
                 Dispatch(frame.Value);
             }
         }
@@ -266,20 +294,66 @@ public sealed class RpcConnection : IAsyncDisposable
         }
     }
 
-    private async Task AnswerPingAsync()
+    private static VirNetMessageHeader KeepaliveHeader(KeepaliveProcedure procedure) => new()
     {
-        var pong = new VirNetMessageHeader
-        {
-            Prog = (uint)KeepaliveProtocol.KeepaliveProgram,
-            Vers = (uint)KeepaliveProtocol.KeepaliveProtocolVersion,
-            Proc = (int)KeepaliveProcedure.Pong,
-            Type = VirNetMessageType.Message,
-            Serial = 0,
-            Status = VirNetMessageStatus.Ok,
-        };
+        Prog = (uint)KeepaliveProtocol.KeepaliveProgram,
+        Vers = (uint)KeepaliveProtocol.KeepaliveProtocolVersion,
+        Proc = (int)procedure,
+        Type = VirNetMessageType.Message,
+        Serial = 0,
+        Status = VirNetMessageStatus.Ok,
+    };
+
+    private async Task KeepaliveLoopAsync(TimeSpan interval, int count)
+    {
+        using var timer = new PeriodicTimer(interval);
+        int unanswered = 0;
+        long lastSeen = Volatile.Read(ref _lastReceived);
         try
         {
-            await SendAsync(pong, default(XdrVoid), CancellationToken.None).ConfigureAwait(false);
+            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false) && _failure is null)
+            {
+                long received = Volatile.Read(ref _lastReceived);
+                if (received != lastSeen)
+                {
+                    lastSeen = received;
+                    unanswered = 0;
+                    if (Environment.TickCount64 - received < interval.TotalMilliseconds)
+                    {
+                        continue;
+                    }
+                }
+
+                if (unanswered >= count)
+                {
+                    Fail(new ConnectionLostException(
+                        $"No answer from the server to {count} keepalive requests sent {interval.TotalSeconds:0.###} s apart: the peer is unreachable or stalled"));
+                    _pipe.Input.CancelPendingRead();
+                    _pipe.Output.CancelPendingFlush();
+                    return;
+                }
+
+                unanswered++;
+                await SendKeepaliveAsync(KeepaliveProcedure.Ping).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private Task AnswerPingAsync() => SendKeepaliveAsync(KeepaliveProcedure.Pong);
+
+    private async Task SendKeepaliveAsync(KeepaliveProcedure procedure)
+    {
+        try
+        {
+            // A stalled peer must not stall the keepalive loop behind a full socket buffer.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await SendAsync(KeepaliveHeader(procedure), default(XdrVoid), timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
         }
         catch (LibvirtClientException)
         {

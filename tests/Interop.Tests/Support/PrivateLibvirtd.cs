@@ -120,6 +120,13 @@ public sealed class PrivateLibvirtd : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends a signal (e.g. STOP, CONT) to a process by PID.</summary>
+    public static void Signal(int pid, string signal)
+    {
+        using Process kill = Process.Start("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit(5000);
+    }
+
     private static int FreeTcpPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
