@@ -26,6 +26,9 @@ public sealed class LibvirtConnection : IAsyncDisposable
     {
         _rpc = rpc;
         Uri = uri;
+        Remote = new RemoteCalls(rpc);
+        Qemu = new QemuCalls(rpc);
+        Lxc = new LxcCalls(rpc);
     }
 
     /// <summary>The URI this connection was opened with.</summary>
@@ -33,6 +36,15 @@ public sealed class LibvirtConnection : IAsyncDisposable
 
     /// <summary>The underlying call multiplexer.</summary>
     public RpcConnection Rpc => _rpc;
+
+    /// <summary>Every procedure of the remote program as a typed method, e.g. <c>Remote.DomainGetInfoAsync(args)</c>.</summary>
+    public RemoteCalls Remote { get; }
+
+    /// <summary>Every call procedure of the QEMU-specific program (monitor and agent commands).</summary>
+    public QemuCalls Qemu { get; }
+
+    /// <summary>Every call procedure of the LXC-specific program.</summary>
+    public LxcCalls Lxc { get; }
 
     /// <summary>Whether the server supports callback-style event registration (feature 14).</summary>
     public bool SupportsEventCallbacks { get; private set; }

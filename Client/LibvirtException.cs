@@ -25,7 +25,7 @@ public class LibvirtClientException : Exception
 
 /// <summary>
 /// The server answered a call with an error. Carries libvirt's structured error: <see cref="Code"/>
-/// (virErrorNumber), <see cref="ErrorDomain"/> (virErrorDomain), level, message and the extra fields.
+/// (virErrorNumber), <see cref="Domain"/> (virErrorDomain), level, message and the extra fields.
 /// </summary>
 public class LibvirtException : LibvirtClientException
 {
@@ -33,8 +33,8 @@ public class LibvirtException : LibvirtClientException
     public LibvirtException(VirNetMessageError error)
         : base(error.Message ?? $"libvirt error {error.Code}")
     {
-        Code = error.Code;
-        ErrorDomain = error.Domain;
+        Code = (ErrorCode)error.Code;
+        Domain = (ErrorDomain)error.Domain;
         Level = error.Level;
         Str1 = error.Str1;
         Str2 = error.Str2;
@@ -60,11 +60,11 @@ public class LibvirtException : LibvirtClientException
     {
     }
 
-    /// <summary>libvirt error number (virErrorNumber), e.g. 42 for "domain not found".</summary>
-    public int Code { get; }
+    /// <summary>What went wrong (virErrorNumber), e.g. <see cref="ErrorCode.NoDomain"/>; numbers newer than this enum are kept as they are.</summary>
+    public ErrorCode Code { get; }
 
-    /// <summary>libvirt error domain (virErrorDomain): which subsystem raised it, e.g. 7 for RPC.</summary>
-    public int ErrorDomain { get; }
+    /// <summary>Which subsystem raised the error (virErrorDomain), e.g. <see cref="ErrorDomain.Rpc"/>.</summary>
+    public ErrorDomain Domain { get; }
 
     /// <summary>1 warning, 2 error.</summary>
     public int Level { get; }
@@ -86,7 +86,7 @@ public class LibvirtException : LibvirtClientException
 
     /// <summary>Builds the most specific exception type for an error body.</summary>
     public static LibvirtException From(VirNetMessageError error)
-        => error.Code == ErrorCodes.Rpc && error.Domain == ErrorCodes.FromRpc
+        => error.Code == (int)ErrorCode.Rpc && error.Domain == (int)ErrorDomain.Rpc
            && (error.Message?.StartsWith("unknown procedure", StringComparison.Ordinal) == true
                || error.Message?.StartsWith("Cannot find program", StringComparison.Ordinal) == true)
             ? new UnknownProcedureException(error)
@@ -124,14 +124,4 @@ public sealed class LibvirtProtocolException : LibvirtClientException
         : base(message, innerException)
     {
     }
-}
-
-/// <summary>A few libvirt error numbers and domains the client itself inspects.</summary>
-public static class ErrorCodes
-{
-    /// <summary>VIR_ERR_RPC</summary>
-    public const int Rpc = 39;
-
-    /// <summary>VIR_FROM_RPC</summary>
-    public const int FromRpc = 7;
 }

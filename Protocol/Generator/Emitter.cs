@@ -21,7 +21,8 @@ public sealed class Emitter(Schema schema)
         }
     }
 
-    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    /// <summary>SHA-256 of a source text, as written in each generated file's header.</summary>
+    internal static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     private static string Describe(Declaration d)
     {
@@ -153,7 +154,8 @@ public sealed class Emitter(Schema schema)
         w.Line("    ]);");
     }
 
-    private static Dictionary<string, string> ParseAnnotation(string? annotation)
+    /// <summary>Splits a <c>/*@ key=value ... */</c> annotation into its tags (a bare key means <c>true</c>).</summary>
+    internal static Dictionary<string, string> ParseAnnotation(string? annotation)
     {
         var tags = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string item in (annotation ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries))
@@ -181,7 +183,8 @@ public sealed class Emitter(Schema schema)
         return $"{Naming.TypeName(definition.Name)}.XdrInfo";
     }
 
-    private string ConstRef(string name)
+    /// <summary>C# expression for a constant: the generated constant when there is one, else its value.</summary>
+    internal string ConstRef(string name)
     {
         Definition? definition = schema.Find(name);
         return definition switch

@@ -18,8 +18,17 @@ public static class Sources
         "admin_protocol.x",
     ];
 
-    /// <summary>Output folder, relative to the repository root.</summary>
-    public const string OutputFolder = "Protocol/Generated";
+    /// <summary>The programs that get a typed client class (admin has its own socket and its own client later).</summary>
+    public static readonly string[] ClientFiles = ["remote_protocol.x", "qemu_protocol.x", "lxc_protocol.x"];
+
+    /// <summary>Folder of the protocol types, relative to the repository root.</summary>
+    public const string ProtocolOutputFolder = "Protocol/Generated";
+
+    /// <summary>Folder of the typed client calls, relative to the repository root.</summary>
+    public const string ClientOutputFolder = "Client/Generated";
+
+    /// <summary>Every folder the generator owns: it deletes *.g.cs files there that it no longer makes.</summary>
+    public static readonly string[] OutputFolders = [ProtocolOutputFolder, ClientOutputFolder];
 
     /// <summary>Finds the repository root by walking up from <paramref name="start"/> to the folder holding remote_protocol.x.</summary>
     public static string FindRoot(string start)
@@ -35,11 +44,15 @@ public static class Sources
         throw new DirectoryNotFoundException($"No remote_protocol.x above {start}");
     }
 
-    /// <summary>Reads the sources and generates every output file in memory.</summary>
-    public static IReadOnlyList<(string Name, string Content)> Generate(string root)
+    /// <summary>Reads the sources and generates every output file in memory: (folder relative to the root, file name, content).</summary>
+    public static IReadOnlyList<(string Folder, string Name, string Content)> Generate(string root)
     {
         var texts = Files.ToDictionary(f => f, f => File.ReadAllText(Path.Combine(root, f)));
         var schema = new Schema(Files.Select(f => (f, texts[f])));
-        return new Emitter(schema).EmitAll(texts).ToList();
+        var client = new ClientEmitter(schema);
+        return new Emitter(schema).EmitAll(texts)
+            .Select(g => (ProtocolOutputFolder, g.Name, g.Content))
+            .Concat(ClientFiles.Select(f => (ClientOutputFolder, client.ClassName(f) + ".g.cs", client.Emit(f, texts[f]))))
+            .ToList();
     }
 }

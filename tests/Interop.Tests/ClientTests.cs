@@ -38,8 +38,8 @@ public sealed class ClientTests : IAsyncLifetime
     {
         await using LibvirtConnection connection = await LibvirtConnection.OpenAsync(UnixUri).WaitAsync(Timeout);
         LibvirtException error = await Assert.ThrowsAsync<LibvirtException>(() => connection.LookupDomainByNameAsync("no-such-domain"));
-        Assert.Equal(42, error.Code);
-        Assert.Equal(12, error.ErrorDomain);
+        Assert.Equal(ErrorCode.NoDomain, error.Code);
+        Assert.Equal(ErrorDomain.Test, error.Domain);
         Assert.Equal(2, error.Level);
         Assert.Equal("Domain not found", error.Message);
         Assert.Equal("test", (await connection.LookupDomainByNameAsync("test")).Name);
@@ -66,7 +66,7 @@ public sealed class ClientTests : IAsyncLifetime
         NonnullDomain test = await connection.LookupDomainByNameAsync("test");
         LibvirtException error = await Assert.ThrowsAsync<LibvirtException>(
             () => connection.CallAsync<DomainSuspendArgs, XdrVoid>(Procedure.DomainSuspend, new DomainSuspendArgs { Dom = test }).AsTask());
-        Assert.Equal(29, error.Code);
+        Assert.Equal(ErrorCode.OperationDenied, error.Code);
         Assert.Equal("operation forbidden: read only access prevents virDomainSuspend", error.Message);
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using LibvirtRemote.Client;
 using LibvirtRemote.Interop.Tests.Support;
 using LibvirtRemote.Protocol;
 using LibvirtRemote.Transport.Sockets;
@@ -39,8 +40,8 @@ public sealed class RawWireTests : IAsyncLifetime
         var session = new RawSession(pipe);
         await session.CallVoidAsync(Procedure.ConnectOpen, new ConnectOpenArgs { Name = "test:///default" });
         VirNetMessageError error = await session.CallFailingAsync(Procedure.DomainLookupByName, new DomainLookupByNameArgs { Name = "no-such-domain" });
-        Assert.Equal(42, error.Code); // VIR_ERR_NO_DOMAIN
-        Assert.Equal(12, error.Domain); // VIR_FROM_TEST
+        Assert.Equal(ErrorCode.NoDomain, (ErrorCode)error.Code);
+        Assert.Equal(ErrorDomain.Test, (ErrorDomain)error.Domain);
         Assert.Equal("Domain not found", error.Message);
         Assert.Equal(2, error.Level); // VIR_ERR_ERROR
         await session.CallVoidAsync(Procedure.ConnectClose);

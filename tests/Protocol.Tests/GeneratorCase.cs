@@ -11,5 +11,9 @@ internal static class GeneratorCase
         return new Emitter(schema).EmitAll(new Dictionary<string, string> { [file] = text }).Single().Content;
     }
 
+    /// <summary>The typed client class the generator makes of <paramref name="text"/>, which defines one program.</summary>
+    public static string GenerateCalls(string text, string file = "input.x")
+        => new ClientEmitter(new Schema([(file, text)])).Emit(file, text);
+
     public static string Directory(string name) => Path.Combine(TestPaths.GeneratorCases, name);
 }

@@ -28,6 +28,24 @@ public class GeneratorTests
     }
 
     [Fact]
+    public void Generates_the_expected_client_calls()
+    {
+        // One method per call procedure: events skipped, stream procedures take the stream handler,
+        // fd procedures say that descriptors are not passed, missing bodies become XdrVoid.
+        string dir = GeneratorCase.Directory("procedures");
+        string expected = File.ReadAllText(Path.Combine(dir, "expected.calls.g.cs"));
+        string actual = GeneratorCase.GenerateCalls(File.ReadAllText(Path.Combine(dir, "input.x")));
+        AssertSameText(expected, actual, "GeneratorCases/procedures/expected.calls.g.cs");
+    }
+
+    [Fact]
+    public void Client_calls_need_exactly_one_procedure_enum()
+    {
+        FormatException e = Assert.Throws<FormatException>(() => GeneratorCase.GenerateCalls("struct s { int a; };\n"));
+        Assert.Contains("expected one *_procedure enum, found 0", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Implicit_enum_values_continue_from_hex_octal_and_negative_literals()
     {
         var schema = new Schema([("input.x", File.ReadAllText(Path.Combine(GeneratorCase.Directory("enums"), "input.x")))]);
