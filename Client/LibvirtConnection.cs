@@ -12,7 +12,7 @@ namespace LibvirtRemote.Client;
 /// A connection to a libvirt daemon over the remote protocol, opened with the same handshake as libvirt's
 /// remote driver. Thread-safe; calls may overlap.
 /// </summary>
-public sealed class LibvirtConnection : IAsyncDisposable
+public sealed partial class LibvirtConnection : IAsyncDisposable
 {
     private const uint ConnectReadOnlyFlag = 1;
     private const int FeatureProgramKeepalive = 10;
@@ -83,20 +83,6 @@ public sealed class LibvirtConnection : IAsyncDisposable
     /// <summary>Host name of the hypervisor host.</summary>
     public async Task<string> GetHostnameAsync(CancellationToken cancellationToken = default)
         => (await CallAsync<XdrVoid, ConnectGetHostnameRet>(Procedure.ConnectGetHostname, default, cancellationToken).ConfigureAwait(false)).Hostname;
-
-    /// <summary>Every domain matching <paramref name="flags"/> (libvirt's virConnectListAllDomains flags).</summary>
-    public async Task<NonnullDomain[]> ListAllDomainsAsync(uint flags = 0, CancellationToken cancellationToken = default)
-        => (await CallAsync<ConnectListAllDomainsArgs, ConnectListAllDomainsRet>(
-            Procedure.ConnectListAllDomains,
-            new ConnectListAllDomainsArgs { NeedResults = 1, Flags = flags },
-            cancellationToken).ConfigureAwait(false)).Domains;
-
-    /// <summary>Looks a domain up by name.</summary>
-    public async Task<NonnullDomain> LookupDomainByNameAsync(string name, CancellationToken cancellationToken = default)
-        => (await CallAsync<DomainLookupByNameArgs, DomainLookupByNameRet>(
-            Procedure.DomainLookupByName,
-            new DomainLookupByNameArgs { Name = name },
-            cancellationToken).ConfigureAwait(false)).Dom;
 
     /// <summary>Node (host) information, as <c>virsh nodeinfo</c> shows it.</summary>
     public async Task<NodeGetInfoRet> GetNodeInfoAsync(CancellationToken cancellationToken = default)

@@ -5,6 +5,9 @@ namespace LibvirtRemote.Client;
 /// <summary>A domain (virtual machine), as <c>virDomainPtr</c>.</summary>
 public sealed class Domain : LibvirtObject
 {
+    // VIR_TYPED_PARAM_STRING_OKAY: libvirt's library adds it to typed-parameter getters so servers may return strings.
+    private const uint StringValuesAllowed = 4;
+
     internal Domain(LibvirtConnection connection, NonnullDomain wire)
         : base(connection)
     {
@@ -52,8 +55,8 @@ public sealed class Domain : LibvirtObject
         => (await Call<DomainGetXmlDescArgs, DomainGetXmlDescRet>(Procedure.DomainGetXmlDesc, new() { Dom = Wire, Flags = flags }, cancellationToken).ConfigureAwait(false)).Xml;
 
     /// <summary>Starts a defined domain (virDomainCreateWithFlags).</summary>
-    public Task CreateAsync(uint flags = 0, CancellationToken cancellationToken = default)
-        => Call(Procedure.DomainCreateWithFlags, new DomainCreateWithFlagsArgs { Dom = Wire, Flags = flags }, cancellationToken);
+    public async Task CreateAsync(uint flags = 0, CancellationToken cancellationToken = default)
+        => await Call<DomainCreateWithFlagsArgs, DomainCreateWithFlagsRet>(Procedure.DomainCreateWithFlags, new() { Dom = Wire, Flags = flags }, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Pauses the domain (virDomainSuspend).</summary>
     public Task SuspendAsync(CancellationToken cancellationToken = default)
@@ -86,26 +89,38 @@ public sealed class Domain : LibvirtObject
         return (ret.Type, ret.Nparams);
     }
 
-    /// <summary>Scheduler parameters (virDomainGetSchedulerParametersFlags).</summary>
+    /// <summary>
+    /// Scheduler parameters: without flags as virDomainGetSchedulerParameters, with flags as
+    /// virDomainGetSchedulerParametersFlags (which, like libvirt's library, also allows string values).
+    /// </summary>
     public async Task<IReadOnlyList<TypedParameter>> GetSchedulerParametersAsync(uint flags = 0, CancellationToken cancellationToken = default)
     {
         (_, int count) = await GetSchedulerTypeAsync(cancellationToken).ConfigureAwait(false);
+        if (flags == 0)
+        {
+            DomainGetSchedulerParametersRet plain = await Call<DomainGetSchedulerParametersArgs, DomainGetSchedulerParametersRet>(
+                Procedure.DomainGetSchedulerParameters, new() { Dom = Wire, Nparams = count }, cancellationToken).ConfigureAwait(false);
+            return TypedParameter.FromWire(plain.Params);
+        }
+
         DomainGetSchedulerParametersFlagsRet ret = await Call<DomainGetSchedulerParametersFlagsArgs, DomainGetSchedulerParametersFlagsRet>(
-            Procedure.DomainGetSchedulerParametersFlags, new() { Dom = Wire, Nparams = count, Flags = flags }, cancellationToken).ConfigureAwait(false);
+            Procedure.DomainGetSchedulerParametersFlags, new() { Dom = Wire, Nparams = count, Flags = flags | StringValuesAllowed }, cancellationToken).ConfigureAwait(false);
         return TypedParameter.FromWire(ret.Params);
     }
 
-    /// <summary>Changes scheduler parameters (virDomainSetSchedulerParametersFlags).</summary>
+    /// <summary>Changes scheduler parameters: without flags as virDomainSetSchedulerParameters, else virDomainSetSchedulerParametersFlags.</summary>
     public Task SetSchedulerParametersAsync(IEnumerable<TypedParameter> parameters, uint flags = 0, CancellationToken cancellationToken = default)
-        => Call(Procedure.DomainSetSchedulerParametersFlags, new DomainSetSchedulerParametersFlagsArgs { Dom = Wire, Params = TypedParameter.ToWire(parameters), Flags = flags }, cancellationToken);
+        => flags == 0
+            ? Call(Procedure.DomainSetSchedulerParameters, new DomainSetSchedulerParametersArgs { Dom = Wire, Params = TypedParameter.ToWire(parameters) }, cancellationToken)
+            : Call(Procedure.DomainSetSchedulerParametersFlags, new DomainSetSchedulerParametersFlagsArgs { Dom = Wire, Params = TypedParameter.ToWire(parameters), Flags = flags }, cancellationToken);
 
     /// <summary>Memory tuning parameters (virDomainGetMemoryParameters): asks for the count first, as libvirt's clients do.</summary>
     public async Task<IReadOnlyList<TypedParameter>> GetMemoryParametersAsync(uint flags = 0, CancellationToken cancellationToken = default)
     {
         DomainGetMemoryParametersRet count = await Call<DomainGetMemoryParametersArgs, DomainGetMemoryParametersRet>(
-            Procedure.DomainGetMemoryParameters, new() { Dom = Wire, Nparams = 0, Flags = flags }, cancellationToken).ConfigureAwait(false);
+            Procedure.DomainGetMemoryParameters, new() { Dom = Wire, Nparams = 0, Flags = flags | StringValuesAllowed }, cancellationToken).ConfigureAwait(false);
         DomainGetMemoryParametersRet ret = await Call<DomainGetMemoryParametersArgs, DomainGetMemoryParametersRet>(
-            Procedure.DomainGetMemoryParameters, new() { Dom = Wire, Nparams = count.Nparams, Flags = flags }, cancellationToken).ConfigureAwait(false);
+            Procedure.DomainGetMemoryParameters, new() { Dom = Wire, Nparams = count.Nparams, Flags = flags | StringValuesAllowed }, cancellationToken).ConfigureAwait(false);
         return TypedParameter.FromWire(ret.Params);
     }
 
@@ -117,9 +132,9 @@ public sealed class Domain : LibvirtObject
     public async Task<IReadOnlyList<TypedParameter>> GetBlkioParametersAsync(uint flags = 0, CancellationToken cancellationToken = default)
     {
         DomainGetBlkioParametersRet count = await Call<DomainGetBlkioParametersArgs, DomainGetBlkioParametersRet>(
-            Procedure.DomainGetBlkioParameters, new() { Dom = Wire, Nparams = 0, Flags = flags }, cancellationToken).ConfigureAwait(false);
+            Procedure.DomainGetBlkioParameters, new() { Dom = Wire, Nparams = 0, Flags = flags | StringValuesAllowed }, cancellationToken).ConfigureAwait(false);
         DomainGetBlkioParametersRet ret = await Call<DomainGetBlkioParametersArgs, DomainGetBlkioParametersRet>(
-            Procedure.DomainGetBlkioParameters, new() { Dom = Wire, Nparams = count.Nparams, Flags = flags }, cancellationToken).ConfigureAwait(false);
+            Procedure.DomainGetBlkioParameters, new() { Dom = Wire, Nparams = count.Nparams, Flags = flags | StringValuesAllowed }, cancellationToken).ConfigureAwait(false);
         return TypedParameter.FromWire(ret.Params);
     }
 

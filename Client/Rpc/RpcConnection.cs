@@ -263,7 +263,16 @@ public sealed class RpcConnection : IAsyncDisposable
             case VirNetMessageType.Reply or VirNetMessageType.ReplyWithFds:
                 if (_pending.TryRemove(header.Serial, out PendingCall? call))
                 {
-                    call.Complete(frame);
+                    try
+                    {
+                        call.Complete(frame);
+                    }
+                    catch (Exception e)
+                    {
+                        // The call is no longer pending, so the connection-wide failure would not reach it.
+                        call.Fail(new LibvirtProtocolException($"Reply to procedure {header.Proc} cannot be decoded: {e.Message}", e));
+                        throw;
+                    }
                 }
                 else if (!_abandoned.TryRemove(header.Serial, out _))
                 {
