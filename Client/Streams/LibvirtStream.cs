@@ -204,7 +204,8 @@ public sealed partial class LibvirtStream : Stream
     /// <c>virStreamSendHole</c>). Only on a writable sparse stream; libvirtd drops a client that sends a hole on a
     /// stream opened without the sparse flag, so this throws instead of sending.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The stream is not sparse or not writable.</exception>
+    /// <exception cref="InvalidOperationException">The stream is not sparse.</exception>
+    /// <exception cref="NotSupportedException">The stream is not writable.</exception>
     public async ValueTask SendHoleAsync(long length, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
