@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.IO.Pipelines;
+using LibvirtRemote.Client.Events;
 using LibvirtRemote.Client.Rpc;
 using LibvirtRemote.Protocol;
 using LibvirtRemote.Transport.Sockets;
@@ -19,6 +20,7 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
     private const int FeatureRemoteEventCallback = 14;
     private const int FeatureRemoteCloseCallback = 15;
     private readonly RpcConnection _rpc;
+    private readonly EventDispatcher _events;
     private bool _closeCallbackRegistered;
     private int _closed;
 
@@ -29,6 +31,9 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
         Remote = new RemoteCalls(rpc);
         Qemu = new QemuCalls(rpc);
         Lxc = new LxcCalls(rpc);
+        _events = new EventDispatcher(rpc);
+        rpc.MessageReceived = _events.OnMessage;
+        Events = new LibvirtEvents(this, _events);
     }
 
     /// <summary>The URI this connection was opened with.</summary>
@@ -46,6 +51,16 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
     /// <summary>Every call procedure of the LXC-specific program.</summary>
     public LxcCalls Lxc { get; }
 
+    /// <summary>Event subscriptions (domain, network, storage pool, node device, secret, QEMU monitor).</summary>
+    public LibvirtEvents Events { get; }
+
+    /// <summary>
+    /// Completes when the connection closes, with the reason: when the server reports that its hypervisor
+    /// connection closed, or when this connection ends (server gone, error, or this client closing it), like
+    /// virConnectRegisterCloseCallback. Never faults.
+    /// </summary>
+    public Task<CloseReason> Closed => _events.Closed;
+
     /// <summary>Whether the server supports callback-style event registration (feature 14).</summary>
     public bool SupportsEventCallbacks { get; private set; }
 
@@ -55,6 +70,19 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
         options ??= new LibvirtConnectionOptions();
         LibvirtUri parsed = LibvirtUri.Parse(uri);
         IDuplexPipe pipe = await ConnectTransportAsync(parsed, options, cancellationToken).ConfigureAwait(false);
+        return await OpenAsync(pipe, parsed, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Opens a connection over an already connected byte pipe (a custom transport, or an in-memory peer in tests);
+    /// <paramref name="uri"/> supplies the name sent in CONNECT_OPEN. The connection owns the pipe from now on.
+    /// </summary>
+    public static async Task<LibvirtConnection> OpenAsync(IDuplexPipe pipe, LibvirtUri uri, LibvirtConnectionOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pipe);
+        ArgumentNullException.ThrowIfNull(uri);
+        options ??= new LibvirtConnectionOptions();
+        LibvirtUri parsed = uri;
         var rpc = new RpcConnection(pipe, new RpcConnectionOptions { CallTimeout = options.CallTimeout });
         var connection = new LibvirtConnection(rpc, parsed);
         try
@@ -96,6 +124,7 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
             return;
         }
 
+        _events.OnClientClosing();
         try
         {
             if (_rpc.Failure is null)

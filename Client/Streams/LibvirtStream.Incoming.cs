@@ -355,8 +355,8 @@ public sealed partial class LibvirtStream : IStreamPacketHandler
 
     private static LibvirtException RpcError(string message) => new(new VirNetMessageError
     {
-        Code = ErrorCodes.Rpc,
-        Domain = ErrorCodes.FromRpc,
+        Code = (int)ErrorCode.Rpc,
+        Domain = (int)ErrorDomain.Rpc,
         Level = 2,
         Message = message,
     });

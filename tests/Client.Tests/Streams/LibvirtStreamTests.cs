@@ -75,8 +75,8 @@ public sealed class LibvirtStreamTests
         ValueTask<int> pending = stream.ReadAsync(buffer);
         await peer.SendErrorAsync(call, 38, "cannot read the screen");
         LibvirtException error = await Assert.ThrowsAsync<LibvirtException>(() => pending.AsTask().WaitAsync(Timeout));
-        Assert.Equal(38, error.Code);
-        Assert.Equal(18, error.ErrorDomain);
+        Assert.Equal((ErrorCode)38, error.Code);
+        Assert.Equal((ErrorDomain)18, error.Domain);
         Assert.Equal("cannot read the screen", error.Message);
         await Assert.ThrowsAsync<LibvirtException>(() => stream.ReadAsync(buffer).AsTask().WaitAsync(Timeout));
         await Assert.ThrowsAsync<LibvirtException>(() => stream.FinishAsync().WaitAsync(Timeout));
@@ -99,7 +99,7 @@ public sealed class LibvirtStreamTests
         await peer.SendHoleAsync(call, 8192);
         LibvirtException error = await Assert.ThrowsAsync<LibvirtException>(() => stream.ReadAsync(new byte[16]).AsTask().WaitAsync(Timeout));
         Assert.Equal("Unexpected stream hole", error.Message);
-        Assert.Equal(ErrorCodes.Rpc, error.Code);
+        Assert.Equal(ErrorCode.Rpc, error.Code);
         AssertStreamPacket(call, await peer.ReadAsync(), VirNetMessageStatus.Error, 0);
 
         await stream.DisposeAsync().AsTask().WaitAsync(Timeout);
@@ -359,7 +359,7 @@ public sealed class LibvirtStreamTests
         ReceivedFrame call = await peer.ReadAsync();
         await peer.SendAsync(call.Header with { Type = VirNetMessageType.Reply, Status = VirNetMessageStatus.Error }, new VirNetMessageError { Code = 50, Domain = 18, Level = 2, Message = "no volume" });
         LibvirtException error = await Assert.ThrowsAsync<LibvirtException>(() => open.WaitAsync(Timeout));
-        Assert.Equal(50, error.Code);
+        Assert.Equal((ErrorCode)50, error.Code);
 
         // Late packets for that serial are ignored.
         await peer.SendAsync(FakePeer.Stream(call), new byte[10]);
