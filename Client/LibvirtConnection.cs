@@ -12,7 +12,7 @@ namespace LibvirtRemote.Client;
 /// A connection to a libvirt daemon over the remote protocol, opened with the same handshake as libvirt's
 /// remote driver. Thread-safe; calls may overlap.
 /// </summary>
-public sealed class LibvirtConnection : IAsyncDisposable
+public sealed partial class LibvirtConnection : IAsyncDisposable
 {
     private const uint ConnectReadOnlyFlag = 1;
     private const int FeatureProgramKeepalive = 10;
@@ -127,7 +127,10 @@ public sealed class LibvirtConnection : IAsyncDisposable
         {
             case "unix":
                 string socket = uri["socket"] ?? DefaultUnixSocket(uri, options.ReadOnly);
-                return await StreamDuplexPipe.ConnectUnixAsync(socket, cancellationToken).ConfigureAwait(false);
+                // Our own socket loop where it can carry file descriptors; a plain stream elsewhere.
+                return UnixSocketPipe.IsSupported
+                    ? await UnixSocketPipe.ConnectAsync(socket, cancellationToken).ConfigureAwait(false)
+                    : await StreamDuplexPipe.ConnectUnixAsync(socket, cancellationToken).ConfigureAwait(false);
             case "tcp":
                 string host = uri.Host ?? "localhost";
                 int port = uri.Port ?? 16509;
