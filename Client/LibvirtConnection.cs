@@ -154,7 +154,10 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
         {
             case "unix":
                 string socket = uri["socket"] ?? DefaultUnixSocket(uri, options.ReadOnly);
-                return await StreamDuplexPipe.ConnectUnixAsync(socket, cancellationToken).ConfigureAwait(false);
+                // Our own socket loop where it can carry file descriptors; a plain stream elsewhere.
+                return UnixSocketPipe.IsSupported
+                    ? await UnixSocketPipe.ConnectAsync(socket, cancellationToken).ConfigureAwait(false)
+                    : await StreamDuplexPipe.ConnectUnixAsync(socket, cancellationToken).ConfigureAwait(false);
             case "tcp":
                 string host = uri.Host ?? "localhost";
                 int port = uri.Port ?? 16509;

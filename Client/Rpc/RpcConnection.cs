@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using LibvirtRemote.Protocol;
 using LibvirtRemote.Transport.Framing;
 using LibvirtRemote.Xdr;
+using Microsoft.Win32.SafeHandles;
 
 namespace LibvirtRemote.Client.Rpc;
 
@@ -13,7 +14,7 @@ namespace LibvirtRemote.Client.Rpc;
 /// call fails at once with <see cref="ConnectionLostException"/> (or <see cref="LibvirtProtocolException"/>
 /// when the peer sent something invalid).
 /// </summary>
-public sealed class RpcConnection : IAsyncDisposable
+public sealed partial class RpcConnection : IAsyncDisposable
 {
     private readonly IDuplexPipe _pipe;
     private readonly RpcConnectionOptions _options;
@@ -261,11 +262,12 @@ public sealed class RpcConnection : IAsyncDisposable
         switch (header.Type)
         {
             case VirNetMessageType.Reply or VirNetMessageType.ReplyWithFds:
+                SafeFileHandle[] fds = TakeReceivedFds(frame);
                 if (_pending.TryRemove(header.Serial, out PendingCall? call))
                 {
                     try
                     {
-                        call.Complete(frame);
+                        CompleteCall(call, frame, fds);
                     }
                     catch (Exception e)
                     {
@@ -274,9 +276,13 @@ public sealed class RpcConnection : IAsyncDisposable
                         throw;
                     }
                 }
-                else if (!_abandoned.TryRemove(header.Serial, out _))
+                else
                 {
-                    throw new LibvirtProtocolException($"Reply for serial {header.Serial} (procedure {header.Proc}) matches no call");
+                    CloseAll(fds);
+                    if (!_abandoned.TryRemove(header.Serial, out _))
+                    {
+                        throw new LibvirtProtocolException($"Reply for serial {header.Serial} (procedure {header.Proc}) matches no call");
+                    }
                 }
 
                 break;

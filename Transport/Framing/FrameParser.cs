@@ -12,7 +12,9 @@ public static class FrameParser
     /// Takes one frame from the front of <paramref name="buffer"/>. Returns <see cref="OperationStatus.Done"/>
     /// and moves <paramref name="buffer"/> past the frame, or <see cref="OperationStatus.NeedMoreData"/> and
     /// leaves it untouched. The length word is checked before the body is awaited, so a hostile length never
-    /// makes the caller buffer more than <see cref="FrameLimits.MaxMessageSize"/> bytes.
+    /// makes the caller buffer more than <see cref="FrameLimits.MaxMessageSize"/> bytes. A CALL_WITH_FDS or
+    /// REPLY_WITH_FDS frame with N descriptors also takes the N dummy bytes that follow it (their value is
+    /// ignored); the descriptors themselves come from the transport (<c>IFdTransport</c>).
     /// </summary>
     /// <exception cref="FrameException">The length word or header is invalid.</exception>
     public static OperationStatus TryParse(ref ReadOnlySequence<byte> buffer, out Frame frame)
@@ -59,10 +61,17 @@ public static class FrameParser
 
             fdCount = (int)count;
             body = body.Slice(4);
+
+            // Each descriptor rides on one dummy byte sent after the message and not counted in its length.
+            // The frame is complete only once those bytes are in, so their descriptors have arrived too.
+            if (buffer.Length < length + count)
+            {
+                return OperationStatus.NeedMoreData;
+            }
         }
 
         frame = new Frame(header, body, fdCount);
-        buffer = buffer.Slice(length);
+        buffer = buffer.Slice(length + (uint)fdCount);
         return OperationStatus.Done;
     }
 

@@ -109,16 +109,96 @@ public class FrameParserTests
     }
 
     [Fact]
-    public void ReadsDescriptorCountOfWithFdsMessages()
+    public void ReadsDescriptorCountOfWithFdsMessagesAndTakesTheirDummyBytes()
     {
         using var output = new PooledBufferWriter();
         VirNetMessageHeader header = GetInfoReply;
         header.Type = VirNetMessageType.ReplyWithFds;
         FrameWriter.WriteWithFds(output, header, 3, new DomainGetInfoRet { State = 5 });
+        output.Write(new byte[] { 0, 0, 0 });
         var buffer = new ReadOnlySequence<byte>(output.ToArray());
         Assert.Equal(OperationStatus.Done, FrameParser.TryParse(ref buffer, out Frame frame));
         Assert.Equal(3, frame.FdCount);
         Assert.Equal(5, frame.DecodeBody<DomainGetInfoRet>().State);
+        Assert.Equal(0, buffer.Length);
+    }
+
+    [Fact]
+    public void WithFdsFrameWaitsForEveryDummyByte()
+    {
+        byte[] bytes = BuildMixedFrames();
+        int firstFrameEnd = (int)BinaryPrimitives.ReadUInt32BigEndian(bytes);
+        for (int n = 0; n < firstFrameEnd + 2; n++)
+        {
+            var buffer = new ReadOnlySequence<byte>(bytes, 0, n);
+            Assert.Equal(OperationStatus.NeedMoreData, FrameParser.TryParse(ref buffer, out _));
+            Assert.Equal(n, buffer.Length);
+        }
+
+        var complete = new ReadOnlySequence<byte>(bytes, 0, firstFrameEnd + 2);
+        Assert.Equal(OperationStatus.Done, FrameParser.TryParse(ref complete, out Frame frame));
+        Assert.Equal(2, frame.FdCount);
+        Assert.Equal(0, complete.Length);
+    }
+
+    [Fact]
+    public void DummyBytesAreSkippedWhateverTheirValue()
+    {
+        byte[] bytes = BuildMixedFrames(dummy: 0xA5);
+        AssertMixedFrames(new ReadOnlySequence<byte>(bytes));
+    }
+
+    [Fact]
+    public void ParsesFramesWithDescriptorsAtEverySplit()
+    {
+        byte[] bytes = BuildMixedFrames();
+        for (int split = 0; split <= bytes.Length; split++)
+        {
+            AssertMixedFrames(Segments.Split(bytes, split));
+        }
+
+        AssertMixedFrames(Segments.OneBytePerSegment(bytes));
+    }
+
+    /// <summary>REPLY_WITH_FDS (2 fds), REPLY, CALL_WITH_FDS (0 fds), REPLY_WITH_FDS (32 fds), REPLY.</summary>
+    private static byte[] BuildMixedFrames(byte dummy = 0)
+    {
+        using var output = new PooledBufferWriter();
+        int[] fdCounts = [2, -1, 0, 32, -1];
+        for (int i = 0; i < fdCounts.Length; i++)
+        {
+            VirNetMessageHeader header = GetInfoReply;
+            header.Serial = (uint)i;
+            var body = new DomainGetInfoRet { CpuTime = (ulong)i, MaxMem = 1UL << 40 };
+            if (fdCounts[i] < 0)
+            {
+                FrameWriter.Write(output, header, body);
+                continue;
+            }
+
+            header.Type = i == 2 ? VirNetMessageType.CallWithFds : VirNetMessageType.ReplyWithFds;
+            FrameWriter.WriteWithFds(output, header, fdCounts[i], body);
+            byte[] dummies = new byte[fdCounts[i]];
+            Array.Fill(dummies, dummy);
+            output.Write(dummies);
+        }
+
+        return output.ToArray();
+    }
+
+    private static void AssertMixedFrames(ReadOnlySequence<byte> buffer)
+    {
+        int[] expected = [2, 0, 0, 32, 0];
+        for (uint i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(OperationStatus.Done, FrameParser.TryParse(ref buffer, out Frame frame));
+            Assert.Equal(i, frame.Header.Serial);
+            Assert.Equal(expected[i], frame.FdCount);
+            Assert.Equal(i, frame.DecodeBody<DomainGetInfoRet>().CpuTime);
+        }
+
+        Assert.Equal(OperationStatus.NeedMoreData, FrameParser.TryParse(ref buffer, out _));
+        Assert.Equal(0, buffer.Length);
     }
 
     [Fact]

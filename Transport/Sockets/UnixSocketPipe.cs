@@ -1,0 +1,380 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using LibvirtRemote.Transport.Framing;
+using LibvirtRemote.Transport.Native;
+using Microsoft.Win32.SafeHandles;
+
+namespace LibvirtRemote.Transport.Sockets;
+
+/// <summary>
+/// A connected Unix-domain stream socket seen as a pipe pair that also carries file descriptors
+/// (<see cref="IFdTransport"/>). A receive loop fills <see cref="Input"/> and a send loop drains
+/// <see cref="Output"/>. Every receive goes through recvmsg with room for descriptors, because a plain recv
+/// makes the kernel close descriptors that arrive with the bytes it returns. Linux only.
+/// </summary>
+public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
+{
+    private const int MinimumReceiveSize = 16 * 1024;
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly Socket _socket;
+    private readonly Pipe _inputPipe;
+    private readonly Pipe _outputPipe;
+    private readonly CountingPipeWriter _output;
+    private readonly ConcurrentQueue<SafeFileHandle> _receivedFds = new();
+    private readonly Queue<OutgoingFd> _outgoingFds = new();
+    private readonly Lock _outgoingLock = new();
+    private readonly Task _receiveLoop;
+    private readonly Task _sendLoop;
+    private long _sentBytes;
+    private volatile bool _disposing;
+    private int _disposed;
+
+    /// <summary>Serves <paramref name="socket"/>, a connected Unix-domain stream socket; the pipe owns it from now on.</summary>
+    /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
+    public UnixSocketPipe(Socket socket)
+    {
+        ArgumentNullException.ThrowIfNull(socket);
+        if (!UnixSocketNative.IsSupported)
+        {
+            throw new PlatformNotSupportedException("Descriptor passing over Unix sockets is implemented for Linux only");
+        }
+
+        if (socket.AddressFamily != AddressFamily.Unix || socket.SocketType != SocketType.Stream)
+        {
+            throw new ArgumentException("A Unix-domain stream socket is required", nameof(socket));
+        }
+
+        _socket = socket;
+
+        // The reader of the input is the frame loop, which must see a whole frame before it consumes anything:
+        // pausing below the largest frame (plus its descriptor bytes) would deadlock.
+        long pause = FrameLimits.LengthWordSize + FrameLimits.MaxMessageSize + FrameLimits.MaxFds + MinimumReceiveSize;
+        _inputPipe = new Pipe(new PipeOptions(
+            pauseWriterThreshold: pause,
+            resumeWriterThreshold: pause / 2,
+            readerScheduler: PipeScheduler.Inline,
+            writerScheduler: PipeScheduler.Inline,
+            useSynchronizationContext: false));
+
+        // Inline reader: a flush sends on the flushing thread instead of waking another one.
+        _outputPipe = new Pipe(new PipeOptions(
+            pauseWriterThreshold: 1024 * 1024,
+            resumeWriterThreshold: 512 * 1024,
+            readerScheduler: PipeScheduler.Inline,
+            writerScheduler: PipeScheduler.ThreadPool,
+            minimumSegmentSize: 16 * 1024,
+            useSynchronizationContext: false));
+        _output = new CountingPipeWriter(_outputPipe.Writer);
+        _receiveLoop = Task.Run(ReceiveLoopAsync);
+        _sendLoop = Task.Run(SendLoopAsync);
+    }
+
+    /// <summary>Whether this platform can use the class (Linux).</summary>
+    public static bool IsSupported => UnixSocketNative.IsSupported;
+
+    /// <inheritdoc/>
+    public PipeReader Input => _inputPipe.Reader;
+
+    /// <inheritdoc/>
+    public PipeWriter Output => _output;
+
+    /// <summary>Connects to the Unix socket at <paramref name="path"/>.</summary>
+    public static async Task<UnixSocketPipe> ConnectAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken).ConfigureAwait(false);
+            return new UnixSocketPipe(socket);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool TryTakeReceivedFd([NotNullWhen(true)] out SafeFileHandle? fd) => _receivedFds.TryDequeue(out fd);
+
+    /// <inheritdoc/>
+    public void QueueFdsToSend(ReadOnlySpan<SafeHandle> fds)
+    {
+        if (fds.Length > FrameLimits.MaxFds)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fds), $"At most {FrameLimits.MaxFds} descriptors fit in one message");
+        }
+
+        ObjectDisposedException.ThrowIf(_disposing, this);
+
+        // Take every reference first, so a disposed handle fails the call before any dummy byte is written.
+        int referenced = 0;
+        try
+        {
+            foreach (SafeHandle fd in fds)
+            {
+                ArgumentNullException.ThrowIfNull(fd, nameof(fds));
+                bool added = false;
+                fd.DangerousAddRef(ref added);
+                referenced++;
+            }
+        }
+        catch
+        {
+            for (int i = 0; i < referenced; i++)
+            {
+                fds[i].DangerousRelease();
+            }
+
+            throw;
+        }
+
+        foreach (SafeHandle fd in fds)
+        {
+            lock (_outgoingLock)
+            {
+                _outgoingFds.Enqueue(new OutgoingFd(_output.BytesWritten, fd));
+            }
+
+            _output.GetSpan(1)[0] = 0;
+            _output.Advance(1);
+        }
+    }
+
+    /// <summary>
+    /// Sends what is already in the output (briefly), then closes the socket. Descriptors received and never
+    /// taken are closed; descriptors not yet sent are released.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _output.CompleteAsync().ConfigureAwait(false);
+        try
+        {
+            await _sendLoop.WaitAsync(DrainTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        _disposing = true;
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+        }
+
+        _socket.Dispose();
+        await _inputPipe.Reader.CompleteAsync().ConfigureAwait(false);
+        await Task.WhenAll(_receiveLoop, _sendLoop).ConfigureAwait(false);
+
+        while (_receivedFds.TryDequeue(out SafeFileHandle? fd))
+        {
+            fd.Dispose();
+        }
+
+        lock (_outgoingLock)
+        {
+            while (_outgoingFds.TryDequeue(out OutgoingFd pending))
+            {
+                pending.Handle.DangerousRelease();
+            }
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        PipeWriter input = _inputPipe.Writer;
+        Exception? error = null;
+        bool mayHaveMore = false;
+        try
+        {
+            while (true)
+            {
+                if (!mayHaveMore)
+                {
+                    // Waits for readability without taking bytes: .NET peeks, and we ask for a peek explicitly,
+                    // since a zero-length recv that is not a peek would drop descriptors attached to the next byte.
+                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.Peek).ConfigureAwait(false);
+                }
+
+                Memory<byte> memory = input.GetMemory(MinimumReceiveSize);
+                int received = UnixSocketNative.Receive(_socket.SafeHandle, memory.Span, _receivedFds, out int errno, out bool truncated);
+                if (received < 0)
+                {
+                    if (errno == UnixSocketNative.EAGAIN)
+                    {
+                        mayHaveMore = false;
+                        continue;
+                    }
+
+                    throw new IOException($"recvmsg failed: {Marshal.GetPInvokeErrorMessage(errno)}");
+                }
+
+                if (truncated)
+                {
+                    throw new IOException("The peer attached more descriptors to one write than fit the receive buffer; the kernel discarded some");
+                }
+
+                if (received == 0)
+                {
+                    break;
+                }
+
+                // Descriptors were queued above, before their bytes become visible to the reader.
+                input.Advance(received);
+                mayHaveMore = received == memory.Length;
+                FlushResult flushed = await input.FlushAsync().ConfigureAwait(false);
+                if (flushed.IsCompleted || flushed.IsCanceled)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (_disposing && e is SocketException or ObjectDisposedException or IOException)
+        {
+        }
+        catch (Exception e)
+        {
+            error = e;
+        }
+        finally
+        {
+            await input.CompleteAsync(error).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SendLoopAsync()
+    {
+        PipeReader output = _outputPipe.Reader;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await output.ReadAsync().ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                if (result.IsCanceled)
+                {
+                    break;
+                }
+
+                if (!buffer.IsEmpty)
+                {
+                    await SendAsync(buffer).ConfigureAwait(false);
+                }
+
+                output.AdvanceTo(buffer.End);
+                if (result.IsCompleted)
+                {
+                    // Everything written has gone: let the peer see the end of the stream.
+                    _socket.Shutdown(SocketShutdown.Send);
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (_disposing && e is SocketException or ObjectDisposedException or IOException)
+        {
+        }
+        catch (Exception e)
+        {
+            // Writers see this from FlushAsync; the connection layers treat IOException as a lost connection.
+            error = e as IOException ?? new IOException($"Sending failed: {e.Message}", e);
+        }
+        finally
+        {
+            await output.CompleteAsync(error).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask SendAsync(ReadOnlySequence<byte> buffer)
+    {
+        while (!buffer.IsEmpty)
+        {
+            long fdAt = NextFdOffset();
+            if (fdAt == _sentBytes)
+            {
+                await SendFdAsync(buffer.FirstSpan[0]).ConfigureAwait(false);
+                buffer = buffer.Slice(1);
+                _sentBytes++;
+                continue;
+            }
+
+            long plain = Math.Min(buffer.Length, fdAt - _sentBytes);
+            await SendPlainAsync(buffer.Slice(0, plain)).ConfigureAwait(false);
+            buffer = buffer.Slice(plain);
+            _sentBytes += plain;
+        }
+    }
+
+    private long NextFdOffset()
+    {
+        lock (_outgoingLock)
+        {
+            return _outgoingFds.TryPeek(out OutgoingFd next) ? next.Offset : long.MaxValue;
+        }
+    }
+
+    private async ValueTask SendPlainAsync(ReadOnlySequence<byte> bytes)
+    {
+        foreach (ReadOnlyMemory<byte> segment in bytes)
+        {
+            ReadOnlyMemory<byte> rest = segment;
+            while (!rest.IsEmpty)
+            {
+                int sent = await _socket.SendAsync(rest, SocketFlags.None).ConfigureAwait(false);
+                rest = rest[sent..];
+            }
+        }
+    }
+
+    private async ValueTask SendFdAsync(byte value)
+    {
+        OutgoingFd fd;
+        lock (_outgoingLock)
+        {
+            fd = _outgoingFds.Dequeue();
+        }
+
+        try
+        {
+            while (true)
+            {
+                int sent = UnixSocketNative.SendByteWithFd(_socket.SafeHandle, value, (int)fd.Handle.DangerousGetHandle(), out int errno);
+                if (sent == 1)
+                {
+                    return;
+                }
+
+                if (sent < 0)
+                {
+                    throw new IOException($"sendmsg with a descriptor failed: {Marshal.GetPInvokeErrorMessage(errno)}");
+                }
+
+                // The socket buffer is full. Socket has no asynchronous wait for writability, so poll in short slices.
+                while (!_socket.Poll(TimeSpan.FromMilliseconds(50), SelectMode.SelectWrite))
+                {
+                    ObjectDisposedException.ThrowIf(_disposing, this);
+                    await Task.Yield();
+                }
+            }
+        }
+        finally
+        {
+            fd.Handle.DangerousRelease();
+        }
+    }
+
+    private readonly record struct OutgoingFd(long Offset, SafeHandle Handle);
+}
