@@ -153,7 +153,7 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
         switch (uri.EffectiveTransport)
         {
             case "unix":
-                string socket = uri["socket"] ?? DefaultUnixSocket(uri, options.ReadOnly);
+                string socket = uri["socket"] ?? UnixSocketLocator.Locate(uri, options.ReadOnly);
                 // Our own socket loop where it can carry file descriptors; a plain stream elsewhere.
                 return UnixSocketPipe.IsSupported
                     ? await UnixSocketPipe.ConnectAsync(socket, cancellationToken).ConfigureAwait(false)
@@ -179,18 +179,6 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
             default:
                 throw new NotSupportedException($"Transport '{uri.EffectiveTransport}' is not supported yet (unix and tcp are)");
         }
-    }
-
-    private static string DefaultUnixSocket(LibvirtUri uri, bool readOnly)
-    {
-        if (uri.Path == "/session")
-        {
-            string runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR")
-                ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-            return Path.Combine(runtime, "libvirt", "libvirt-sock");
-        }
-
-        return readOnly ? "/run/libvirt/libvirt-sock-ro" : "/run/libvirt/libvirt-sock";
     }
 
     private async Task<bool> SupportsFeatureAsync(int feature, CancellationToken cancellationToken)
