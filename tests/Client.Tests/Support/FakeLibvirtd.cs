@@ -78,6 +78,20 @@ internal sealed class FakeLibvirtd : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes arbitrary bytes to the client, framed or not.</summary>
+    public async Task SendBytesAsync(byte[] bytes)
+    {
+        await _writeLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await _toClient.Writer.WriteAsync(bytes).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     /// <summary>Waits for the next call with procedure <paramref name="procedure"/>, skipping others.</summary>
     public ReceivedCall WaitForCall(Procedure procedure, TimeSpan timeout)
     {
