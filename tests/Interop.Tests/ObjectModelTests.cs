@@ -4,8 +4,20 @@ using Xunit;
 
 namespace LibvirtRemote.Interop.Tests;
 
+/// <summary>The object model over a Unix socket.</summary>
+public sealed class ObjectModelOverUnixTests : ObjectModelTests
+{
+    protected override string Uri(PrivateLibvirtd daemon) => $"test+unix:///default?socket={daemon.SocketPath}";
+}
+
+/// <summary>The object model over TCP.</summary>
+public sealed class ObjectModelOverTcpTests : ObjectModelTests
+{
+    protected override string Uri(PrivateLibvirtd daemon) => $"test+tcp://127.0.0.1:{daemon.TcpPort}/default";
+}
+
 /// <summary>The object model against libvirtd 9.0.0's test driver: each object kind through its lifecycle.</summary>
-public sealed class ObjectModelTests : IAsyncLifetime
+public abstract class ObjectModelTests : IAsyncLifetime
 {
     private const string DomainXml = """
         <domain type='test'>
@@ -23,7 +35,7 @@ public sealed class ObjectModelTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _daemon = await (PrivateLibvirtd.StartAsync()).Within();
-        _connection = await LibvirtConnection.OpenAsync($"test+unix:///default?socket={_daemon.SocketPath}").WaitAsync(Timeout);
+        _connection = await LibvirtConnection.OpenAsync(Uri(_daemon)).WaitAsync(Timeout);
     }
 
     public async Task DisposeAsync()
@@ -31,6 +43,8 @@ public sealed class ObjectModelTests : IAsyncLifetime
         await _connection.DisposeAsync().AsTask().Within();
         await _daemon.DisposeAsync().AsTask().Within();
     }
+
+    protected abstract string Uri(PrivateLibvirtd daemon);
 
     [Fact]
     public async Task DomainGoesThroughItsLifecycle()
