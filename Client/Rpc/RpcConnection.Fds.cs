@@ -150,12 +150,12 @@ public sealed partial class RpcConnection
                 ThrowIfFailed();
                 if (fds.Length > 0)
                 {
-                    FrameWriter.WriteWithFds(_pipe.Output, header, fds.Length, body);
+                    WriteFrame(header, body, fds.Length);
                     transport.QueueFdsToSend(fds);
                 }
                 else
                 {
-                    FrameWriter.Write(_pipe.Output, header, body);
+                    WriteFrame(header, body);
                 }
 
                 // Not cancellable: a half-flushed frame would corrupt the stream for every other caller.

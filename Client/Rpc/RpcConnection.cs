@@ -201,7 +201,7 @@ public sealed partial class RpcConnection : IAsyncDisposable
         try
         {
             ThrowIfFailed();
-            FrameWriter.Write(_pipe.Output, header, body);
+            WriteFrame(header, body);
 
             // Not cancellable: a half-flushed frame would corrupt the stream for every other caller.
             FlushResult flushed = await _pipe.Output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
