@@ -190,7 +190,11 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
     private async Task HandshakeAsync(LibvirtConnectionOptions options, CancellationToken cancellationToken)
     {
         AuthListRet auth = await CallAsync<XdrVoid, AuthListRet>(Procedure.AuthList, default, cancellationToken).ConfigureAwait(false);
-        if (auth.Types.Length > 0 && !auth.Types.Contains(AuthType.None))
+        if (auth.Types.Length > 0 && !auth.Types.Contains(AuthType.None) && auth.Types.Contains(AuthType.Sasl))
+        {
+            await AuthenticateSaslAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        else if (auth.Types.Length > 0 && !auth.Types.Contains(AuthType.None))
         {
             throw new NotSupportedException($"The server requires authentication ({string.Join(", ", auth.Types)}), which is not supported yet");
         }

@@ -1,3 +1,6 @@
+using System.Net;
+using LibvirtRemote.Client.Auth;
+
 namespace LibvirtRemote.Client;
 
 /// <summary>How to open a connection.</summary>
@@ -23,4 +26,14 @@ public sealed class LibvirtConnectionOptions
     /// <see cref="ConnectionLostException"/> (libvirt's default: 5, so a stalled peer is detected after about 30 s).
     /// </summary>
     public int KeepaliveCount { get; set; } = 5;
+
+    /// <summary>
+    /// User name and password for SASL authentication. When null, the <c>authfile=</c> URI parameter (or
+    /// <c>LIBVIRT_AUTH_FILE</c>, <c>~/.config/libvirt/auth.conf</c>, <c>/etc/libvirt/auth.conf</c>) is consulted, then
+    /// <see cref="CredentialCallback"/>.
+    /// </summary>
+    public NetworkCredential? Credentials { get; set; }
+
+    /// <summary>Asked for SASL credentials when neither <see cref="Credentials"/> nor an auth file supplies them.</summary>
+    public Func<SaslCredentialRequest, CancellationToken, ValueTask<NetworkCredential?>>? CredentialCallback { get; set; }
 }

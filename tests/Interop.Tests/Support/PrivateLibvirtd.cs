@@ -38,8 +38,16 @@ public sealed class PrivateLibvirtd : IAsyncDisposable
     /// <summary>The daemon's log, for failure messages.</summary>
     public string Log => File.Exists(Path.Combine(Directory, "libvirtd.log")) ? File.ReadAllText(Path.Combine(Directory, "libvirtd.log")) : string.Empty;
 
-    /// <summary>Starts the daemon and waits until its sockets accept connections.</summary>
-    public static async Task<PrivateLibvirtd> StartAsync(string? extraConfig = null)
+    /// <summary>
+    /// Starts the daemon and waits until its sockets accept connections. libvirt's config parser keeps the first
+    /// of duplicate keys, so the auth settings are parameters rather than extra config; <paramref name="environment"/>
+    /// adds variables to the daemon's environment (e.g. SASL_CONF_PATH).
+    /// </summary>
+    public static async Task<PrivateLibvirtd> StartAsync(
+        string? extraConfig = null,
+        IReadOnlyDictionary<string, string>? environment = null,
+        string authUnixRw = "none",
+        string authTcp = "none")
     {
         if (!File.Exists(Daemon))
         {
@@ -56,8 +64,8 @@ public sealed class PrivateLibvirtd : IAsyncDisposable
             listen_tcp = 1
             tcp_port = "{port}"
             listen_addr = "127.0.0.1"
-            auth_tcp = "none"
-            auth_unix_rw = "none"
+            auth_tcp = "{authTcp}"
+            auth_unix_rw = "{authUnixRw}"
             auth_unix_ro = "none"
             unix_sock_dir = "{directory}/sock"
             unix_sock_rw_perms = "0700"
@@ -74,6 +82,11 @@ public sealed class PrivateLibvirtd : IAsyncDisposable
 
         // Only the built-in test driver: loading hypervisor modules as root without their packages aborts the daemon.
         start.Environment["LIBVIRT_DRIVER_DIR"] = Path.Combine(directory, "drivers");
+        foreach (KeyValuePair<string, string> variable in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[variable.Key] = variable.Value;
+        }
+
         Process process = Process.Start(start) ?? throw new InvalidOperationException("libvirtd did not start");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
