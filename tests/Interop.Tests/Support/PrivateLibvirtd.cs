@@ -39,7 +39,10 @@ public sealed class PrivateLibvirtd : IAsyncDisposable
     public string Log => File.Exists(Path.Combine(Directory, "libvirtd.log")) ? File.ReadAllText(Path.Combine(Directory, "libvirtd.log")) : string.Empty;
 
     /// <summary>Starts the daemon and waits until its sockets accept connections.</summary>
-    public static async Task<PrivateLibvirtd> StartAsync(string? extraConfig = null)
+    /// <param name="extraConfig">Appended to the config; libvirt takes the first value of a repeated key, so keys set here
+    /// must not be ones this method already writes.</param>
+    /// <param name="listenTls">Sets <c>listen_tls</c> (then pass <c>tls_port</c> and the certificate keys in <paramref name="extraConfig"/>).</param>
+    public static async Task<PrivateLibvirtd> StartAsync(string? extraConfig = null, bool listenTls = false)
     {
         if (!File.Exists(Daemon))
         {
@@ -52,7 +55,7 @@ public sealed class PrivateLibvirtd : IAsyncDisposable
         int port = FreeTcpPort();
         string config = Path.Combine(directory, "libvirtd.conf");
         await File.WriteAllTextAsync(config, $"""
-            listen_tls = 0
+            listen_tls = {(listenTls ? 1 : 0)}
             listen_tcp = 1
             tcp_port = "{port}"
             listen_addr = "127.0.0.1"
