@@ -176,8 +176,10 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
                 }
 
                 throw new LibvirtClientException($"Cannot connect to {host}:{port}", last);
+            case "tls":
+                return await ConnectTlsAsync(uri, cancellationToken).ConfigureAwait(false);
             default:
-                throw new NotSupportedException($"Transport '{uri.EffectiveTransport}' is not supported yet (unix and tcp are)");
+                throw new NotSupportedException($"Transport '{uri.EffectiveTransport}' is not supported yet (unix, tcp and tls are)");
         }
     }
 

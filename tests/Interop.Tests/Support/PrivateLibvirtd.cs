@@ -40,14 +40,19 @@ public sealed class PrivateLibvirtd : IAsyncDisposable
 
     /// <summary>
     /// Starts the daemon and waits until its sockets accept connections. libvirt's config parser keeps the first
-    /// of duplicate keys, so the auth settings are parameters rather than extra config; <paramref name="environment"/>
-    /// adds variables to the daemon's environment (e.g. SASL_CONF_PATH).
+    /// of duplicate keys, so the keys this method writes are parameters rather than extra config.
     /// </summary>
+    /// <param name="extraConfig">Appended to the config; must not repeat a key this method writes.</param>
+    /// <param name="environment">Added to the daemon's environment (e.g. SASL_CONF_PATH).</param>
+    /// <param name="authUnixRw">auth_unix_rw.</param>
+    /// <param name="authTcp">auth_tcp.</param>
+    /// <param name="listenTls">Sets <c>listen_tls</c> (then pass <c>tls_port</c> and the certificate keys in <paramref name="extraConfig"/>).</param>
     public static async Task<PrivateLibvirtd> StartAsync(
         string? extraConfig = null,
         IReadOnlyDictionary<string, string>? environment = null,
         string authUnixRw = "none",
-        string authTcp = "none")
+        string authTcp = "none",
+        bool listenTls = false)
     {
         if (!File.Exists(Daemon))
         {
@@ -60,7 +65,7 @@ public sealed class PrivateLibvirtd : IAsyncDisposable
         int port = FreeTcpPort();
         string config = Path.Combine(directory, "libvirtd.conf");
         await File.WriteAllTextAsync(config, $"""
-            listen_tls = 0
+            listen_tls = {(listenTls ? 1 : 0)}
             listen_tcp = 1
             tcp_port = "{port}"
             listen_addr = "127.0.0.1"

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Net.Sockets;
+using Xunit;
+
+namespace LibvirtRemote.Interop.Tests.Support;
+
+/// <summary>
+/// Test PKI plus two private libvirtd with TLS: <see cref="Main"/> accepts client DNs "O=LibvirtRemote,CN=client*",
+/// <see cref="OtherDnOnly"/> only "O=Other,CN=*".
+/// </summary>
+public sealed class TlsDaemons : IAsyncLifetime
+{
+    public TestPki Pki { get; } = new();
+
+    public PrivateLibvirtd Main { get; private set; } = null!;
+
+    public int MainTlsPort { get; private set; }
+
+    public PrivateLibvirtd OtherDnOnly { get; private set; } = null!;
+
+    public int OtherDnOnlyTlsPort { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        (Main, MainTlsPort) = await StartAsync("""["O=LibvirtRemote,CN=client*"]""");
+        (OtherDnOnly, OtherDnOnlyTlsPort) = await StartAsync("""["O=Other,CN=*"]""");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Main is not null)
+        {
+            await Main.DisposeAsync();
+        }
+
+        if (OtherDnOnly is not null)
+        {
+            await OtherDnOnly.DisposeAsync();
+        }
+
+        Pki.Dispose();
+    }
+
+    private async Task<(PrivateLibvirtd, int)> StartAsync(string allowedDns)
+    {
+        int port = FreeTcpPort();
+        PrivateLibvirtd daemon = await PrivateLibvirtd.StartAsync(
+            $"""
+            tls_port = "{port}"
+            key_file = "{Pki.ServerKeyFile}"
+            cert_file = "{Pki.ServerCertFile}"
+            ca_file = "{Pki.CaFile}"
+            auth_tls = "none"
+            tls_allowed_dn_list = {allowedDns}
+            """,
+            listenTls: true);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                await probe.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port)).WaitAsync(TimeSpan.FromSeconds(5));
+                return (daemon, port);
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+            catch
+            {
+                string log = daemon.Log;
+                await daemon.DisposeAsync();
+                throw new InvalidOperationException($"libvirtd did not listen for TLS on {port}: {log}");
+            }
+        }
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
