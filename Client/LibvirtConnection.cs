@@ -176,8 +176,11 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
                 }
 
                 throw new LibvirtClientException($"Cannot connect to {host}:{port}", last);
+            case "ssh":
+            case "ext":
+                return ConnectProcessTransport(uri, options);
             default:
-                throw new NotSupportedException($"Transport '{uri.EffectiveTransport}' is not supported yet (unix and tcp are)");
+                throw new NotSupportedException($"Transport '{uri.EffectiveTransport}' is not supported yet (unix, tcp, ssh and ext are)");
         }
     }
 
