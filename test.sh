@@ -11,6 +11,9 @@ command -v virsh >/dev/null 2>&1 || need+=(libvirt-clients)
 /usr/bin/python3 -c 'import libvirt' >/dev/null 2>&1 || need+=(python3-libvirt)
 [ -x /usr/sbin/saslpasswd2 ] || need+=(sasl2-bin)
 ls /usr/lib/*/sasl2/libscram.so* >/dev/null 2>&1 || need+=(libsasl2-modules)
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+[ -x /usr/bin/ssh ] && [ -x /usr/bin/ssh-keygen ] || need+=(openssh-client)
+[ -x /usr/bin/nc.openbsd ] || need+=(netcat-openbsd)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "missing packages (${need[*]}): run this as root so it can install them" >&2

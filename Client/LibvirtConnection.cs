@@ -178,8 +178,11 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
                 throw new LibvirtClientException($"Cannot connect to {host}:{port}", last);
             case "tls":
                 return await ConnectTlsAsync(uri, cancellationToken).ConfigureAwait(false);
+            case "ssh":
+            case "ext":
+                return ConnectProcessTransport(uri, options);
             default:
-                throw new NotSupportedException($"Transport '{uri.EffectiveTransport}' is not supported yet (unix, tcp and tls are)");
+                throw new NotSupportedException($"Transport '{uri.EffectiveTransport}' is not supported (unix, tcp, tls, ssh and ext are)");
         }
     }
 

@@ -8,7 +8,7 @@ namespace LibvirtRemote.Client;
 /// </summary>
 public sealed class LibvirtUri
 {
-    private static readonly HashSet<string> RemoteOnlyParameters = new(StringComparer.Ordinal)
+    private static readonly HashSet<string> RemoteOnlyParameters = new(StringComparer.OrdinalIgnoreCase)
     {
         "name", "command", "socket", "netcat", "keyfile", "sshauth", "no_verify", "no_tty", "pkipath",
         "known_hosts", "known_hosts_verify", "tls_priority", "mode", "proxy", "auth", "authfile",
