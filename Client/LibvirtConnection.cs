@@ -65,10 +65,14 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
     public bool SupportsEventCallbacks { get; private set; }
 
     /// <summary>Opens a connection by URI, e.g. <c>test+unix:///default?socket=/path</c> or <c>qemu+tcp://host/system</c>.</summary>
-    public static async Task<LibvirtConnection> OpenAsync(string uri, LibvirtConnectionOptions? options = null, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// A null or empty <paramref name="uri"/> means the default, as for virConnectOpen(NULL): LIBVIRT_DEFAULT_URI,
+    /// else <c>uri_default</c> in libvirt.conf; a name listed in <c>uri_aliases</c> is replaced by its URI.
+    /// </remarks>
+    public static async Task<LibvirtConnection> OpenAsync(string? uri, LibvirtConnectionOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new LibvirtConnectionOptions();
-        LibvirtUri parsed = LibvirtUri.Parse(uri);
+        LibvirtUri parsed = LibvirtUri.Parse(ClientConfig.ResolveForThisProcess(uri));
         IDuplexPipe pipe = await ConnectTransportAsync(parsed, options, cancellationToken).ConfigureAwait(false);
         return await OpenAsync(pipe, parsed, options, cancellationToken).ConfigureAwait(false);
     }
