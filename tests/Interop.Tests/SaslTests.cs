@@ -152,7 +152,7 @@ public sealed class SaslTests : IAsyncLifetime
         return (await RunAsync("/usr/bin/python3", ["-c", Script, uri, user, password], null)).Trim();
     }
 
-    private static async Task<string> RunAsync(string program, string[] arguments, string? input)
+    internal static async Task<string> RunAsync(string program, string[] arguments, string? input)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string argument in arguments)

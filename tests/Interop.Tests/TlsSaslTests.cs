@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Sockets;
+using LibvirtRemote.Client;
+using LibvirtRemote.Interop.Tests.Support;
+using Xunit;
+
+namespace LibvirtRemote.Interop.Tests;
+
+/// <summary>SASL inside TLS: libvirtd with <c>auth_tls = "sasl"</c> and a private Cyrus SASL database.</summary>
+#pragma warning disable CA1001 // The PKI is disposed in DisposeAsync, xunit's cleanup for IAsyncLifetime.
+public sealed class TlsSaslTests : IAsyncLifetime
+{
+    private const string User = "bob";
+    private const string Password = "tls and sasl";
+    private readonly TestPki _pki = new();
+    private string _saslDirectory = null!;
+    private PrivateLibvirtd _daemon = null!;
+    private int _tlsPort;
+
+    public async Task InitializeAsync()
+    {
+        _saslDirectory = Directory.CreateTempSubdirectory("lvr-tls-sasl-").FullName;
+        string db = Path.Combine(_saslDirectory, "sasldb2");
+        await File.WriteAllTextAsync(Path.Combine(_saslDirectory, "libvirt.conf"), $"""
+            mech_list: scram-sha-256 plain
+            sasldb_path: {db}
+
+            """).Within();
+        await SaslTests.RunAsync("/usr/sbin/saslpasswd2", ["-f", db, "-a", "libvirt", "-p", User], Password).Within();
+        _tlsPort = FreeTcpPort();
+        _daemon = await PrivateLibvirtd.StartAsync(
+            $"""
+            tls_port = "{_tlsPort}"
+            key_file = "{_pki.ServerKeyFile}"
+            cert_file = "{_pki.ServerCertFile}"
+            ca_file = "{_pki.CaFile}"
+            auth_tls = "sasl"
+            """,
+            environment: new Dictionary<string, string> { ["SASL_CONF_PATH"] = _saslDirectory },
+            listenTls: true).Within();
+        await WaitForTlsAsync().Within();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _daemon.DisposeAsync();
+        Directory.Delete(_saslDirectory, recursive: true);
+        _pki.Dispose();
+    }
+
+    [Theory]
+    [InlineData("sasl.SCRAM-SHA-256")]
+    [InlineData("sasl.PLAIN")]
+    public async Task LogsInOverTls(string auth)
+    {
+        string uri = $"test+tls://127.0.0.1:{_tlsPort}/default?pkipath={_pki.GoodDir}&auth={auth}";
+        var options = new LibvirtConnectionOptions { Credentials = new NetworkCredential(User, Password) };
+        await using LibvirtConnection connection = await LibvirtConnection.OpenAsync(uri, options).Within();
+        Assert.Equal(9_000_000UL, await connection.GetLibVersionAsync().Within());
+        Assert.Equal("test", Assert.Single(await connection.ListAllDomainsAsync().Within()).Name);
+    }
+
+    [Fact]
+    public async Task WrongPasswordOverTlsIsAnAuthError()
+    {
+        string uri = $"test+tls://127.0.0.1:{_tlsPort}/default?pkipath={_pki.GoodDir}&auth=sasl.SCRAM-SHA-256";
+        var options = new LibvirtConnectionOptions { Credentials = new NetworkCredential(User, "wrong") };
+        LibvirtException error = await Assert.ThrowsAsync<LibvirtException>(() => LibvirtConnection.OpenAsync(uri, options)).Within();
+        Assert.Equal(ErrorCode.AuthFailed, error.Code);
+    }
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private async Task WaitForTlsAsync()
+    {
+        for (int attempt = 0; attempt < 200; attempt++)
+        {
+            try
+            {
+                using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                await probe.ConnectAsync(new IPEndPoint(IPAddress.Loopback, _tlsPort));
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        throw new InvalidOperationException($"libvirtd did not listen for TLS on {_tlsPort}: {_daemon.Log}");
+    }
+}
