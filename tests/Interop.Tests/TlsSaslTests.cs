@@ -27,7 +27,7 @@ public sealed class TlsSaslTests : IAsyncLifetime
 
             """).Within();
         await SaslTests.RunAsync("/usr/sbin/saslpasswd2", ["-f", db, "-a", "libvirt", "-p", User], Password).Within();
-        _tlsPort = FreeTcpPort();
+        _tlsPort = PrivateLibvirtd.FreeTcpPort();
         _daemon = await PrivateLibvirtd.StartAsync(
             $"""
             tls_port = "{_tlsPort}"
@@ -38,7 +38,7 @@ public sealed class TlsSaslTests : IAsyncLifetime
             """,
             environment: new Dictionary<string, string> { ["SASL_CONF_PATH"] = _saslDirectory },
             listenTls: true).Within();
-        await WaitForTlsAsync().Within();
+        await _daemon.WaitForTcpPortAsync(_tlsPort).Within();
     }
 
     public async Task DisposeAsync()
@@ -67,31 +67,5 @@ public sealed class TlsSaslTests : IAsyncLifetime
         var options = new LibvirtConnectionOptions { Credentials = new NetworkCredential(User, "wrong") };
         LibvirtException error = await Assert.ThrowsAsync<LibvirtException>(() => LibvirtConnection.OpenAsync(uri, options)).Within();
         Assert.Equal(ErrorCode.AuthFailed, error.Code);
-    }
-
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private async Task WaitForTlsAsync()
-    {
-        for (int attempt = 0; attempt < 200; attempt++)
-        {
-            try
-            {
-                using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                await probe.ConnectAsync(new IPEndPoint(IPAddress.Loopback, _tlsPort));
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
-        }
-
-        throw new InvalidOperationException($"libvirtd did not listen for TLS on {_tlsPort}: {_daemon.Log}");
     }
 }

@@ -145,7 +145,36 @@ public sealed class PrivateLibvirtd : IAsyncDisposable
         kill.WaitForExit(5000);
     }
 
-    private static int FreeTcpPort()
+    /// <summary>
+    /// Waits until the daemon accepts TCP connections on <paramref name="port"/> (a listener it opens after its
+    /// Unix sockets, such as TLS); on failure the daemon is stopped and the error carries its log.
+    /// </summary>
+    public async Task WaitForTcpPortAsync(int port)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                await probe.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port)).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline && !_process.HasExited)
+            {
+                await Task.Delay(50).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is SocketException or TimeoutException)
+            {
+                string log = Log;
+                await DisposeAsync().ConfigureAwait(false);
+                throw new InvalidOperationException($"libvirtd did not listen on port {port}: {log}", e);
+            }
+        }
+    }
+
+    /// <summary>A loopback TCP port that is free right now.</summary>
+    public static int FreeTcpPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

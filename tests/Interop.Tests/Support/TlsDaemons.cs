@@ -43,7 +43,7 @@ public sealed class TlsDaemons : IAsyncLifetime
 
     private async Task<(PrivateLibvirtd, int)> StartAsync(string allowedDns)
     {
-        int port = FreeTcpPort();
+        int port = PrivateLibvirtd.FreeTcpPort();
         PrivateLibvirtd daemon = await PrivateLibvirtd.StartAsync(
             $"""
             tls_port = "{port}"
@@ -54,32 +54,7 @@ public sealed class TlsDaemons : IAsyncLifetime
             tls_allowed_dn_list = {allowedDns}
             """,
             listenTls: true);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            try
-            {
-                using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                await probe.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port)).WaitAsync(TimeSpan.FromSeconds(5));
-                return (daemon, port);
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-            catch
-            {
-                string log = daemon.Log;
-                await daemon.DisposeAsync();
-                throw new InvalidOperationException($"libvirtd did not listen for TLS on {port}: {log}");
-            }
-        }
-    }
-
-    private static int FreeTcpPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        await daemon.WaitForTcpPortAsync(port);
+        return (daemon, port);
     }
 }
