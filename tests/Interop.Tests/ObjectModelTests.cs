@@ -1,3 +1,4 @@
+using LibvirtRemote.Protocol;
 using LibvirtRemote.Client;
 using LibvirtRemote.Interop.Tests.Support;
 using Xunit;

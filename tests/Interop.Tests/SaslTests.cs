@@ -1,3 +1,4 @@
+using LibvirtRemote.Protocol;
 using System.Diagnostics;
 using System.Net;
 using LibvirtRemote.Client;

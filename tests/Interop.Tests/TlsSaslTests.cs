@@ -1,3 +1,4 @@
+using LibvirtRemote.Protocol;
 using System.Net;
 using System.Net.Sockets;
 using LibvirtRemote.Client;

@@ -1,4 +1,4 @@
-namespace LibvirtRemote.Client;
+namespace LibvirtRemote.Protocol;
 
 /// <summary>libvirt's error domains (<c>virErrorDomain</c>): which subsystem raised an error, as carried in an error reply's <c>domain</c>.</summary>
 /// <remarks>Values as of libvirt 11.3.0. A newer server may send a number not listed here; the value is kept as is.</remarks>

@@ -1,4 +1,4 @@
-namespace LibvirtRemote.Client;
+namespace LibvirtRemote.Protocol;
 
 /// <summary>libvirt's error numbers (<c>virErrorNumber</c>): what went wrong, as carried in an error reply's <c>code</c>.</summary>
 /// <remarks>Values as of libvirt 11.3.0. A newer server may send a number not listed here; the value is kept as is. The <c>VIR_WAR_</c> members are warnings and keep a <c>War</c> prefix.</remarks>
