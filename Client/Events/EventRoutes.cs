@@ -21,49 +21,19 @@ internal enum EventKind
 internal static class EventRoutes
 {
     /// <summary>Index = <see cref="DomainEventId"/>.</summary>
-    internal static readonly Procedure[] DomainProcedures =
-    [
-        Procedure.DomainEventCallbackLifecycle,
-        Procedure.DomainEventCallbackReboot,
-        Procedure.DomainEventCallbackRtcChange,
-        Procedure.DomainEventCallbackWatchdog,
-        Procedure.DomainEventCallbackIoError,
-        Procedure.DomainEventCallbackGraphics,
-        Procedure.DomainEventCallbackIoErrorReason,
-        Procedure.DomainEventCallbackControlError,
-        Procedure.DomainEventCallbackBlockJob,
-        Procedure.DomainEventCallbackDiskChange,
-        Procedure.DomainEventCallbackTrayChange,
-        Procedure.DomainEventCallbackPmwakeup,
-        Procedure.DomainEventCallbackPmsuspend,
-        Procedure.DomainEventCallbackBalloonChange,
-        Procedure.DomainEventCallbackPmsuspendDisk,
-        Procedure.DomainEventCallbackDeviceRemoved,
-        Procedure.DomainEventBlockJob2,
-        Procedure.DomainEventCallbackTunable,
-        Procedure.DomainEventCallbackAgentLifecycle,
-        Procedure.DomainEventCallbackDeviceAdded,
-        Procedure.DomainEventCallbackMigrationIteration,
-        Procedure.DomainEventCallbackJobCompleted,
-        Procedure.DomainEventCallbackDeviceRemovalFailed,
-        Procedure.DomainEventCallbackMetadataChange,
-        Procedure.DomainEventBlockThreshold,
-        Procedure.DomainEventMemoryFailure,
-        Procedure.DomainEventMemoryDeviceSizeChange,
-        Procedure.DomainEventNicMacChange,
-    ];
+    internal static readonly Procedure[] DomainProcedures = EventProcedures.Domain;
 
     /// <summary>Index = <see cref="NetworkEventId"/>.</summary>
-    internal static readonly Procedure[] NetworkProcedures = [Procedure.NetworkEventLifecycle, Procedure.NetworkEventCallbackMetadataChange];
+    internal static readonly Procedure[] NetworkProcedures = EventProcedures.Network;
 
     /// <summary>Index = <see cref="StoragePoolEventId"/>.</summary>
-    internal static readonly Procedure[] StoragePoolProcedures = [Procedure.StoragePoolEventLifecycle, Procedure.StoragePoolEventRefresh];
+    internal static readonly Procedure[] StoragePoolProcedures = EventProcedures.StoragePool;
 
     /// <summary>Index = <see cref="NodeDeviceEventId"/>.</summary>
-    internal static readonly Procedure[] NodeDeviceProcedures = [Procedure.NodeDeviceEventLifecycle, Procedure.NodeDeviceEventUpdate];
+    internal static readonly Procedure[] NodeDeviceProcedures = EventProcedures.NodeDevice;
 
     /// <summary>Index = <see cref="SecretEventId"/>.</summary>
-    internal static readonly Procedure[] SecretProcedures = [Procedure.SecretEventLifecycle, Procedure.SecretEventValueChanged];
+    internal static readonly Procedure[] SecretProcedures = EventProcedures.Secret;
 
     private static readonly Dictionary<int, (EventKind Kind, int EventId)> RemoteRoutes = BuildRemoteRoutes();
 

@@ -1,6 +1,6 @@
 using LibvirtRemote.XdrGen;
 
-// Regenerates Protocol/Generated and Client/Generated from the .x files; files are rewritten only when their
+// Regenerates Protocol/Generated, Client/Generated and Server/Generated from the .x files; files are rewritten only when their
 // content changes, and *.g.cs files the generator no longer makes are deleted from the folders it owns.
 string root = Sources.FindRoot(args.Length > 0 ? args[0] : Directory.GetCurrentDirectory());
 IReadOnlyList<(string Folder, string Name, string Content)> generated = Sources.Generate(root);

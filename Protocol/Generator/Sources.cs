@@ -27,8 +27,11 @@ public static class Sources
     /// <summary>Folder of the typed client calls, relative to the repository root.</summary>
     public const string ClientOutputFolder = "Client/Generated";
 
+    /// <summary>Folder of the server's handler surface, relative to the repository root.</summary>
+    public const string ServerOutputFolder = "Server/Generated";
+
     /// <summary>Every folder the generator owns: it deletes *.g.cs files there that it no longer makes.</summary>
-    public static readonly string[] OutputFolders = [ProtocolOutputFolder, ClientOutputFolder];
+    public static readonly string[] OutputFolders = [ProtocolOutputFolder, ClientOutputFolder, ServerOutputFolder];
 
     /// <summary>Finds the repository root by walking up from <paramref name="start"/> to the folder holding remote_protocol.x.</summary>
     public static string FindRoot(string start)
@@ -50,9 +53,11 @@ public static class Sources
         var texts = Files.ToDictionary(f => f, f => File.ReadAllText(Path.Combine(root, f)));
         var schema = new Schema(Files.Select(f => (f, texts[f])));
         var client = new ClientEmitter(schema);
+        var server = new ServerEmitter(schema);
         return new Emitter(schema).EmitAll(texts)
             .Select(g => (ProtocolOutputFolder, g.Name, g.Content))
             .Concat(ClientFiles.Select(f => (ClientOutputFolder, client.ClassName(f) + ".g.cs", client.Emit(f, texts[f]))))
+            .Concat(ClientFiles.Select(f => (ServerOutputFolder, server.ClassName(f) + ".g.cs", server.Emit(f, texts[f]))))
             .ToList();
     }
 }

@@ -3,7 +3,7 @@ using Xunit;
 
 namespace LibvirtRemote.Protocol.Tests;
 
-/// <summary>Protocol/Generated and Client/Generated hold exactly what the generator makes of the .x files at the repository root.</summary>
+/// <summary>Protocol/Generated, Client/Generated and Server/Generated hold exactly what the generator makes of the .x files at the repository root.</summary>
 public class GeneratedCodeIsUpToDateTests
 {
     private const string Hint = "Generated code is stale: run `dotnet run --project Protocol/Generator` from the repository root.";

@@ -1,0 +1,111 @@
+using LibvirtRemote.Protocol;
+using LibvirtRemote.Xdr;
+
+namespace LibvirtRemote.Server.Connections;
+
+/// <summary>Keepalive (PING/PONG, and server pings once the client asked for them) and the authentication deadline.</summary>
+internal sealed partial class ClientConnection
+{
+    private const int KeepalivePing = 1;
+    private const int KeepalivePong = 2;
+
+    private long _lastActivity = Environment.TickCount64;
+    private int _unansweredPings;
+    private volatile bool _sawFrame;
+    private Timer? _keepaliveTimer;
+    private Timer? _authTimer;
+
+    private void NoteActivity()
+    {
+        Volatile.Write(ref _lastActivity, Environment.TickCount64);
+        Volatile.Write(ref _unansweredPings, 0);
+        _sawFrame = true;
+    }
+
+    private bool HandleKeepalive(in VirNetMessageHeader header)
+    {
+        if (header.Type != VirNetMessageType.Message || header.Vers != (uint)KeepaliveProtocol.KeepaliveProtocolVersion)
+        {
+            return true;
+        }
+
+        if (header.Proc == KeepalivePing)
+        {
+            SendKeepalive(KeepalivePong);
+        }
+
+        return true;
+    }
+
+    private void SendKeepalive(int procedure)
+    {
+        var header = new VirNetMessageHeader
+        {
+            Prog = (uint)KeepaliveProtocol.KeepaliveProgram,
+            Vers = (uint)KeepaliveProtocol.KeepaliveProtocolVersion,
+            Proc = procedure,
+            Type = VirNetMessageType.Message,
+            Serial = 0,
+            Status = VirNetMessageStatus.Ok,
+        };
+        Outbox.TrySend(header, default(XdrVoid));
+    }
+
+    private void StartKeepalive()
+    {
+        TimeSpan interval = Options.KeepaliveInterval;
+        if (interval <= TimeSpan.Zero || _keepaliveTimer is not null)
+        {
+            return;
+        }
+
+        _keepaliveTimer = new Timer(static state => ((ClientConnection)state!).OnKeepaliveTick(), this, interval, interval);
+    }
+
+    private void OnKeepaliveTick()
+    {
+        long idle = Environment.TickCount64 - Volatile.Read(ref _lastActivity);
+        if (idle < Options.KeepaliveInterval.TotalMilliseconds)
+        {
+            return;
+        }
+
+        if (Interlocked.Increment(ref _unansweredPings) > Options.KeepaliveCount)
+        {
+            Server.Log(LogLevelName.Warning, $"client {Context.Id}: no answer to {Options.KeepaliveCount} keepalive pings, dropping it");
+            Abort();
+            return;
+        }
+
+        SendKeepalive(KeepalivePing);
+    }
+
+    private void StopKeepalive()
+    {
+        _keepaliveTimer?.Dispose();
+        _authTimer?.Dispose();
+    }
+
+    private void StartAuthenticationTimer()
+    {
+        TimeSpan timeout = Options.AuthenticationTimeout;
+        if (timeout <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        _authTimer = new Timer(
+            static state =>
+            {
+                var connection = (ClientConnection)state!;
+                if (!connection.Context.Authenticated || !connection._sawFrame)
+                {
+                    connection.Server.Log(LogLevelName.Warning, $"client {connection.Context.Id}: did not authenticate in time, dropping it");
+                    connection.Abort();
+                }
+            },
+            this,
+            timeout,
+            Timeout.InfiniteTimeSpan);
+    }
+}

@@ -1,0 +1,479 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using LibvirtRemote.Protocol;
+using LibvirtRemote.Server.Dispatch;
+using LibvirtRemote.Server.Streams;
+using LibvirtRemote.Transport.Framing;
+using LibvirtRemote.Transport.Sockets;
+using LibvirtRemote.Xdr;
+using Microsoft.Win32.SafeHandles;
+using System.Runtime.InteropServices;
+
+namespace LibvirtRemote.Server.Connections;
+
+/// <summary>
+/// One client: reads its frames, routes calls to the connection's own procedures or to the backend's handlers,
+/// streams packets to their streams, and keeps at most <see cref="ServerOptions.MaxClientRequests"/> calls in
+/// progress (it stops reading while that many are outstanding, as libvirtd does). A protocol violation ends this
+/// connection only.
+/// </summary>
+internal sealed partial class ClientConnection : IAsyncDisposable
+{
+    private readonly IDuplexPipe _pipe;
+    private readonly IFdTransport? _fdTransport;
+    private readonly ListenerOptions _listener;
+    private readonly FrameReader _reader;
+    private readonly CancellationTokenSource _closing = new();
+    private readonly Lock _slotGate = new();
+    private readonly Dictionary<uint, ServerStream> _streams = [];
+    private readonly Lock _streamGate = new();
+    private RemoteHandlers? _remote;
+    private QemuHandlers? _qemu;
+    private LxcHandlers? _lxc;
+    private TaskCompletionSource? _slotWaiter;
+    private int _inFlight;
+    private int _closed;
+
+    public ClientConnection(LibvirtServer server, IDuplexPipe pipe, ClientContext context, ListenerOptions listener)
+    {
+        Server = server;
+        _pipe = pipe;
+        _fdTransport = pipe as IFdTransport;
+        _listener = listener;
+        Context = context;
+        Context.Authenticated = listener.Auth == ServerAuth.None;
+        _reader = new FrameReader(pipe.Input);
+        Outbox = new Outbox(pipe.Output, _fdTransport);
+        Outbox.Failed += _ => Abort();
+    }
+
+    public LibvirtServer Server { get; }
+
+    public ClientContext Context { get; }
+
+    public Outbox Outbox { get; }
+
+    public CancellationToken Closing => _closing.Token;
+
+    private ServerOptions Options => Server.Options;
+
+    /// <summary>Serves the client until it disconnects, breaks the protocol or the server stops.</summary>
+    public async Task RunAsync()
+    {
+        try
+        {
+            _remote = Server.Backend.CreateRemoteHandlers(Context);
+            _qemu = Server.Backend.CreateQemuHandlers(Context);
+            _lxc = Server.Backend.CreateLxcHandlers(Context);
+            StartAuthenticationTimer();
+            await ReadLoopAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is FrameException or IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            Server.Log(LogLevelName.Debug, $"client {Context.Id}: {e.Message}");
+        }
+        finally
+        {
+            await CloseAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops serving: pending work sees <see cref="Closing"/>, queued output is dropped.</summary>
+    public void Abort()
+    {
+        try
+        {
+            _closing.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        _pipe.Input.CancelPendingRead();
+    }
+
+    public async ValueTask DisposeAsync() => await CloseAsync().ConfigureAwait(false);
+
+    internal void ReleaseRequestSlot()
+    {
+        TaskCompletionSource? waiter = null;
+        lock (_slotGate)
+        {
+            _inFlight--;
+            if (_inFlight < Options.MaxClientRequests)
+            {
+                waiter = _slotWaiter;
+                _slotWaiter = null;
+            }
+        }
+
+        waiter?.TrySetResult();
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        while (!_closing.IsCancellationRequested)
+        {
+            await WaitForRequestSlotAsync().ConfigureAwait(false);
+            if (Outbox.Backlog > Options.MaxOutputBacklog)
+            {
+                Server.Log(LogLevelName.Warning, $"client {Context.Id}: {Outbox.Backlog} bytes of output unread, dropping it");
+                return;
+            }
+
+            Frame? next = await _reader.ReadAsync(_closing.Token).ConfigureAwait(false);
+            if (next is not Frame frame)
+            {
+                return;
+            }
+
+            NoteActivity();
+            if (!HandleFrame(frame))
+            {
+                return;
+            }
+        }
+    }
+
+    private Task WaitForRequestSlotAsync()
+    {
+        lock (_slotGate)
+        {
+            if (_inFlight < Options.MaxClientRequests)
+            {
+                return Task.CompletedTask;
+            }
+
+            _slotWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _slotWaiter.Task.WaitAsync(_closing.Token);
+        }
+    }
+
+    private void TakeRequestSlot()
+    {
+        lock (_slotGate)
+        {
+            _inFlight++;
+        }
+    }
+
+    /// <summary>Handles one frame; false ends the connection.</summary>
+    private bool HandleFrame(in Frame frame)
+    {
+        VirNetMessageHeader header = frame.Header;
+        if (header.Prog == (uint)KeepaliveProtocol.KeepaliveProgram)
+        {
+            return HandleKeepalive(header);
+        }
+
+        ProcedureTable? table = FindProgram(header.Prog, header.Vers, out object? handlers);
+        bool isCall = header.Type is VirNetMessageType.Call or VirNetMessageType.CallWithFds;
+        if (table is null)
+        {
+            if (isCall)
+            {
+                DiscardFds(frame.FdCount);
+                ReplyError(header, LibvirtErrorException.Rpc($"Cannot find program {unchecked((int)header.Prog)} version {unchecked((int)header.Vers)}"));
+            }
+
+            return true;
+        }
+
+        switch (header.Type)
+        {
+            case VirNetMessageType.Call:
+            case VirNetMessageType.CallWithFds:
+                return HandleCall(frame, table, handlers!);
+            case VirNetMessageType.Stream:
+            case VirNetMessageType.StreamHole:
+                return HandleStreamPacket(header, frame.Body);
+            default:
+                // Replies and messages from a client have no meaning; libvirtd drops them too.
+                return true;
+        }
+    }
+
+    private ProcedureTable? FindProgram(uint program, uint version, out object? handlers)
+    {
+        handlers = null;
+        if (program == (uint)RemoteProtocol.RemoteProgram && version == (uint)RemoteProtocol.RemoteProtocolVersion)
+        {
+            handlers = _remote;
+            return RemoteHandlers.Table;
+        }
+
+        if (program == (uint)QemuProtocol.QemuProgram && version == (uint)QemuProtocol.QemuProtocolVersion && _qemu is not null)
+        {
+            handlers = _qemu;
+            return QemuHandlers.Table;
+        }
+
+        if (program == (uint)LxcProtocol.LxcProgram && version == (uint)LxcProtocol.LxcProtocolVersion && _lxc is not null)
+        {
+            handlers = _lxc;
+            return LxcHandlers.Table;
+        }
+
+        return null;
+    }
+
+    private bool HandleCall(in Frame frame, ProcedureTable table, object handlers)
+    {
+        VirNetMessageHeader header = frame.Header;
+        SafeFileHandle[] fds = TakeFds(frame.FdCount);
+        if (fds.Length != frame.FdCount)
+        {
+            CloseAll(fds);
+            return false;
+        }
+
+        if (header.Status != VirNetMessageStatus.Ok)
+        {
+            CloseAll(fds);
+            ReplyError(header, LibvirtErrorException.Rpc($"Unexpected message status {(uint)header.Status}"));
+            return true;
+        }
+
+        if (!table.TryGet(header.Proc, out ProcedureInfo? info) || info.IsEvent)
+        {
+            CloseAll(fds);
+            ReplyError(header, LibvirtErrorException.Rpc($"unknown procedure: {header.Proc}"));
+            return true;
+        }
+
+        bool isRemote = ReferenceEquals(handlers, _remote);
+        if (!Context.Authenticated && !(isRemote && IsAuthProcedure(header.Proc)))
+        {
+            CloseAll(fds);
+            ReplyError(header, LibvirtErrorException.Rpc("authentication required"));
+            return true;
+        }
+
+        var call = new ServerCall(this, header, info, fds);
+        TakeRequestSlot();
+        try
+        {
+            if (isRemote && TryHandleConnectionCall(call, frame.Body))
+            {
+                return true;
+            }
+
+            if (!_opened)
+            {
+                call.Fail(LibvirtErrorException.Internal("hypervisor connection not open"));
+                return true;
+            }
+
+            if (Context.ReadOnly && ReadOnlyGate.DeniesAlways(info))
+            {
+                call.Fail(LibvirtErrorException.ReadOnly(call.PublicApi));
+                return true;
+            }
+
+            ValueTask pending = handlers switch
+            {
+                RemoteHandlers remote => remote.DispatchAsync(call, frame.Body),
+                QemuHandlers qemu => qemu.DispatchAsync(call, frame.Body),
+                LxcHandlers lxc => lxc.DispatchAsync(call, frame.Body),
+                _ => throw new InvalidOperationException("unknown handler type"),
+            };
+            Observe(pending);
+        }
+        catch (Exception e)
+        {
+            call.Fail(e);
+        }
+
+        return true;
+    }
+
+    private static bool IsAuthProcedure(int procedure) => procedure is >= (int)Procedure.AuthList and <= (int)Procedure.AuthPolkit;
+
+    private static void Observe(ValueTask pending)
+    {
+        if (pending.IsCompleted)
+        {
+            pending.GetAwaiter().GetResult();
+        }
+        else
+        {
+            _ = ObserveAsync(pending);
+        }
+    }
+
+    private static async Task ObserveAsync(ValueTask pending)
+    {
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The dispatch helpers turn every failure into an error reply; nothing is left to report here.
+        }
+    }
+
+    private SafeFileHandle[] TakeFds(int count)
+    {
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var fds = new List<SafeFileHandle>(count);
+        for (int i = 0; i < count && _fdTransport is not null && _fdTransport.TryTakeReceivedFd(out SafeFileHandle? fd); i++)
+        {
+            fds.Add(fd);
+        }
+
+        return [.. fds];
+    }
+
+    private void DiscardFds(int count) => CloseAll(TakeFds(count));
+
+    private static void CloseAll(SafeFileHandle[] fds)
+    {
+        foreach (SafeFileHandle fd in fds)
+        {
+            fd.Dispose();
+        }
+    }
+
+    internal void SendReply<TRet>(ServerCall call, in TRet result, SafeHandle[]? fds)
+        where TRet : IXdrType<TRet>
+    {
+        VirNetMessageHeader header = call.Header;
+        bool withFds = fds is { Length: > 0 } && _fdTransport is not null;
+        header.Type = withFds ? VirNetMessageType.ReplyWithFds : VirNetMessageType.Reply;
+        header.Status = VirNetMessageStatus.Ok;
+        bool sent = Outbox.TrySend(header, result, withFds ? fds : default);
+        if (fds is not null)
+        {
+            foreach (SafeHandle fd in fds)
+            {
+                fd.Dispose();
+            }
+        }
+
+        if (!sent)
+        {
+            ReplyError(call.Header, LibvirtErrorException.Rpc($"Unable to encode message payload of {call.Info.Name}"));
+        }
+
+        AfterReply(call);
+    }
+
+    internal void SendError(ServerCall call, Exception error)
+    {
+        ReplyError(call.Header, error);
+        AfterReply(call);
+    }
+
+    private void AfterReply(ServerCall call)
+    {
+        ReleaseRequestSlot();
+        if (call.HasStream && call.Stream is ServerStream stream)
+        {
+            _ = stream.RunAsync();
+        }
+
+        if (call.Header.Proc == (int)Procedure.ConnectClose && ReferenceEquals(call.Info, RemoteHandlers.Table.All[(int)Procedure.ConnectClose - 1]))
+        {
+            _ = CloseAfterDrainAsync();
+        }
+    }
+
+    internal void SendStreamError(in VirNetMessageHeader streamHeader, Exception error)
+    {
+        VirNetMessageHeader header = streamHeader;
+        header.Type = VirNetMessageType.Stream;
+        header.Status = VirNetMessageStatus.Error;
+        Outbox.TrySend(header, ToWireError(error));
+    }
+
+    private void ReplyError(in VirNetMessageHeader request, Exception error)
+    {
+        VirNetMessageHeader header = request;
+        header.Type = VirNetMessageType.Reply;
+        header.Status = VirNetMessageStatus.Error;
+        Outbox.TrySend(header, ToWireError(error));
+    }
+
+    private VirNetMessageError ToWireError(Exception error)
+    {
+        if (error is LibvirtErrorException libvirt)
+        {
+            return libvirt.ToWire();
+        }
+
+        if (error is OperationCanceledException && _closing.IsCancellationRequested)
+        {
+            return LibvirtErrorException.Rpc("client connection closed").ToWire();
+        }
+
+        Server.Log(LogLevelName.Error, $"client {Context.Id}: handler failed: {error}");
+        return new LibvirtErrorException(ErrorCode.InternalError, ErrorDomain.None, $"internal error: {error.Message}").ToWire();
+    }
+
+    private async Task CloseAfterDrainAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await Outbox.DrainAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Abort();
+    }
+
+    private async Task CloseAsync()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        StopKeepalive();
+        Abort();
+        DropSubscriptions();
+        ServerStream[] streams;
+        lock (_streamGate)
+        {
+            streams = [.. _streams.Values];
+            _streams.Clear();
+        }
+
+        try
+        {
+            // Let what is already queued (an error reply, a CONNECT_CLOSE reply) reach the peer, briefly.
+            using var drain = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+            await Outbox.DrainAsync(drain.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Outbox.Dispose();
+        await _pipe.Input.CompleteAsync().ConfigureAwait(false);
+        await _pipe.Output.CompleteAsync().ConfigureAwait(false);
+        if (_pipe is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync().ConfigureAwait(false);
+        }
+
+        Server.OnClientClosed(this);
+        try
+        {
+            Server.Backend.OnClientClosed(Context);
+        }
+        catch (Exception e)
+        {
+            Server.Log(LogLevelName.Error, $"client {Context.Id}: backend close hook failed: {e.Message}");
+        }
+
+        _ = streams;
+    }
+}

@@ -1,0 +1,271 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Runtime.InteropServices;
+using LibvirtRemote.Protocol;
+using LibvirtRemote.Transport.Framing;
+using LibvirtRemote.Transport.Sockets;
+using LibvirtRemote.Xdr;
+
+namespace LibvirtRemote.Server.Connections;
+
+/// <summary>
+/// The outgoing side of one client connection. Replies, events and stream data from any thread are encoded into a
+/// pending buffer under a lock; one flush loop at a time moves whole batches to the transport, so frames that are
+/// produced while a flush is under way leave together in the next write.
+/// </summary>
+internal sealed class Outbox : IDisposable
+{
+    private readonly PipeWriter _output;
+    private readonly IFdTransport? _fds;
+    private readonly Lock _gate = new();
+    private readonly PooledBufferWriter _scratch = new();
+    private readonly List<(long Offset, SafeHandle[] Fds)> _pendingFds = [];
+    private readonly List<(long Offset, SafeHandle[] Fds)> _sendingFds = [];
+    private PooledBufferWriter _pending = new();
+    private PooledBufferWriter _sending = new();
+    private TaskCompletionSource? _roomWaiter;
+    private bool _flushing;
+    private bool _closed;
+    private long _flushingBytes;
+
+    public Outbox(PipeWriter output, IFdTransport? fds)
+    {
+        _output = output;
+        _fds = fds;
+    }
+
+    /// <summary>Raised (once) when the transport refuses output: the peer is gone.</summary>
+    public event Action<Exception?>? Failed;
+
+    /// <summary>Bytes queued or being written.</summary>
+    public long Backlog
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Length + _flushingBytes;
+            }
+        }
+    }
+
+    /// <summary>Queues one frame; false when the message cannot be encoded (nothing was queued).</summary>
+    public bool TrySend<TBody>(in VirNetMessageHeader header, in TBody body, ReadOnlySpan<SafeHandle> fds = default)
+        where TBody : IXdrType<TBody>
+    {
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return true;
+            }
+
+            _scratch.Reset();
+            try
+            {
+                if (header.Type == VirNetMessageType.ReplyWithFds)
+                {
+                    FrameWriter.WriteWithFds(_scratch, header, fds.Length, body);
+                }
+                else
+                {
+                    FrameWriter.Write(_scratch, header, body);
+                }
+            }
+            catch (Exception e) when (e is XdrException or FrameException)
+            {
+                return false;
+            }
+
+            foreach (ReadOnlyMemory<byte> segment in _scratch.AsSequence())
+            {
+                _pending.Write(segment.Span);
+            }
+
+            if (fds.Length > 0)
+            {
+                _pendingFds.Add((_pending.Length, fds.ToArray()));
+            }
+
+            StartFlush();
+        }
+
+        return true;
+    }
+
+    /// <summary>Queues a frame whose body is raw bytes (stream data, or an event body encoded once for many clients).</summary>
+    public void SendRaw(in VirNetMessageHeader header, ReadOnlySpan<byte> body)
+    {
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            FrameWriter.Write(_pending, header, body);
+            StartFlush();
+        }
+    }
+
+    /// <summary>Queues a frame whose body is a callback id word followed by pre-encoded bytes.</summary>
+    public void SendWithCallbackId(in VirNetMessageHeader header, int callbackId, ReadOnlySpan<byte> rest)
+    {
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            var writer = new XdrWriter(_pending);
+            Span<byte> length = writer.Reserve(FrameLimits.LengthWordSize);
+            header.Encode(ref writer);
+            writer.WriteInt32(callbackId);
+            writer.WriteRaw(rest);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(length, (uint)writer.BytesWritten);
+            writer.Flush();
+            StartFlush();
+        }
+    }
+
+    /// <summary>Completes when the backlog is at most <paramref name="limit"/> bytes (or the outbox is closed).</summary>
+    public Task WaitForRoomAsync(long limit)
+    {
+        lock (_gate)
+        {
+            if (_closed || _pending.Length + _flushingBytes <= limit)
+            {
+                return Task.CompletedTask;
+            }
+
+            _roomWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _roomWaiter.Task;
+        }
+    }
+
+    /// <summary>Completes once everything queued so far has been handed to the transport.</summary>
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        while (Backlog > 0 && !cancellationToken.IsCancellationRequested)
+        {
+            await WaitForRoomAsync(0).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Drops everything not yet written and refuses further frames.</summary>
+    public void Close()
+    {
+        TaskCompletionSource? waiter;
+        lock (_gate)
+        {
+            _closed = true;
+            _pending.Reset();
+            _pendingFds.Clear();
+            waiter = _roomWaiter;
+            _roomWaiter = null;
+        }
+
+        waiter?.TrySetResult();
+    }
+
+    public void Dispose()
+    {
+        Close();
+        _scratch.Dispose();
+    }
+
+    private void StartFlush()
+    {
+        if (!_flushing)
+        {
+            _flushing = true;
+            _ = FlushLoopAsync();
+        }
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        // Let the caller that started the loop finish (and others add their frames) before the first batch goes.
+        await Task.Yield();
+        try
+        {
+            while (true)
+            {
+                TaskCompletionSource? waiter = null;
+                lock (_gate)
+                {
+                    if (_closed || _pending.Length == 0)
+                    {
+                        _flushing = false;
+                        _flushingBytes = 0;
+                        waiter = _roomWaiter;
+                        _roomWaiter = null;
+                        waiter?.TrySetResult();
+                        return;
+                    }
+
+                    (_pending, _sending) = (_sending, _pending);
+                    _sendingFds.AddRange(_pendingFds);
+                    _pendingFds.Clear();
+                    _flushingBytes = _sending.Length;
+                }
+
+                CopySending();
+                FlushResult result = await _output.FlushAsync().ConfigureAwait(false);
+                lock (_gate)
+                {
+                    _flushingBytes = 0;
+                    if (_pending.Length == 0)
+                    {
+                        waiter = _roomWaiter;
+                        _roomWaiter = null;
+                    }
+                }
+
+                waiter?.TrySetResult();
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    Fail(null);
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        {
+            Fail(e);
+        }
+    }
+
+    private void CopySending()
+    {
+        long written = 0;
+        int nextFd = 0;
+        foreach (ReadOnlyMemory<byte> segment in _sending.AsSequence())
+        {
+            ReadOnlySpan<byte> span = segment.Span;
+            while (span.Length > 0)
+            {
+                long limit = nextFd < _sendingFds.Count ? _sendingFds[nextFd].Offset - written : long.MaxValue;
+                int take = (int)Math.Min(span.Length, limit);
+                _output.Write(span[..take]);
+                written += take;
+                span = span[take..];
+                while (nextFd < _sendingFds.Count && _sendingFds[nextFd].Offset == written)
+                {
+                    _fds?.QueueFdsToSend(_sendingFds[nextFd].Fds);
+                    nextFd++;
+                }
+            }
+        }
+
+        _sending.Reset();
+        _sendingFds.Clear();
+    }
+
+    private void Fail(Exception? error)
+    {
+        Close();
+        Failed?.Invoke(error);
+    }
+}

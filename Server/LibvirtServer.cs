@@ -1,0 +1,214 @@
+using System.IO.Pipelines;
+using LibvirtRemote.Server.Connections;
+using LibvirtRemote.Server.Events;
+using LibvirtRemote.Server.Listeners;
+
+namespace LibvirtRemote.Server;
+
+/// <summary>
+/// A libvirtd-compatible server: accepts clients on Unix, TCP and TLS listeners (or any duplex pipe), speaks the
+/// remote, qemu, lxc and keepalive programs, and hands the hypervisor calls to a <see cref="ServerBackend"/>.
+/// </summary>
+public sealed class LibvirtServer : IAsyncDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly HashSet<ClientConnection> _clients = [];
+    private readonly List<ServerListener> _listeners = [];
+    private readonly Action<LogLevelName, string>? _log;
+    private TaskCompletionSource? _slotWaiter;
+    private int _anonymous;
+    private bool _disposed;
+
+    /// <summary>Creates a server for <paramref name="backend"/>; nothing listens until a Listen method is called.</summary>
+    public LibvirtServer(ServerBackend backend, ServerOptions? options = null, Action<LogLevelName, string>? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        Backend = backend;
+        Options = options ?? new ServerOptions();
+        _log = log;
+        Events = new EventHub(this);
+    }
+
+    /// <summary>The backend serving the hypervisor calls.</summary>
+    public ServerBackend Backend { get; }
+
+    /// <summary>Limits and timers.</summary>
+    public ServerOptions Options { get; }
+
+    /// <summary>Where handlers publish events for subscribed clients.</summary>
+    public EventHub Events { get; }
+
+    /// <summary>Lowest level written to the log callback.</summary>
+    public LogLevelName LogLevel { get; init; } = LogLevelName.Warning;
+
+    /// <summary>
+    /// The local rule that stands in for polkit on listeners with <see cref="ServerAuth.Polkit"/>: by default the
+    /// server's own user and root are allowed, everyone else is denied.
+    /// </summary>
+    public Func<ClientContext, bool> PolkitRule { get; init; } = DefaultPolkitRule;
+
+    /// <summary>Clients connected now.</summary>
+    public int ClientCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _clients.Count;
+            }
+        }
+    }
+
+    /// <summary>Listeners started so far.</summary>
+    public IReadOnlyList<ServerListener> Listeners
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _listeners];
+            }
+        }
+    }
+
+    /// <summary>Serves one client over <paramref name="pipe"/> (an in-memory pipe, or a transport the embedder set up) until it leaves.</summary>
+    public Task ServeAsync(IDuplexPipe pipe, ListenerOptions listener, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pipe);
+        ArgumentNullException.ThrowIfNull(listener);
+        return ServeAsync(pipe, new ClientContext(ServerTransport.Pipe, listener.ReadOnly), listener, cancellationToken);
+    }
+
+    /// <summary>Listens on a Unix socket at <paramref name="path"/> (replacing a stale socket file).</summary>
+    public ServerListener ListenUnix(string path, ListenerOptions listener, UnixFileMode? mode = null)
+        => Add(UnixListener.Start(this, path, listener, mode));
+
+    /// <summary>Listens for plain TCP clients.</summary>
+    public ServerListener ListenTcp(System.Net.IPEndPoint endPoint, ListenerOptions listener)
+        => Add(TcpListenerService.Start(this, endPoint, listener, tls: null));
+
+    /// <summary>Listens for TLS clients; the client certificate is checked as <paramref name="tls"/> says before the confirmation byte is sent.</summary>
+    public ServerListener ListenTls(System.Net.IPEndPoint endPoint, ListenerOptions listener, TlsServerOptions tls)
+    {
+        ArgumentNullException.ThrowIfNull(tls);
+        return Add(TcpListenerService.Start(this, endPoint, listener, tls));
+    }
+
+    /// <summary>Stops listening and disconnects every client.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        ServerListener[] listeners;
+        ClientConnection[] clients;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            listeners = [.. _listeners];
+            clients = [.. _clients];
+            _slotWaiter?.TrySetResult();
+        }
+
+        foreach (ServerListener listener in listeners)
+        {
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (ClientConnection client in clients)
+        {
+            client.Abort();
+        }
+
+        foreach (ClientConnection client in clients)
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    internal async Task ServeAsync(IDuplexPipe pipe, ClientContext context, ListenerOptions listener, CancellationToken cancellationToken)
+    {
+        var connection = new ClientConnection(this, pipe, context, listener);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _clients.Add(connection);
+            if (!context.Authenticated)
+            {
+                _anonymous++;
+            }
+        }
+
+        using CancellationTokenRegistration stop = cancellationToken.Register(static c => ((ClientConnection)c!).Abort(), connection);
+        await connection.RunAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Completes when another client may be accepted (below max_clients and max_anonymous_clients).</summary>
+    internal Task WaitForClientSlotAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_disposed || (_clients.Count < Options.MaxClients && _anonymous < Options.MaxAnonymousClients))
+            {
+                return Task.CompletedTask;
+            }
+
+            _slotWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _slotWaiter.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    internal void OnClientAuthenticated(ClientConnection client)
+    {
+        TaskCompletionSource? waiter;
+        lock (_gate)
+        {
+            _anonymous--;
+            waiter = _slotWaiter;
+            _slotWaiter = null;
+        }
+
+        waiter?.TrySetResult();
+    }
+
+    internal void OnClientClosed(ClientConnection client)
+    {
+        TaskCompletionSource? waiter;
+        lock (_gate)
+        {
+            if (_clients.Remove(client) && !client.Context.Authenticated)
+            {
+                _anonymous--;
+            }
+
+            waiter = _slotWaiter;
+            _slotWaiter = null;
+        }
+
+        Events.RemoveClient(client);
+        waiter?.TrySetResult();
+    }
+
+    internal void Log(LogLevelName level, string message)
+    {
+        if (level >= LogLevel)
+        {
+            _log?.Invoke(level, message);
+        }
+    }
+
+    private ServerListener Add(ServerListener listener)
+    {
+        lock (_gate)
+        {
+            _listeners.Add(listener);
+        }
+
+        return listener;
+    }
+
+    private static bool DefaultPolkitRule(ClientContext client)
+        => client.UnixUserId is int uid && (uid == 0 || uid == PeerCredentials.CurrentUserId());
+}

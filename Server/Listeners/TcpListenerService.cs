@@ -1,0 +1,50 @@
+using System.Net;
+using System.Net.Sockets;
+using LibvirtRemote.Transport.Sockets;
+
+namespace LibvirtRemote.Server.Listeners;
+
+/// <summary>A TCP listener, plain or TLS.</summary>
+internal sealed class TcpListenerService : ServerListener
+{
+    private readonly TlsServerOptions? _tls;
+
+    private TcpListenerService(LibvirtServer server, Socket socket, ListenerOptions options, TlsServerOptions? tls)
+        : base(server, socket, options) => _tls = tls;
+
+    public static TcpListenerService Start(LibvirtServer server, IPEndPoint endPoint, ListenerOptions options, TlsServerOptions? tls)
+    {
+        ArgumentNullException.ThrowIfNull(endPoint);
+        ArgumentNullException.ThrowIfNull(options);
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(endPoint);
+            socket.Listen(server.Options.MaxQueuedClients);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        var listener = new TcpListenerService(server, socket, options, tls);
+        listener.StartAccepting();
+        return listener;
+    }
+
+    private protected override async Task ServeAcceptedAsync(Socket accepted, CancellationToken cancellationToken)
+    {
+        accepted.NoDelay = true;
+        EndPoint? remote = accepted.RemoteEndPoint;
+        if (_tls is null)
+        {
+            var context = new ClientContext(ServerTransport.Tcp, Options.ReadOnly) { RemoteEndPoint = remote };
+            await Server.ServeAsync(new StreamDuplexPipe(new NetworkStream(accepted, ownsSocket: true)), context, Options, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await TlsHandshake.ServeAsync(Server, _tls, accepted, Options, cancellationToken).ConfigureAwait(false);
+    }
+}

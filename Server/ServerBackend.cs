@@ -1,0 +1,22 @@
+namespace LibvirtRemote.Server;
+
+/// <summary>
+/// What the server serves: the backend creates the handler objects of each client when it connects. Handlers
+/// created per client may keep that client's state; shared state belongs in the backend.
+/// </summary>
+public abstract class ServerBackend
+{
+    /// <summary>Creates the remote-program handlers of a newly connected client.</summary>
+    public abstract RemoteHandlers CreateRemoteHandlers(ClientContext client);
+
+    /// <summary>Creates the qemu-program handlers of a client, or null when the backend has no qemu program.</summary>
+    public virtual QemuHandlers? CreateQemuHandlers(ClientContext client) => null;
+
+    /// <summary>Creates the lxc-program handlers of a client, or null when the backend has no lxc program.</summary>
+    public virtual LxcHandlers? CreateLxcHandlers(ClientContext client) => null;
+
+    /// <summary>Called once a client has gone, after its last call completed or was abandoned.</summary>
+    public virtual void OnClientClosed(ClientContext client)
+    {
+    }
+}

@@ -1,0 +1,80 @@
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using LibvirtRemote.Server.Tls;
+using LibvirtRemote.Transport.Sockets;
+using LibvirtRemote.Transport.Tls;
+
+namespace LibvirtRemote.Server.Listeners;
+
+/// <summary>
+/// The server half of libvirt's TLS: handshake, client certificate checks, then the single confirmation byte the
+/// client waits for. A refused client is closed without that byte, as libvirtd does.
+/// </summary>
+internal static class TlsHandshake
+{
+    public static async Task ServeAsync(LibvirtServer server, TlsServerOptions tls, Socket accepted, ListenerOptions listener, CancellationToken cancellationToken)
+    {
+        var remote = accepted.RemoteEndPoint;
+        var ssl = new SslStream(new NetworkStream(accepted, ownsSocket: true), leaveInnerStreamOpen: false);
+        try
+        {
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                timeout.CancelAfter(tls.HandshakeTimeout);
+                X509Chain? presented = null;
+                await ssl.AuthenticateAsServerAsync(
+                    new SslServerAuthenticationOptions
+                    {
+                        ServerCertificate = tls.ServerCertificate,
+                        ClientCertificateRequired = tls.VerifyClientCertificate,
+                        // Accepting here is deliberate: libvirtd finishes the handshake and only then checks the
+                        // certificate, closing without its confirmation byte; ClientCertificateCheck does that below.
+#pragma warning disable CA5359
+                        RemoteCertificateValidationCallback = (_, _, chain, _) =>
+                        {
+                            presented = chain;
+                            return true;
+                        },
+#pragma warning restore CA5359
+                    },
+                    timeout.Token).ConfigureAwait(false);
+
+                X509Certificate2? certificate = ssl.RemoteCertificate is null ? null : new X509Certificate2(ssl.RemoteCertificate);
+                if (tls.VerifyClientCertificate)
+                {
+                    string? refusal = ClientCertificateCheck.Check(certificate, presented, tls, DateTime.UtcNow);
+                    if (refusal is not null)
+                    {
+                        server.Log(LogLevelName.Warning, $"TLS client {remote} refused: {refusal}");
+                        await ssl.DisposeAsync().ConfigureAwait(false);
+                        return;
+                    }
+                }
+
+                await ssl.WriteAsync(new byte[] { 1 }, timeout.Token).ConfigureAwait(false);
+                await ssl.FlushAsync(timeout.Token).ConfigureAwait(false);
+
+                var context = new ClientContext(ServerTransport.Tls, listener.ReadOnly)
+                {
+                    RemoteEndPoint = remote,
+                    ClientCertificate = certificate,
+                    TlsSubject = certificate is null ? null : ClientCertificateCheck.SubjectInEncodingOrder(certificate.SubjectName),
+                };
+
+                // libvirt's clients, like libvirtd, read one frame per TLS record; never let two share one.
+                var pipe = new StreamDuplexPipe(new FramePerWriteStream(ssl));
+                ssl = null!;
+                await server.ServeAsync(pipe, context, listener, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException or OperationCanceledException or SocketException)
+        {
+            server.Log(LogLevelName.Info, $"TLS client {remote}: {e.Message}");
+            if (ssl is not null)
+            {
+                await ssl.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+}
