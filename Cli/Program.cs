@@ -1,11 +1,13 @@
 using LibvirtRemote.Protocol;
 
-// Command-line entry point. `procedures` prints the generated procedure tables; `serve` (the server with its
-// embedded test hypervisor) is not built yet and says so instead of pretending.
+using LibvirtRemote.Cli.Commands;
+
+// Command-line entry point. `procedures` prints the generated procedure tables; `serve` runs the server with its
+// embedded test hypervisor.
 return args.FirstOrDefault() switch
 {
     "procedures" => ListProcedures(args.Skip(1).FirstOrDefault() ?? "remote"),
-    "serve" => NotYet("serve: the libvirtd-compatible server is not implemented yet (tracked as issue 5)."),
+    "serve" => await ServeCommand.RunAsync(args[1..]).ConfigureAwait(false),
     _ => Usage(),
 };
 
@@ -55,15 +57,9 @@ static int ListProcedures(string program)
     return 0;
 }
 
-static int NotYet(string message)
-{
-    Console.Error.WriteLine(message);
-    return 2;
-}
-
 static int Usage()
 {
     Console.Error.WriteLine("usage: Cli procedures [remote|qemu|lxc|admin|keepalive]");
-    Console.Error.WriteLine("       Cli serve      (not implemented yet)");
+    Console.Error.WriteLine("       Cli serve [--listen-tcp ADDR:PORT | --no-tcp] [--unix-dir DIR] [--verbose]");
     return 64;
 }

@@ -52,7 +52,7 @@ public sealed class LibvirtErrorException : Exception
     public static LibvirtErrorException Rpc(string message) => new(ErrorCode.Rpc, ErrorDomain.Rpc, message);
 
     /// <summary>An internal error reported from libvirtd's own dispatch code (<c>VIR_FROM_RPC</c>).</summary>
-    public static LibvirtErrorException Internal(string message) => new(ErrorCode.InternalError, ErrorDomain.Rpc, message);
+    public static LibvirtErrorException Internal(string message) => new(ErrorCode.InternalError, ErrorDomain.Rpc, "internal error: " + message);
 
     /// <summary>libvirt's answer when a driver lacks <paramref name="publicApi"/>, e.g. <c>virDomainGetGuestInfo</c>.</summary>
     public static LibvirtErrorException NoSupport(string publicApi)

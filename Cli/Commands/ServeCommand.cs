@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Net;
+using LibvirtRemote.Server;
+using LibvirtRemote.Server.TestHypervisor;
+
+namespace LibvirtRemote.Cli.Commands;
+
+/// <summary>
+/// <c>serve</c>: runs the server with the embedded test hypervisor until Ctrl-C or SIGTERM. By default it listens on
+/// TCP 127.0.0.1:16509 without authentication (so <c>virsh -c test+tcp://127.0.0.1/default</c> works at once) and on
+/// a read-write and a read-only Unix socket in <c>--unix-dir</c>.
+/// </summary>
+internal static class ServeCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string tcp = "127.0.0.1:16509";
+        string unixDir = Path.Combine(Path.GetTempPath(), "libvirtremote");
+        bool verbose = false;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--listen-tcp" when i + 1 < args.Length:
+                    tcp = args[++i];
+                    break;
+                case "--no-tcp":
+                    tcp = string.Empty;
+                    break;
+                case "--unix-dir" when i + 1 < args.Length:
+                    unixDir = args[++i];
+                    break;
+                case "--verbose":
+                    verbose = true;
+                    break;
+                default:
+                    Console.Error.WriteLine($"serve: unknown option '{args[i]}'");
+                    Console.Error.WriteLine("usage: Cli serve [--listen-tcp ADDR:PORT | --no-tcp] [--unix-dir DIR] [--verbose]");
+                    return 64;
+            }
+        }
+
+        var backend = new TestBackend();
+        var server = new LibvirtServer(backend, new ServerOptions(), (level, message) => Console.Error.WriteLine($"{level}: {message}"))
+        {
+            LogLevel = verbose ? LogLevelName.Debug : LogLevelName.Warning,
+        };
+        await using System.Runtime.CompilerServices.ConfiguredAsyncDisposable serverScope = server.ConfigureAwait(false);
+
+        Directory.CreateDirectory(unixDir);
+        string rw = Path.Combine(unixDir, "libvirt-sock");
+        string ro = Path.Combine(unixDir, "libvirt-sock-ro");
+        server.ListenUnix(rw, new ListenerOptions(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        server.ListenUnix(ro, new ListenerOptions { ReadOnly = true }, (UnixFileMode)0x1FF);
+        Console.WriteLine($"listening on unix {rw} (read-write) and {ro} (read-only)");
+        if (tcp.Length > 0)
+        {
+            IPEndPoint endPoint = IPEndPoint.Parse(tcp);
+            server.ListenTcp(endPoint, new ListenerOptions());
+            string port = endPoint.Port == 16509 ? string.Empty : ":" + endPoint.Port.ToString(CultureInfo.InvariantCulture);
+            Console.WriteLine($"listening on tcp {endPoint} (no authentication): virsh -c test+tcp://{endPoint.Address}{port}/default list --all");
+        }
+
+        Console.WriteLine($"or: virsh -c 'test+unix:///default?socket={rw}' list --all");
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c =>
+        {
+            c.Cancel = true;
+            stop.Cancel();
+        });
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return 0;
+    }
+}

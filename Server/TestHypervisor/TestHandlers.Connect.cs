@@ -1,0 +1,22 @@
+using LibvirtRemote.Protocol;
+
+namespace LibvirtRemote.Server.TestHypervisor;
+
+/// <summary>Connection-wide calls: open, identity of the host and hypervisor.</summary>
+internal sealed partial class TestHandlers
+{
+    public override ValueTask ConnectOpenAsync(ServerCall call, ConnectOpenArgs args)
+    {
+        string? name = args.Name;
+        if (!string.IsNullOrEmpty(name) && !name.StartsWith("test://", StringComparison.Ordinal))
+        {
+            throw new LibvirtErrorException(ErrorCode.NoConnect, ErrorDomain.None, $"no connection driver available for {name}");
+        }
+
+        return default;
+    }
+
+    public override ValueTask<ConnectGetTypeRet> ConnectGetTypeAsync(ServerCall call) => new(new ConnectGetTypeRet { Type = "TEST" });
+
+    public override ValueTask<ConnectGetHostnameRet> ConnectGetHostnameAsync(ServerCall call) => new(new ConnectGetHostnameRet { Hostname = Environment.MachineName });
+}
