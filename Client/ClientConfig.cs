@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Text;
+using LibvirtRemote.Transport.Config;
 
 namespace LibvirtRemote.Client;
 
@@ -42,34 +42,17 @@ public sealed class ClientConfig
         => File.Exists(path) ? Parse(File.ReadAllText(path), path) : new ClientConfig(null, []);
 
     /// <summary>Parses configuration text (libvirt's <c>key = value</c> syntax with strings, lists and <c>#</c> comments).</summary>
-    /// <exception cref="FormatException">Malformed text, naming the line.</exception>
+    /// <exception cref="ConfFileException">Malformed text or a setting of the wrong type, naming the line.</exception>
     public static ClientConfig Parse(string text, string source = "libvirt.conf")
     {
         ArgumentNullException.ThrowIfNull(text);
-        string? uriDefault = null;
-        List<string>? aliases = null;
-        var reader = new ConfReader(text, source);
-        while (reader.NextKey() is string key)
-        {
-            object value = reader.ReadValue();
 
-            // libvirt keeps the first of repeated keys.
-            if (key == "uri_default" && uriDefault is null)
-            {
-                uriDefault = value as string ?? throw reader.Error("uri_default must be a string");
-            }
-            else if (key == "uri_aliases" && aliases is null)
-            {
-                aliases = value switch
-                {
-                    List<string> list => list,
-                    string single => [single],
-                    _ => throw reader.Error("uri_aliases must be a list of strings"),
-                };
-            }
-        }
-
-        return new ClientConfig(uriDefault, aliases ?? []);
+        // Comments between list items are accepted here (libvirt refuses them) because hand-edited client files
+        // annotate their aliases, and refusing the whole file would lose uri_default too.
+        LibvirtConfFile file = LibvirtConfFile.Parse(text, source, allowCommentsInLists: true);
+        string? uriDefault = file.TryGetString("uri_default", out string value) ? value : null;
+        IReadOnlyList<string> aliases = file.TryGetStringList("uri_aliases", out IReadOnlyList<string> list, acceptSingleString: true) ? list : [];
+        return new ClientConfig(uriDefault, aliases);
     }
 
     /// <summary>
@@ -110,142 +93,4 @@ public sealed class ClientConfig
     /// <summary>Resolves with this process's environment and configuration file.</summary>
     public static string ResolveForThisProcess(string? uri)
         => Load(DefaultPath()).Resolve(uri, Environment.GetEnvironmentVariable("LIBVIRT_DEFAULT_URI"));
-
-    private sealed class ConfReader(string text, string source)
-    {
-        private int _pos;
-        private int _line = 1;
-
-        public string? NextKey()
-        {
-            SkipBlank(newlines: true);
-            if (_pos >= text.Length)
-            {
-                return null;
-            }
-
-            int start = _pos;
-            while (_pos < text.Length && (char.IsLetterOrDigit(text[_pos]) || text[_pos] is '_' or '.' or '-'))
-            {
-                _pos++;
-            }
-
-            if (_pos == start)
-            {
-                throw Error($"expected a setting name, found '{text[_pos]}'");
-            }
-
-            string key = text[start.._pos];
-            SkipBlank(newlines: false);
-            if (_pos >= text.Length || text[_pos] != '=')
-            {
-                throw Error($"expected '=' after '{key}'");
-            }
-
-            _pos++;
-            return key;
-        }
-
-        public object ReadValue()
-        {
-            SkipBlank(newlines: false);
-            if (_pos < text.Length && text[_pos] == '[')
-            {
-                _pos++;
-                var list = new List<string>();
-                while (true)
-                {
-                    SkipBlank(newlines: true);
-                    if (_pos < text.Length && text[_pos] == ']')
-                    {
-                        _pos++;
-                        return list;
-                    }
-
-                    list.Add(ReadString());
-                    SkipBlank(newlines: true);
-                    if (_pos < text.Length && text[_pos] == ',')
-                    {
-                        _pos++;
-                    }
-                }
-            }
-
-            if (_pos < text.Length && text[_pos] is '"' or '\'')
-            {
-                return ReadString();
-            }
-
-            int start = _pos;
-            while (_pos < text.Length && (char.IsDigit(text[_pos]) || text[_pos] == '-'))
-            {
-                _pos++;
-            }
-
-            if (_pos == start)
-            {
-                throw Error("expected a string, a number or a list");
-            }
-
-            return long.Parse(text.AsSpan(start, _pos - start), System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        public FormatException Error(string message) => new($"{source}:{_line}: {message}");
-
-        private string ReadString()
-        {
-            if (_pos >= text.Length || text[_pos] is not ('"' or '\''))
-            {
-                throw Error("expected a quoted string");
-            }
-
-            char quote = text[_pos++];
-            var value = new StringBuilder();
-            while (_pos < text.Length && text[_pos] != quote)
-            {
-                if (text[_pos] == '\n')
-                {
-                    throw Error("unterminated string");
-                }
-
-                value.Append(text[_pos++]);
-            }
-
-            if (_pos >= text.Length)
-            {
-                throw Error("unterminated string");
-            }
-
-            _pos++;
-            return value.ToString();
-        }
-
-        private void SkipBlank(bool newlines)
-        {
-            while (_pos < text.Length)
-            {
-                char c = text[_pos];
-                if (c == '#')
-                {
-                    while (_pos < text.Length && text[_pos] != '\n')
-                    {
-                        _pos++;
-                    }
-                }
-                else if (c == '\n' && newlines)
-                {
-                    _line++;
-                    _pos++;
-                }
-                else if (c is ' ' or '\t' or '\r')
-                {
-                    _pos++;
-                }
-                else
-                {
-                    return;
-                }
-            }
-        }
-    }
 }

@@ -50,4 +50,16 @@ public sealed record ProcedureInfo(
 {
     /// <summary>True for procedure numbers that only ever travel as server-to-client event messages.</summary>
     public bool IsEvent => Event is not null;
+
+    /// <summary>
+    /// The public libvirt function the server runs for this call (e.g. <c>virDomainDestroy</c>), whose name appears in
+    /// libvirt's error messages; null for authentication steps and event messages.
+    /// </summary>
+    public string? PublicApi { get; init; }
+
+    /// <summary>Whether and when a read-only connection is refused this call.</summary>
+    public ReadOnlyPolicy ReadOnly { get; init; } = ReadOnlyPolicy.Allowed;
+
+    /// <summary>The error domain (<c>virErrorDomain</c> number) <see cref="PublicApi"/> reports its own errors in, such as read-only refusals and unsupported calls.</summary>
+    public int ErrorDomain { get; init; }
 }

@@ -148,23 +148,104 @@ public sealed class Emitter(Schema schema)
             string high = tags.GetValueOrDefault("priority") == "high" ? "true" : "false";
             string enumType = Naming.TypeName(procedures.Name);
             string memberName = Naming.EnumMembers(procedures.Members.Select(m => m.Name).ToList())[procedures.Members.ToList().IndexOf(member)];
-            w.Line($"        new((int){enumType}.{memberName}, \"{member.Name}\", {TypeRef(stem + "_args")}, {TypeRef(stem + "_ret")}, {TypeRef(stem + "_msg")}, {high}, {stream}, {sparse}, {fds}),");
+            w.Line($"        new((int){enumType}.{memberName}, \"{member.Name}\", {TypeRef(stem + "_args")}, {TypeRef(stem + "_ret")}, {TypeRef(stem + "_msg")}, {high}, {stream}, {sparse}, {fds}){ApiInitializer(member.Name, tags)},");
         }
 
         w.Line("    ]);");
     }
 
-    /// <summary>Splits a <c>/*@ key=value ... */</c> annotation into its tags (a bare key means <c>true</c>).</summary>
+    /// <summary>
+    /// Splits a <c>/*@ key=value ... */</c> annotation into its tags (a bare key means <c>true</c>). A value in double
+    /// quotes may contain spaces; the quotes are dropped.
+    /// </summary>
     internal static Dictionary<string, string> ParseAnnotation(string? annotation)
     {
         var tags = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (string item in (annotation ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        string text = annotation ?? string.Empty;
+        int pos = 0;
+        while (pos < text.Length)
         {
-            int eq = item.IndexOf('=', StringComparison.Ordinal);
-            tags[eq < 0 ? item : item[..eq]] = eq < 0 ? "true" : item[(eq + 1)..];
+            if (text[pos] == ' ')
+            {
+                pos++;
+                continue;
+            }
+
+            int start = pos;
+            while (pos < text.Length && text[pos] is not (' ' or '='))
+            {
+                pos++;
+            }
+
+            string key = text[start..pos];
+            if (pos >= text.Length || text[pos] != '=')
+            {
+                tags[key] = "true";
+                continue;
+            }
+
+            pos++;
+            if (pos < text.Length && text[pos] == '"')
+            {
+                int close = text.IndexOf('"', pos + 1);
+                if (close < 0)
+                {
+                    throw new FormatException($"annotation '{text}': unterminated quoted value of '{key}'");
+                }
+
+                tags[key] = text[(pos + 1)..close];
+                pos = close + 1;
+            }
+            else
+            {
+                start = pos;
+                while (pos < text.Length && text[pos] != ' ')
+                {
+                    pos++;
+                }
+
+                tags[key] = text[start..pos];
+            }
         }
 
         return tags;
+    }
+
+    /// <summary>The object initializer for the api/readonly/from tags, or empty when the procedure has none.</summary>
+    private static string ApiInitializer(string procedure, Dictionary<string, string> tags)
+    {
+        if (!tags.TryGetValue("api", out string? api))
+        {
+            if (tags.ContainsKey("readonly") || tags.ContainsKey("from") || tags.ContainsKey("readonly_message"))
+            {
+                throw new FormatException($"{procedure}: readonly/from tags need an api tag");
+            }
+
+            return string.Empty;
+        }
+
+        int from = tags.TryGetValue("from", out string? domain)
+            ? int.Parse(domain, NumberStyles.None, Invariant)
+            : throw new FormatException($"{procedure}: api tag without from tag");
+        string detail = tags.GetValueOrDefault("readonly_message") ?? $"read only access prevents {api}";
+        string? policy = tags.GetValueOrDefault("readonly") switch
+        {
+            null => null,
+            "deny" => $"new ReadOnlyPolicy(ReadOnlyRule.Deny, null, 0, \"{detail}\")",
+            string flags when flags.StartsWith("flags:0x", StringComparison.Ordinal) =>
+                $"new ReadOnlyPolicy(ReadOnlyRule.DenyWhenFlagsSet, \"flags\", {flags["flags:".Length..]}, \"{detail}\")",
+            string arg when arg.StartsWith("arg:", StringComparison.Ordinal) && arg.IndexOf('=', StringComparison.Ordinal) is int eq and > 4 =>
+                $"new ReadOnlyPolicy(ReadOnlyRule.DenyWhenArgumentEquals, \"{arg[4..eq]}\", {ulong.Parse(arg[(eq + 1)..], NumberStyles.None, Invariant)}, \"{detail}\")",
+            string other => throw new FormatException($"{procedure}: unknown readonly '{other}'"),
+        };
+        if (policy is null && tags.ContainsKey("readonly_message"))
+        {
+            throw new FormatException($"{procedure}: readonly_message without readonly");
+        }
+
+        return policy is null
+            ? $" {{ PublicApi = \"{api}\", ErrorDomain = {from} }}"
+            : $" {{ PublicApi = \"{api}\", ErrorDomain = {from}, ReadOnly = {policy} }}";
     }
 
     private string TypeRef(string xdrName)
