@@ -55,8 +55,8 @@ public sealed class LibvirtErrorException : Exception
     public static LibvirtErrorException Internal(string message) => new(ErrorCode.InternalError, ErrorDomain.Rpc, "internal error: " + message);
 
     /// <summary>libvirt's answer when a driver lacks <paramref name="publicApi"/>, e.g. <c>virDomainGetGuestInfo</c>.</summary>
-    public static LibvirtErrorException NoSupport(string publicApi)
-        => new(ErrorCode.NoSupport, Dispatch.PublicApi.ErrorDomainOf(publicApi), $"this function is not supported by the connection driver: {publicApi}");
+    public static LibvirtErrorException NoSupport(string publicApi, ErrorDomain? domain = null)
+        => new(ErrorCode.NoSupport, domain ?? Dispatch.PublicApi.ErrorDomainOf(publicApi), $"this function is not supported by the connection driver: {publicApi}");
 
     /// <summary>libvirt's refusal of a mutating API on a read-only connection.</summary>
     public static LibvirtErrorException ReadOnly(string publicApi)

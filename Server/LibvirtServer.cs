@@ -42,7 +42,7 @@ public sealed class LibvirtServer : IAsyncDisposable
     public LogLevelName LogLevel { get; init; } = LogLevelName.Warning;
 
     /// <summary>
-    /// The local rule that stands in for polkit on listeners with <see cref="ServerAuth.Polkit"/>: by default the
+    /// The local rule that stands in for polkit on listeners with <see cref="Config.ServerAuth.Polkit"/>: by default the
     /// server's own user and root are allowed, everyone else is denied.
     /// </summary>
     public Func<ClientContext, bool> PolkitRule { get; init; } = DefaultPolkitRule;

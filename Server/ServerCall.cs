@@ -39,7 +39,7 @@ public sealed class ServerCall
     public ProcedureInfo Info { get; }
 
     /// <summary>The public libvirt API this procedure serves, e.g. <c>virDomainCreate</c> (used in error messages).</summary>
-    public string PublicApi => Dispatch.PublicApi.NameOf(Info);
+    public string PublicApi => Info.PublicApi ?? Dispatch.PublicApi.NameOf(Info);
 
     /// <summary>Signalled when the client disconnects: abandon work done only for it.</summary>
     public CancellationToken Aborted => _connection.Closing;
@@ -63,6 +63,19 @@ public sealed class ServerCall
     }
 
     internal VirNetMessageHeader Header { get; }
+
+    /// <summary>The error domain the procedure's public API reports in.</summary>
+    internal ErrorDomain ApiErrorDomain => Info.ErrorDomain != 0 ? (ErrorDomain)Info.ErrorDomain : Dispatch.PublicApi.ErrorDomainOf(PublicApi);
+
+    /// <summary>Refuses the call on a read-only connection when its rule depends on an argument (called by generated code).</summary>
+    /// <exception cref="LibvirtErrorException">The rule denies the call.</exception>
+    public void CheckReadOnly(ulong argumentValue)
+    {
+        if (Client.ReadOnly && Info.ReadOnly.Denies(argumentValue))
+        {
+            throw new LibvirtErrorException(ErrorCode.OperationDenied, ApiErrorDomain, Info.ReadOnly.Message);
+        }
+    }
 
     internal bool HasStream => _stream is not null;
 

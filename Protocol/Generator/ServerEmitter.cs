@@ -127,6 +127,12 @@ public sealed class ServerEmitter(Schema schema)
         w.Line($"public virtual {result} {name}({parameters}) => {fallback};");
 
         string invoke = args is null ? $"static (h, c, _) => h.{name}(c)" : $"static (h, c, a) => h.{name}(c, a)";
+        if (tags.TryGetValue("readonly", out string? rule) && (rule.StartsWith("flags:", StringComparison.Ordinal) || rule.StartsWith("arg:", StringComparison.Ordinal)))
+        {
+            // The refusal depends on an argument, so it is checked once the arguments are decoded.
+            string field = rule.StartsWith("flags:", StringComparison.Ordinal) ? "flags" : rule["arg:".Length..rule.IndexOf('=', StringComparison.Ordinal)];
+            invoke = $"static (h, c, a) => {{ c.CheckReadOnly((ulong)a.{Naming.Pascal(field)}); return h.{name}(c, a); }}";
+        }
         return ret is null
             ? $"{numberText} => HandlerDispatch.Run<{cls}, {args ?? "XdrVoid"}>(this, call, body, {invoke}),"
             : $"{numberText} => HandlerDispatch.Run<{cls}, {args ?? "XdrVoid"}, {ret}>(this, call, body, {invoke}),";

@@ -1,5 +1,6 @@
 using System.Buffers;
 using LibvirtRemote.Protocol;
+using LibvirtRemote.Server.Config;
 using LibvirtRemote.Server.Dispatch;
 using LibvirtRemote.Xdr;
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using LibvirtRemote.Protocol;
+using LibvirtRemote.Server.Config;
 using LibvirtRemote.Server.Dispatch;
 using LibvirtRemote.Server.Streams;
 using LibvirtRemote.Transport.Framing;
@@ -264,9 +265,9 @@ internal sealed partial class ClientConnection : IAsyncDisposable
                 return true;
             }
 
-            if (Context.ReadOnly && ReadOnlyGate.DeniesAlways(info))
+            if (Context.ReadOnly && info.ReadOnly.Rule == ReadOnlyRule.Deny)
             {
-                call.Fail(LibvirtErrorException.ReadOnly(call.PublicApi));
+                call.Fail(new LibvirtErrorException(ErrorCode.OperationDenied, call.ApiErrorDomain, info.ReadOnly.Message));
                 return true;
             }
 

@@ -79,14 +79,14 @@ public static class HandlerDispatch
     public static ValueTask NotSupported(ServerCall call)
     {
         ArgumentNullException.ThrowIfNull(call);
-        return ValueTask.FromException(LibvirtErrorException.NoSupport(call.PublicApi));
+        return ValueTask.FromException(LibvirtErrorException.NoSupport(call.PublicApi, call.ApiErrorDomain));
     }
 
     /// <summary>The answer of a procedure the backend does not implement.</summary>
     public static ValueTask<T> NotSupported<T>(ServerCall call)
     {
         ArgumentNullException.ThrowIfNull(call);
-        return ValueTask.FromException<T>(LibvirtErrorException.NoSupport(call.PublicApi));
+        return ValueTask.FromException<T>(LibvirtErrorException.NoSupport(call.PublicApi, call.ApiErrorDomain));
     }
 
     /// <summary>The answer to a procedure number the program does not have.</summary>
