@@ -45,7 +45,7 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         Context.Authenticated = listener.Auth == ServerAuth.None;
         _reader = new FrameReader(pipe.Input);
         Outbox = new Outbox(pipe.Output, _fdTransport);
-        Outbox.Failed += _ => Abort();
+        Outbox.Failed += e => { Server.Log(LogLevelName.Debug, $"client {Context.Id}: output failed: {e?.Message ?? "peer stopped reading"}"); Abort(); };
     }
 
     public LibvirtServer Server { get; }
@@ -348,7 +348,7 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         header.Type = withFds ? VirNetMessageType.ReplyWithFds : VirNetMessageType.Reply;
         header.Status = VirNetMessageStatus.Ok;
         bool sent = Outbox.TrySend(header, result, withFds ? fds : default);
-        if (fds is not null)
+        if (fds is not null && !withFds)
         {
             foreach (SafeHandle fd in fds)
             {

@@ -49,7 +49,10 @@ internal sealed class Outbox : IDisposable
         }
     }
 
-    /// <summary>Queues one frame; false when the message cannot be encoded (nothing was queued).</summary>
+    /// <summary>
+    /// Queues one frame; false when the message cannot be encoded (nothing was queued). The outbox owns
+    /// <paramref name="fds"/> from now on and closes them once they are handed to the socket.
+    /// </summary>
     public bool TrySend<TBody>(in VirNetMessageHeader header, in TBody body, ReadOnlySpan<SafeHandle> fds = default)
         where TBody : IXdrType<TBody>
     {
@@ -57,6 +60,11 @@ internal sealed class Outbox : IDisposable
         {
             if (_closed)
             {
+                foreach (SafeHandle fd in fds)
+                {
+                    fd.Dispose();
+                }
+
                 return true;
             }
 
@@ -74,6 +82,11 @@ internal sealed class Outbox : IDisposable
             }
             catch (Exception e) when (e is XdrException or FrameException)
             {
+                foreach (SafeHandle fd in fds)
+                {
+                    fd.Dispose();
+                }
+
                 return false;
             }
 
@@ -161,6 +174,11 @@ internal sealed class Outbox : IDisposable
         {
             _closed = true;
             _pending.Reset();
+            foreach ((_, SafeHandle[] fds) in _pendingFds)
+            {
+                DisposeAll(fds);
+            }
+
             _pendingFds.Clear();
             waiter = _roomWaiter;
             _roomWaiter = null;
@@ -253,7 +271,15 @@ internal sealed class Outbox : IDisposable
                 span = span[take..];
                 while (nextFd < _sendingFds.Count && _sendingFds[nextFd].Offset == written)
                 {
-                    _fds?.QueueFdsToSend(_sendingFds[nextFd].Fds);
+                    try
+                    {
+                        _fds?.QueueFdsToSend(_sendingFds[nextFd].Fds);
+                    }
+                    finally
+                    {
+                        DisposeAll(_sendingFds[nextFd].Fds);
+                    }
+
                     nextFd++;
                 }
             }
@@ -261,6 +287,14 @@ internal sealed class Outbox : IDisposable
 
         _sending.Reset();
         _sendingFds.Clear();
+    }
+
+    private static void DisposeAll(SafeHandle[] fds)
+    {
+        foreach (SafeHandle fd in fds)
+        {
+            fd.Dispose();
+        }
     }
 
     private void Fail(Exception? error)
