@@ -64,8 +64,9 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         try
         {
             _remote = Server.Backend.CreateRemoteHandlers(Context);
-            _qemu = Server.Backend.CreateQemuHandlers(Context);
-            _lxc = Server.Backend.CreateLxcHandlers(Context);
+            // Like libvirtd, every connection speaks all three programs; a backend without them answers "not supported".
+            _qemu = Server.Backend.CreateQemuHandlers(Context) ?? new QemuHandlers();
+            _lxc = Server.Backend.CreateLxcHandlers(Context) ?? new LxcHandlers();
             StartAuthenticationTimer();
             await ReadLoopAsync().ConfigureAwait(false);
         }
@@ -255,6 +256,11 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         try
         {
             if (isRemote && TryHandleConnectionCall(call, frame.Body))
+            {
+                return true;
+            }
+
+            if (_opened && handlers is QemuHandlers && TryHandleQemuEventRegistration(call, frame.Body))
             {
                 return true;
             }
