@@ -271,6 +271,12 @@ internal sealed partial class ClientConnection : IAsyncDisposable
                 return true;
             }
 
+            if (Server.AccessCheck is { } check && !check(Context, info))
+            {
+                call.Fail(new LibvirtErrorException(ErrorCode.AccessDenied, ErrorDomain.Access, $"access denied: {call.PublicApi} is not allowed for this client"));
+                return true;
+            }
+
             if (Context.ReadOnly && info.ReadOnly.Rule == ReadOnlyRule.Deny)
             {
                 call.Fail(new LibvirtErrorException(ErrorCode.OperationDenied, call.ApiErrorDomain, info.ReadOnly.Message));
