@@ -240,10 +240,12 @@ public sealed class DigestMd5SecurityLayer : ISaslSecurityLayer, IDisposable
             return des;
         }
 
-        // Two-key triple DES (EDE with K1, K2, K1), K1 from Kc[0..7] and K2 from Kc[7..14].
-        byte[] ede = new byte[16];
+        // Two-key triple DES (EDE with K1, K2, K1), K1 from Kc[0..7] and K2 from Kc[7..14]; spelled out as a
+        // three-key bundle because OpenSSL 3 (under .NET on Linux) refuses 16-byte triple DES keys.
+        byte[] ede = new byte[24];
         SpreadKey(key.AsSpan(0, 7)).CopyTo(ede, 0);
         SpreadKey(key.AsSpan(7, 7)).CopyTo(ede, 8);
+        SpreadKey(key.AsSpan(0, 7)).CopyTo(ede, 16);
         TripleDES tripleDes = TripleDES.Create();
         tripleDes.Key = ede;
         return tripleDes;
