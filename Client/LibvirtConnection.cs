@@ -185,7 +185,7 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
 
                 throw new LibvirtClientException($"Cannot connect to {host}:{port}", last);
             case "tls":
-                return await ConnectTlsAsync(uri, cancellationToken).ConfigureAwait(false);
+                return await ConnectTlsAsync(uri, options, cancellationToken).ConfigureAwait(false);
             case "ssh":
             case "ext":
                 return ConnectProcessTransport(uri, options);

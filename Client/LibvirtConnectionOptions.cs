@@ -42,4 +42,11 @@ public sealed class LibvirtConnectionOptions
     /// instead of the strongest one as Cyrus SASL picks it. Null (default) picks like libvirt.
     /// </summary>
     public string? SaslCipher { get; set; }
+
+    /// <summary>
+    /// Accept a TLS server certificate whose extended key usage lacks serverAuth when that extension is not marked
+    /// critical, as libvirt does (it only warns). Default false: refused, naming the cause. A critical extension
+    /// without serverAuth is refused either way, as by libvirt.
+    /// </summary>
+    public bool TlsLenientExtendedKeyUsage { get; set; }
 }
