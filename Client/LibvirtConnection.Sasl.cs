@@ -153,7 +153,13 @@ public sealed partial class LibvirtConnection
             return wanted;
         }
 
-        return supported.FirstOrDefault(m => offered.Contains(m, StringComparer.Ordinal))
+        string? chosen = supported.FirstOrDefault(m => offered.Contains(m, StringComparer.Ordinal));
+        if (chosen is null && supported == PlainTcpSaslMechanisms)
+        {
+            throw new LibvirtClientException($"No SASL mechanism with a security layer, which plain TCP requires, is offered by the server (offered: {list}; usable on plain TCP: {string.Join(", ", supported)})");
+        }
+
+        return chosen
             ?? throw new LibvirtClientException($"No SASL mechanism offered by the server is supported by this client (offered: {list}; supported: {string.Join(", ", supported)})");
     }
 

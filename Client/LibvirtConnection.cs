@@ -203,13 +203,18 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
     private async Task HandshakeAsync(LibvirtConnectionOptions options, CancellationToken cancellationToken)
     {
         AuthListRet auth = await CallAsync<XdrVoid, AuthListRet>(Procedure.AuthList, default, cancellationToken).ConfigureAwait(false);
-        if (auth.Types.Length > 0 && !auth.Types.Contains(AuthType.None) && auth.Types.Contains(AuthType.Sasl))
+        switch (auth.Types.Length == 0 ? AuthType.None : ChooseAuthType(auth.Types))
         {
-            await AuthenticateSaslAsync(options, cancellationToken).ConfigureAwait(false);
-        }
-        else if (auth.Types.Length > 0 && !auth.Types.Contains(AuthType.None))
-        {
-            throw new NotSupportedException($"The server requires authentication ({string.Join(", ", auth.Types)}), which is not supported yet");
+            case AuthType.None:
+                break;
+            case AuthType.Sasl:
+                await AuthenticateSaslAsync(options, cancellationToken).ConfigureAwait(false);
+                break;
+            case AuthType.Polkit:
+                await AuthenticatePolkitAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case AuthType type:
+                throw new NotSupportedException($"The server requires authentication type {type}, which is not supported");
         }
 
         // Same order as libvirt's remote driver; asking for keepalive makes the server ping us, and we answer.
