@@ -62,7 +62,18 @@ public sealed class SaslSecurityLayerPipe : IDuplexPipe, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
-        _inner.Input.CancelPendingRead();
+        if (!_pump.IsCompleted)
+        {
+            try
+            {
+                _inner.Input.CancelPendingRead();
+            }
+            catch (InvalidOperationException)
+            {
+                // The pump completed the reader in the meantime.
+            }
+        }
+
         await _pump.ConfigureAwait(false);
         await _inner.Output.CompleteAsync().ConfigureAwait(false);
         if (_inner is IAsyncDisposable disposable)
