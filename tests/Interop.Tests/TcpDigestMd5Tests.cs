@@ -28,6 +28,7 @@ public sealed class TcpDigestMd5Tests : IAsyncLifetime
         await SaslTests.RunAsync("/usr/sbin/saslpasswd2", ["-f", db, "-a", "libvirt", "-p", User], Password).Within();
         _daemon = await PrivateLibvirtd.StartAsync(
             environment: new Dictionary<string, string> { ["SASL_CONF_PATH"] = _saslDirectory },
+            authUnixRw: "sasl",
             authTcp: "sasl").Within();
         await _daemon.WaitForTcpPortAsync(_daemon.TcpPort).Within();
     }
@@ -70,6 +71,20 @@ public sealed class TcpDigestMd5Tests : IAsyncLifetime
         }
 
         Assert.Equal($"OK {hostname} {string.Join(",", names)}", await PythonAsync(TcpUri(), User, Password).Within());
+    }
+
+    [Fact]
+    public async Task OnASecureChannelDigestMd5AuthenticatesWithoutALayer()
+    {
+        // Like libvirt's client, no layer is asked for where the channel is already secure (here a Unix socket).
+        string uri = $"test+unix:///default?socket={_daemon.SocketPath}&auth=sasl.DIGEST-MD5";
+        var options = new LibvirtConnectionOptions { Credentials = new NetworkCredential(User, Password) };
+        await using (LibvirtConnection connection = await LibvirtConnection.OpenAsync(uri, options).Within())
+        {
+            Assert.Equal(9_000_000UL, await connection.GetLibVersionAsync().Within());
+        }
+
+        Assert.StartsWith("OK ", await PythonAsync(uri, User, Password).Within(), StringComparison.Ordinal);
     }
 
     [Fact]

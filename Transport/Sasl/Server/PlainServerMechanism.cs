@@ -8,6 +8,9 @@ namespace LibvirtRemote.Transport.Sasl.Server;
 /// </summary>
 public sealed class PlainServerMechanism : ISaslServerMechanism
 {
+    private static readonly ScramCredential DecoyCredential = ScramCredential.FromPassword(
+        System.Security.Cryptography.HashAlgorithmName.SHA256, "decoy", System.Security.Cryptography.RandomNumberGenerator.GetBytes(16), SaslUserDatabase.DefaultIterations);
+
     private readonly SaslUserDatabase _users;
     private bool _asked;
     private bool _done;
@@ -59,6 +62,8 @@ public sealed class PlainServerMechanism : ISaslServerMechanism
         ScramCredential? credential = _users.Find(user) is { } known ? known.ScramSha256 ?? known.ScramSha1 : null;
         if (credential is null)
         {
+            // Spend the same PBKDF2 time as for a real user, so response time does not tell which names exist.
+            _ = DecoyCredential.Verify(password);
             return SaslServerStep.Fail($"PLAIN: unknown user '{user}'");
         }
 
