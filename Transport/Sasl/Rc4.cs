@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace LibvirtRemote.Transport.Sasl;
 
 /// <summary>
@@ -38,14 +41,21 @@ internal sealed class Rc4
             throw new ArgumentException("The output is shorter than the input", nameof(output));
         }
 
-        byte[] s = _state;
+        // Indices are bytes and the state has 256 entries, so unchecked access is safe and saves the bounds checks
+        // the JIT cannot prove away on this hot loop.
+        ref byte s = ref MemoryMarshal.GetArrayDataReference(_state);
+        ref byte source = ref MemoryMarshal.GetReference(input);
+        ref byte target = ref MemoryMarshal.GetReference(output);
         byte i = _i, j = _j;
         for (int n = 0; n < input.Length; n++)
         {
             i++;
-            j = (byte)(j + s[i]);
-            (s[i], s[j]) = (s[j], s[i]);
-            output[n] = (byte)(input[n] ^ s[(byte)(s[i] + s[j])]);
+            byte si = Unsafe.Add(ref s, i);
+            j = (byte)(j + si);
+            byte sj = Unsafe.Add(ref s, j);
+            Unsafe.Add(ref s, i) = sj;
+            Unsafe.Add(ref s, j) = si;
+            Unsafe.Add(ref target, n) = (byte)(Unsafe.Add(ref source, n) ^ Unsafe.Add(ref s, (byte)(si + sj)));
         }
 
         _i = i;
