@@ -145,6 +145,17 @@ public sealed class TcpDigestMd5Tests : IAsyncLifetime
         Assert.Equal(message, error.Message);
     }
 
+    [Fact]
+    public async Task MechanismNotOfferedIsAClearErrorLikePython()
+    {
+        // This daemon's Cyrus configuration offers DIGEST-MD5 only.
+        string uri = $"test+unix:///default?socket={_daemon.SocketPath}&auth=sasl.SCRAM-SHA-256";
+        var options = new LibvirtConnectionOptions { Credentials = new NetworkCredential(User, Password) };
+        LibvirtClientException error = await Assert.ThrowsAsync<LibvirtClientException>(() => LibvirtConnection.OpenAsync(uri, options)).Within();
+        Assert.Equal("SASL mechanism SCRAM-SHA-256 is not offered by the server (offered: DIGEST-MD5)", error.Message);
+        Assert.StartsWith("ERR 45 13 authentication failed: SASL mechanism SCRAM-SHA-256 not supported by server", await PythonAsync(uri, User, Password).Within(), StringComparison.Ordinal);
+    }
+
     private static async Task<string> PythonAsync(string uri, string user, string password)
     {
         const string Script = """
