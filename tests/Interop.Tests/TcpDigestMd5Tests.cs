@@ -1,3 +1,4 @@
+using LibvirtRemote.Protocol;
 using System.Net;
 using LibvirtRemote.Client;
 using LibvirtRemote.Interop.Tests.Support;
