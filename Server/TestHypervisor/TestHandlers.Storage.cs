@@ -62,6 +62,55 @@ internal sealed partial class TestHandlers
         }
     }
 
+    public override ValueTask<ConnectFindStoragePoolSourcesRet> ConnectFindStoragePoolSourcesAsync(ServerCall call, ConnectFindStoragePoolSourcesArgs args)
+    {
+        TestFlags.Check(args.Flags, 0, "testConnectFindStoragePoolSources");
+
+        // libvirt's test driver mistakes the first pool type ("dir") for an unknown one.
+        if (args.Type == "dir")
+        {
+            throw new LibvirtErrorException(ErrorCode.InternalError, ErrorDomain.Test, "internal error: unknown storage pool type dir");
+        }
+
+        string? host = null;
+        if (args.SrcSpec is not null)
+        {
+            host = (string?)TestXml.ParseRoot(args.SrcSpec, "storage_source_specification", "source", ErrorDomain.Storage).Element("host")?.Attribute("name");
+        }
+
+        string xml = args.Type switch
+        {
+            "logical" => """
+                <sources>
+                  <source>
+                    <device path='/dev/sda20'/>
+                    <name>testvg1</name>
+                    <format type='lvm2'/>
+                  </source>
+                  <source>
+                    <device path='/dev/sda21'/>
+                    <name>testvg2</name>
+                    <format type='lvm2'/>
+                  </source>
+                </sources>
+
+                """,
+            "netfs" when host is not null => $"""
+                <sources>
+                  <source>
+                    <host name='{host}'/>
+                    <dir path='/testshare'/>
+                    <format type='nfs'/>
+                  </source>
+                </sources>
+
+                """,
+            "netfs" => throw new LibvirtErrorException(ErrorCode.InvalidArg, ErrorDomain.Test, "invalid argument: hostname must be specified for netfs sources"),
+            _ => throw new LibvirtErrorException(ErrorCode.NoSupport, ErrorDomain.Test, $"this function is not supported by the connection driver: pool type '{args.Type}' does not support source discovery"),
+        };
+        return new(new ConnectFindStoragePoolSourcesRet { Xml = xml });
+    }
+
     public override ValueTask<StoragePoolLookupByNameRet> StoragePoolLookupByNameAsync(ServerCall call, StoragePoolLookupByNameArgs args)
     {
         lock (_state.Gate)

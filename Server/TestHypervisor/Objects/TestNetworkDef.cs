@@ -19,7 +19,8 @@ internal sealed class TestNetworkDef
     /// <summary>Forward mode, or null for an isolated network.</summary>
     public string? ForwardMode { get; init; }
 
-    public string? ForwardDev { get; init; }
+    /// <summary>The forward element's interfaces; libvirt turns a lone <c>dev</c> attribute into the first one.</summary>
+    public List<string> ForwardInterfaces { get; init; } = [];
 
     public string? Bridge { get; init; }
 
@@ -52,7 +53,7 @@ internal sealed class TestNetworkDef
 
         Guid uuid = TestXml.ReadUuid(root, ErrorDomain.Network);
         string? forwardMode = null;
-        string? forwardDev = null;
+        var forwardInterfaces = new List<string>();
         if (root.Element("forward") is XElement forward)
         {
             forwardMode = (string?)forward.Attribute("mode") ?? "nat";
@@ -61,7 +62,11 @@ internal sealed class TestNetworkDef
                 throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Network, $"unsupported configuration: unknown forwarding type '{forwardMode}'");
             }
 
-            forwardDev = (string?)forward.Attribute("dev");
+            forwardInterfaces.AddRange(forward.Elements("interface").Select(i => (string?)i.Attribute("dev")).OfType<string>());
+            if (forwardInterfaces.Count == 0 && (string?)forward.Attribute("dev") is string dev)
+            {
+                forwardInterfaces.Add(dev);
+            }
         }
 
         XElement? bridge = root.Element("bridge");
@@ -85,7 +90,7 @@ internal sealed class TestNetworkDef
             Name = name,
             Uuid = uuid,
             ForwardMode = forwardMode,
-            ForwardDev = forwardDev,
+            ForwardInterfaces = forwardInterfaces,
             Bridge = (string?)bridge?.Attribute("name"),
             Stp = (string?)bridge?.Attribute("stp") != "off",
             Delay = long.TryParse((string?)bridge?.Attribute("delay"), NumberStyles.Integer, CultureInfo.InvariantCulture, out long delay) ? delay : 0,
@@ -105,7 +110,20 @@ internal sealed class TestNetworkDef
         w.Text("uuid", TestUuid.Format(Uuid));
         if (ForwardMode is not null)
         {
-            w.Empty("forward", ("dev", ForwardDev), ("mode", ForwardMode));
+            if (ForwardInterfaces.Count == 0)
+            {
+                w.Empty("forward", ("mode", ForwardMode));
+            }
+            else
+            {
+                w.Open("forward", ("dev", ForwardInterfaces[0]), ("mode", ForwardMode));
+                foreach (string dev in ForwardInterfaces)
+                {
+                    w.Empty("interface", ("dev", dev));
+                }
+
+                w.Close("forward");
+            }
         }
 
         bool hasBridge = ForwardMode is null or "nat" or "route" or "open";
