@@ -142,7 +142,7 @@ internal sealed partial class TestHandlers
                 throw new LibvirtErrorException(ErrorCode.OperationInvalid, ErrorDomain.Test, "Requested operation is not valid: there is another transaction running.");
             }
 
-            _state.InterfaceSnapshot = [.. _state.Interfaces.Select(i => (i, i.Active))];
+            _state.InterfaceSnapshot = [.. _state.Interfaces];
         }
 
         return default;
@@ -174,10 +174,11 @@ internal sealed partial class TestHandlers
                 throw new LibvirtErrorException(ErrorCode.OperationInvalid, ErrorDomain.Test, "Requested operation is not valid: no transaction running, nothing to rollback.");
             }
 
+            // libvirt's test driver restores copies of the definitions, and copies start inactive.
             _state.Interfaces.Clear();
-            foreach ((TestInterface iface, bool active) in snapshot)
+            foreach (TestInterface iface in snapshot)
             {
-                iface.Active = active;
+                iface.Active = false;
                 _state.Interfaces.Add(iface);
             }
 

@@ -23,7 +23,7 @@ public sealed partial class TestState
     internal List<TestInterface> Interfaces { get; } = [];
 
     /// <summary>The interfaces as they were when a change transaction began, or null outside one.</summary>
-    internal List<(TestInterface Interface, bool Active)>? InterfaceSnapshot { get; set; }
+    internal List<TestInterface>? InterfaceSnapshot { get; set; }
 
     /// <summary>The interface named <paramref name="name"/>, or libvirt's not-found error. Call under <see cref="Gate"/>.</summary>
     internal TestInterface InterfaceByName(string name)
