@@ -181,6 +181,31 @@ public sealed class TestObjectsVirshTests
         Assert.Equal(payload[1000..6000], await File.ReadAllBytesAsync(part));
     }
 
+    [Fact]
+    public async Task SparseVolumeStreamsWorkInMemory()
+    {
+        await using TestObjectsParity both = await TestObjectsParity.StartAsync();
+        string upload = Path.Combine(both.Directory, "sparse.bin");
+        byte[] first = [.. Enumerable.Range(0, 4096).Select(i => (byte)(i % 251 + 1))];
+        await using (var file = new FileStream(upload, FileMode.Create))
+        {
+            await file.WriteAsync(first);
+            file.Seek(400_000, SeekOrigin.Begin);
+            await file.WriteAsync(first);
+            file.SetLength(512 * 1024);
+        }
+
+        string down = Path.Combine(both.Directory, "down.bin");
+        (await ExternalProcess.VirshAsync(
+            both.OurUri,
+            $"vol-create-as default-pool s 1M; vol-upload --sparse --pool default-pool s {upload}; vol-download --sparse --pool default-pool s {down}")
+            .WaitAsync(TestTimeouts.Default)).EnsureSuccess("virsh sparse upload/download");
+        byte[] expected = new byte[1024 * 1024];
+        first.CopyTo(expected, 0);
+        first.CopyTo(expected, 400_000);
+        Assert.Equal(expected, await File.ReadAllBytesAsync(down));
+    }
+
     // Starts a virsh event loop, gives it time to register, then runs the trigger commands in another virsh.
     private static async Task<string> WatchAsync(string uri, string watch, string trigger)
     {
