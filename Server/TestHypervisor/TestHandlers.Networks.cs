@@ -131,12 +131,9 @@ internal sealed partial class TestHandlers
         {
             TestNetwork network = _state.NetworkByName(args.Net.Name);
             net = Wire(network);
+            // The test driver keeps the live definition after stopping: a redefinition made while the network ran
+            // never becomes visible, unlike in libvirt's real network driver.
             network.Active = false;
-            if (network.NextDef is not null)
-            {
-                network.Def = network.NextDef;
-                network.NextDef = null;
-            }
 
             if (!network.Persistent)
             {

@@ -8,7 +8,7 @@ internal sealed class TestNetwork
     /// <summary>The definition in effect (the live one while active).</summary>
     public TestNetworkDef Def { get; set; }
 
-    /// <summary>A persistent definition that replaces <see cref="Def"/> when the network stops.</summary>
+    /// <summary>A persistent definition given while the network ran; libvirt's test driver keeps it but never applies it.</summary>
     public TestNetworkDef? NextDef { get; set; }
 
     public bool Active { get; set; }

@@ -20,6 +20,9 @@ internal sealed class TestStorageVolume
 
     public string? Format { get; init; }
 
+    /// <summary>The target's permissions: mode (octal, 4 digits), owner, group, label; null when not given.</summary>
+    public (string? Mode, string? Owner, string? Group, string? Label)? Permissions { get; init; }
+
     /// <summary>The written bytes (a prefix of the volume); guarded by <see cref="TestState.Gate"/>.</summary>
     public byte[] Content { get; set; } = [];
 
@@ -42,8 +45,28 @@ internal sealed class TestStorageVolume
             format = "raw";
         }
 
+        (string?, string?, string?, string?)? permissions = null;
+        if (root.Element("target")?.Element("permissions") is XElement perms)
+        {
+            string? mode = perms.Element("mode")?.Value.Trim();
+            if (mode is not null)
+            {
+                try
+                {
+                    mode = Convert.ToString(Convert.ToInt32(mode, 8), 8).PadLeft(4, '0');
+                }
+                catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+                {
+                    throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Storage, "XML error: malformed octal mode");
+                }
+            }
+
+            permissions = (mode, perms.Element("owner")?.Value.Trim(), perms.Element("group")?.Value.Trim(), perms.Element("label")?.Value.Trim());
+        }
+
         return new TestStorageVolume
         {
+            Permissions = permissions,
             Name = name,
             Path = $"{pool.TargetPath}/{name}",
             Capacity = bytes,
@@ -66,6 +89,32 @@ internal sealed class TestStorageVolume
         if (Format is not null)
         {
             w.Empty("format", ("type", Format));
+        }
+
+        if (Permissions is { } p)
+        {
+            w.Open("permissions");
+            if (p.Mode is not null)
+            {
+                w.Text("mode", p.Mode);
+            }
+
+            if (p.Owner is not null)
+            {
+                w.Text("owner", p.Owner);
+            }
+
+            if (p.Group is not null)
+            {
+                w.Text("group", p.Group);
+            }
+
+            if (p.Label is not null)
+            {
+                w.Text("label", p.Label);
+            }
+
+            w.Close("permissions");
         }
 
         w.Close("target");
