@@ -114,6 +114,31 @@ public sealed class TestObjectsVirshTests
     }
 
     [Fact]
+    public async Task RedefinitionsTransientObjectsAndVolumeXmlMatchLibvirtd()
+    {
+        await using TestObjectsParity both = await TestObjectsParity.StartAsync();
+        string net2 = both.WriteFile("net2.xml", Net2Xml);
+        string net2c = both.WriteFile("net2c.xml", Net2Xml.Replace("virbr5", "virbr9", StringComparison.Ordinal));
+        string pool2 = both.WriteFile("pool2.xml", Pool2Xml);
+        string vol = both.WriteFile("vol.xml", """
+            <volume type='file'>
+              <name>x.raw</name>
+              <capacity unit='KiB'>64</capacity>
+              <allocation unit='KiB'>4</allocation>
+              <target><format type='qcow2'/><permissions><mode>600</mode><owner>107</owner></permissions></target>
+            </volume>
+            """);
+        string output = await both.AssertSameVirshAsync(
+            $"net-define {net2}; net-start net2; net-define {net2c}; net-dumpxml net2; net-destroy net2; net-dumpxml net2; "
+            + $"net-create {net2}; net-create {net2}; net-destroy net2; net-undefine net2; net-create {net2}; net-list --all; "
+            + $"net-destroy net2; net-list --all; vol-create default-pool {vol}; vol-dumpxml x.raw --pool default-pool; "
+            + "vol-clone x.raw y.raw --pool default-pool; vol-dumpxml y.raw --pool default-pool; vol-list default-pool --details; "
+            + $"pool-create {pool2}; pool-list --all --details; pool-autostart p2; pool-destroy p2; pool-list --all");
+        Assert.Contains("<mode>0600</mode>", output, StringComparison.Ordinal);
+        Assert.Contains("network is already active as 'net2'", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task InterfacesMatchLibvirtd()
     {
         await using TestObjectsParity both = await TestObjectsParity.StartAsync();
