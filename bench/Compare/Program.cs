@@ -1,0 +1,7 @@
+using LibvirtRemote.Bench.Compare;
+
+// Compare [--smoke] [--out FILE] [--seconds S] [--reps N] [--volume-mib M]: the comparison run (see bench/README.md).
+// Compare serve SOCKET VOLUME_BYTES / Compare load URI MODE CALLERS SECONDS [VOLUME_BYTES]: child processes it starts.
+return args.Length > 0 && args[0] == "serve" ? await ServeCommand.RunAsync(args[1..])
+    : args.Length > 0 && args[0] == "load" ? await OurLoad.RunAsync(args[1..])
+    : await Runner.RunAsync(RunSettings.Parse(args));
