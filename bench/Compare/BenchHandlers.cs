@@ -84,6 +84,21 @@ internal sealed class BenchHandlers : RemoteHandlers
         return new(new DomainScreenshotRet { Mime = "image/png" });
     }
 
+    /// <summary>
+    /// P8's trigger: publishes <c>args.Autostart</c> lifecycle events (event 3 "suspended", detail 0) for domain
+    /// "test" to every subscribed client. A benchmark-only meaning; libvirt's call sets the autostart flag.
+    /// </summary>
+    public override ValueTask DomainSetAutostartAsync(ServerCall call, DomainSetAutostartArgs args)
+    {
+        var message = new DomainEventCallbackLifecycleMsg { Msg = new DomainEventLifecycleMsg { Dom = TestDomain, Event = 3, Detail = 0 } };
+        for (int i = 0; i < args.Autostart; i++)
+        {
+            call.Server.Events.PublishDomainEvent(0, TestDomain.Uuid, message);
+        }
+
+        return default;
+    }
+
     private static byte[] CreateChunk()
     {
         // Non-zero bytes, so nothing along the way can treat the data as a hole.

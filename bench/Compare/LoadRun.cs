@@ -6,6 +6,12 @@ namespace LibvirtRemote.Bench.Compare;
 /// <summary>What one load process measured, plus the CPU the runner saw for it and for the server in its window.</summary>
 internal sealed record LoadResult(long Calls, double Seconds, long Bytes, double ClientCpu, double ServerCpu, double ClientCpuSelf)
 {
+    /// <summary>99th percentile call latency in µs (sequential runs of our client only).</summary>
+    public double P99Us { get; init; } = double.NaN;
+
+    /// <summary>Events a subscriber should have had but did not (P8).</summary>
+    public long Lost { get; init; }
+
     public double CallsPerSecond => Calls / Seconds;
 
     public double BytesPerSecond => Bytes / Seconds;
@@ -60,7 +66,11 @@ internal static class LoadRun
             double Num(string key) => double.Parse(fields[key], CultureInfo.InvariantCulture);
             process.StandardInput.Close();
             await process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-            return new LoadResult((long)Num("calls"), Num("seconds"), (long)Num("bytes"), client1 - client0, server1 - server0, Num("user") + Num("sys"));
+            return new LoadResult((long)Num("calls"), Num("seconds"), (long)Num("bytes"), client1 - client0, server1 - server0, Num("user") + Num("sys"))
+            {
+                P99Us = fields.ContainsKey("p99us") ? Num("p99us") : double.NaN,
+                Lost = fields.ContainsKey("lost") ? (long)Num("lost") : 0,
+            };
         }
         finally
         {

@@ -95,6 +95,9 @@ internal static class OurLoad
         var clock = Stopwatch.StartNew();
         var deadline = TimeSpan.FromSeconds(seconds);
         long calls = 0, bytes = 0;
+
+        // Sequential runs also record each call's latency (P7 reports the 99th percentile).
+        var latencies = callers == 1 ? new List<long>(1 << 16) : null;
         var workers = new Task[callers];
         for (int w = 0; w < callers; w++)
         {
@@ -104,7 +107,9 @@ internal static class OurLoad
                 long myCalls = 0, myBytes = 0;
                 while (clock.Elapsed < deadline)
                 {
+                    long before = Stopwatch.GetTimestamp();
                     myBytes += await OneCallAsync(own).ConfigureAwait(false);
+                    latencies?.Add(Stopwatch.GetTimestamp() - before);
                     myCalls++;
                 }
 
@@ -117,7 +122,14 @@ internal static class OurLoad
         double elapsed = clock.Elapsed.TotalSeconds;
         process.Refresh();
         double user = (process.UserProcessorTime - user0).TotalSeconds, sys = (process.PrivilegedProcessorTime - sys0).TotalSeconds;
-        Console.Out.WriteLine(FormattableString.Invariant($"RESULT calls={calls} seconds={elapsed:F6} bytes={bytes} user={user:F6} sys={sys:F6}"));
+        double p99 = double.NaN;
+        if (latencies is { Count: > 0 })
+        {
+            latencies.Sort();
+            p99 = latencies[(int)Math.Min(latencies.Count - 1, Math.Ceiling(latencies.Count * 0.99) - 1)] * 1e6 / Stopwatch.Frequency;
+        }
+
+        Console.Out.WriteLine(FormattableString.Invariant($"RESULT calls={calls} seconds={elapsed:F6} bytes={bytes} user={user:F6} sys={sys:F6} p99us={p99:F1}"));
         Console.Out.Flush();
         while (await Console.In.ReadLineAsync().ConfigureAwait(false) is not null)
         {

@@ -37,8 +37,8 @@ internal static class Runner
             rows.Add(new Row("P5", "codec: encode+decode message mix (BenchmarkDotNet, bench/Codec)", "—", "see bench/README.md", "—", "0 B allocated for fixed-size messages; MB/s, ns/message", "not run here: `dotnet run -c Release --project bench -- --filter '*' --job short`"));
             await AddAsync(rows, "P6", () => ConnectScenariosAsync(settings, sides)).ConfigureAwait(false);
             rows.Add(Row.Missing("P6", "connect: open+close over TLS, our client→our server vs C client→libvirtd", "≤ 0.5× time per open", string.Empty));
-            rows.Add(Row.Missing("P7", "scale: 10,000 idle connections to our server", "≤ 10 KiB per connection, active p99 < 1 ms", string.Empty));
-            rows.Add(Row.Missing("P8", "events: lifecycle events to 1000 subscribed connections", "≥ 100,000 events/s delivered, none lost", string.Empty));
+            await AddAsync(rows, "P7", () => ScaleScenario.RunAsync(settings, sides)).ConfigureAwait(false);
+            await AddAsync(rows, "P8", () => EventsScenarioAsync(settings, sides)).ConfigureAwait(false);
         }
 
         string report = Report(settings, rows, loadBefore, File.ReadAllText("/proc/loadavg").Trim(), clock.Elapsed);
@@ -152,6 +152,24 @@ internal static class Runner
             Row.AtMost("P6", "connect: open+close over Unix, time per open (C client→libvirtd vs our client→our server)", Us(r[0]), Us(r[1]), 0.5, Row.Micros),
             Row.Info("P6", "connect: open+close over Unix, time per open, client only (C client vs ours, → libvirtd)", Us(r[0]), Us(r[2]), Row.Micros),
             Row.Info("P6", "connect: open+close over Unix, time per open, server only (C client → libvirtd vs → ours)", Us(r[0]), Us(r[3]), Row.Micros),
+        ];
+    }
+
+    // P8: a burst of lifecycle events fanned out by our server to many subscribed connections of our client.
+    private static async Task<IReadOnlyList<Row>> EventsScenarioAsync(RunSettings settings, Sides s)
+    {
+        int connections = settings.Smoke ? 50 : 1000, events = settings.Smoke ? 20 : 200;
+        LoadResult r = await LoadRun.RunAsync(
+            Environment.ProcessPath!,
+            ["events", s.Ours.Uri, connections.ToString(CultureInfo.InvariantCulture), events.ToString(CultureInfo.InvariantCulture)],
+            s.Ours.Pid,
+            TimeSpan.FromSeconds(300)).ConfigureAwait(false);
+        Console.Error.WriteLine(FormattableString.Invariant($"P8 {r.Calls} events in {r.Seconds:F2} s, lost {r.Lost}, client CPU {r.ClientCpu:F2} s, server CPU {r.ServerCpu:F2} s"));
+        double rate = r.CallsPerSecond;
+        return
+        [
+            new Row("P8", $"events: {events} lifecycle events fanned out to {connections:N0} subscribed connections (our server → our client)", "—", $"{Row.PerSecond(rate)}, lost {r.Lost}", "—", "≥ 100,000 events/s, none lost", rate >= 100_000 && r.Lost == 0 ? "PASS" : "FALL SHORT"),
+            new Row("P8", "events: CPU per delivered event (subscriber process / server)", "—", $"{Row.Micros(r.ClientCpuPerCallUs)} / {Row.Micros(r.ServerCpuPerCallUs)}", "—", "(report only)", "—"),
         ];
     }
 

@@ -14,8 +14,8 @@ internal static class ServeCommand
         long volumeBytes = long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
         byte[] screenshot = File.Exists(Screenshots.LibvirtTestImage) ? await File.ReadAllBytesAsync(Screenshots.LibvirtTestImage).ConfigureAwait(false) : new byte[4096];
 
-        // libvirtd is configured with the same per-client limit (max_client_requests), see PrivateDaemon.
-        var options = new ServerOptions { MaxClientRequests = Limits.MaxClientRequests };
+        // libvirtd is configured with the same per-client limit (max_client_requests), see Daemon. MaxClients leaves room for P7.
+        var options = new ServerOptions { MaxClientRequests = Limits.MaxClientRequests, MaxClients = 20_000 };
         await using var server = new LibvirtServer(new BenchBackend(volumeBytes, screenshot), options, (level, message) => Console.Error.WriteLine($"{level}: {message}"));
         server.ListenUnix(socket, new ListenerOptions(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         Console.Out.WriteLine("READY");

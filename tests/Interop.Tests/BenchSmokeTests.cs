@@ -18,8 +18,8 @@ public sealed class BenchSmokeTests
         ["P4"] = 4,
         ["P5"] = 1,
         ["P6"] = 4,
-        ["P7"] = 1,
-        ["P8"] = 1,
+        ["P7"] = 2,
+        ["P8"] = 2,
     };
 
     [Fact]
