@@ -22,8 +22,9 @@ internal static class EventsLoad
         using var stop = new CancellationTokenSource();
         long delivered = 0;
         int overflowed = 0;
-        var registered = new CountdownEvent(connections);
-        var finished = new CountdownEvent(connections);
+        // Counted down without blocking a thread: a blocked waiter on two cores would slow the readers it waits for.
+        var registered = new Countdown(connections);
+        var finished = new Countdown(connections);
         var readers = new List<Task>(connections);
         for (int i = 0; i < connections; i++)
         {
@@ -61,7 +62,7 @@ internal static class EventsLoad
             }));
         }
 
-        if (!registered.Wait(TimeSpan.FromSeconds(120)))
+        if (!await registered.WaitAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false))
         {
             throw new TimeoutException("P8: subscriptions were not registered within 120 s");
         }
@@ -79,7 +80,7 @@ internal static class EventsLoad
         TimeSpan cpu0 = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         await trigger.Remote.DomainSetAutostartAsync(new DomainSetAutostartArgs { Dom = test, Autostart = events }).ConfigureAwait(false);
-        bool all = finished.Wait(TimeSpan.FromSeconds(60));
+        bool all = await finished.WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
         double seconds = clock.Elapsed.TotalSeconds;
         process.Refresh();
         double cpu = (process.TotalProcessorTime - cpu0).TotalSeconds;
@@ -98,5 +99,32 @@ internal static class EventsLoad
         }
 
         return 0;
+    }
+
+    private sealed class Countdown(int count)
+    {
+        private readonly TaskCompletionSource _zero = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _left = count;
+
+        public void Signal()
+        {
+            if (Interlocked.Decrement(ref _left) == 0)
+            {
+                _zero.TrySetResult();
+            }
+        }
+
+        public async Task<bool> WaitAsync(TimeSpan timeout)
+        {
+            try
+            {
+                await _zero.Task.WaitAsync(timeout).ConfigureAwait(false);
+                return true;
+            }
+            catch (TimeoutException)
+            {
+                return false;
+            }
+        }
     }
 }
