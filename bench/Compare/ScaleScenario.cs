@@ -47,7 +47,7 @@ internal static class ScaleScenario
             string n = count.ToString("N0", CultureInfo.InvariantCulture);
             return
             [
-                new Row("P7", $"scale: server memory per idle connection, {n} connections (RSS {before / 1048576.0:F0} → {after / 1048576.0:F0} MiB)", "—", $"{perConnection / 1024:F1} KiB", "—", "≤ 10 KiB", perConnection <= 10 * 1024 ? "PASS" : "FALL SHORT"),
+                new Row("P7", $"scale: server memory per idle connection, {n} connections (RSS {before / 1048576.0:F0} → {after / 1048576.0:F0} MiB)", "—", $"{perConnection / 1024:F2} KiB", "—", "≤ 10 KiB", perConnection <= 10 * 1024 ? "PASS" : "FALL SHORT"),
                 new Row("P7", $"scale: our client's p99 latency, sequential GetLibVersion, with {n} idle connections (baseline: none idle)", Row.Micros(quiet.P99Us), Row.Micros(busy.P99Us), Row.FormatRatio(busy.P99Us / quiet.P99Us), "p99 < 1 ms", busy.P99Us < 1000 ? "PASS" : "FALL SHORT"),
             ];
         }
