@@ -177,6 +177,11 @@ internal sealed class WireClient : IAsyncDisposable
     {
         await _pipe.Output.CompleteAsync();
         await _pipe.Input.CompleteAsync();
+        if (_pipe is IAsyncDisposable socket)
+        {
+            await socket.DisposeAsync();
+        }
+
         try
         {
             await Serving.WaitAsync(Timeout);
