@@ -22,6 +22,12 @@ internal sealed class TcpListenerService : ServerListener
         try
         {
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            if (endPoint.Address.Equals(IPAddress.IPv6Any))
+            {
+                // The wildcard address means both families, as libvirtd listens when listen_addr is unset.
+                socket.DualMode = true;
+            }
+
             socket.Bind(endPoint);
             socket.Listen(server.Options.MaxQueuedClients);
         }
