@@ -19,4 +19,10 @@ internal sealed partial class TestHandlers
     public override ValueTask<ConnectGetTypeRet> ConnectGetTypeAsync(ServerCall call) => new(new ConnectGetTypeRet { Type = "TEST" });
 
     public override ValueTask<ConnectGetHostnameRet> ConnectGetHostnameAsync(ServerCall call) => new(new ConnectGetHostnameRet { Hostname = Environment.MachineName });
+
+    public override ValueTask<ConnectGetVersionRet> ConnectGetVersionAsync(ServerCall call) => new(new ConnectGetVersionRet { HvVer = TestHost.HypervisorVersion });
+
+    public override ValueTask<ConnectGetLibVersionRet> ConnectGetLibVersionAsync(ServerCall call) => new(new ConnectGetLibVersionRet { LibVer = TestHost.LibraryVersion });
+
+    public override ValueTask<ConnectIsSecureRet> ConnectIsSecureAsync(ServerCall call) => new(new ConnectIsSecureRet { Secure = 1 });
 }
