@@ -241,7 +241,12 @@ internal sealed partial class TestHandlers
     {
         if ((flags & ~allowed) != 0)
         {
-            throw new LibvirtErrorException(ErrorCode.InvalidArg, ErrorDomain.Test, $"invalid argument: unsupported flags (0x{flags & ~allowed:x}) in function {function}");
+            // virCheckFlags raises its message as is, without the "invalid argument: " prefix.
+            throw new LibvirtErrorException(ErrorCode.InvalidArg, ErrorDomain.Test, $"unsupported flags (0x{flags & ~allowed:x}) in function {function}")
+            {
+                Str1 = function,
+                Str2 = "flags",
+            };
         }
     }
 

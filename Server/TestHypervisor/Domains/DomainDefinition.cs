@@ -85,16 +85,16 @@ internal sealed class DomainDefinition
             throw new LibvirtErrorException(ErrorCode.InternalError, ErrorDomain.Domain, "internal error: missing domain type attribute");
         }
 
-        XElement? memory = root.Element("memory") ?? throw XmlError("Memory size must be specified via <memory> or in the <numa> configuration");
         XElement os = root.Element("os") ?? throw XmlError("an os <type> must be specified");
-        XElement osType = os.Element("type") ?? throw XmlError("an os <type> must be specified");
+        _ = os.Element("type") ?? throw XmlError("an os <type> must be specified");
+        XElement? memory = root.Element("memory") ?? throw XmlError("Memory size must be specified via <memory> or in the <numa> configuration");
 
         var definition = new DomainDefinition
         {
             Type = type,
             Name = name,
             Uuid = ParseUuid(root.Element("uuid")?.Value),
-            Os = NormalizeOs(os, osType),
+            Os = NormalizeOs(os),
         };
         definition.MemoryKiB = ParseKiB(memory);
         XElement? current = root.Element("currentMemory");
@@ -257,19 +257,15 @@ internal sealed class DomainDefinition
         return index < 0 ? ElementOrder.Length : index;
     }
 
-    private static XElement NormalizeOs(XElement os, XElement osType)
+    private static XElement NormalizeOs(XElement os)
     {
         var copy = new XElement(os);
         XElement type = copy.Element("type")!;
         if (type.Attribute("arch") is null)
         {
-            type.AddFirst(new XAttribute("arch", "i686"));
-            XAttribute[] attributes = [.. type.Attributes()];
-            type.RemoveAttributes();
-            type.Add(attributes.OrderBy(a => a.Name.LocalName == "arch" ? 0 : 1));
+            type.ReplaceAttributes(new object[] { new XAttribute("arch", "i686") }.Concat(type.Attributes().ToArray()).ToArray());
         }
 
-        _ = osType;
         if (copy.Element("boot") is null)
         {
             XElement? after = copy.Elements().LastOrDefault(e => e.Name.LocalName is "type" or "firmware" or "loader" or "nvram" or "kernel" or "initrd" or "cmdline" or "dtb" or "acpi");

@@ -16,7 +16,7 @@ internal static class LibvirtXmlWriter
         foreach (XAttribute attribute in element.Attributes())
         {
             output.Append(' ').Append(QualifiedName(attribute)).Append("='");
-            AppendEscaped(output, attribute.Value, attribute: true);
+            AppendEscaped(output, attribute.Value);
             output.Append('\'');
         }
 
@@ -29,7 +29,7 @@ internal static class LibvirtXmlWriter
         if (element.Nodes().All(node => node is XText))
         {
             output.Append('>');
-            AppendEscaped(output, element.Value, attribute: false);
+            AppendEscaped(output, element.Value);
             output.Append("</").Append(name).Append(">\n");
             return;
         }
@@ -44,7 +44,7 @@ internal static class LibvirtXmlWriter
                     break;
                 case XText text when !string.IsNullOrWhiteSpace(text.Value):
                     output.Append(' ', (depth + 1) * 2);
-                    AppendEscaped(output, text.Value.Trim(), attribute: false);
+                    AppendEscaped(output, text.Value.Trim());
                     output.Append('\n');
                     break;
             }
@@ -75,7 +75,7 @@ internal static class LibvirtXmlWriter
         return prefix is null ? attribute.Name.LocalName : prefix + ":" + attribute.Name.LocalName;
     }
 
-    private static void AppendEscaped(StringBuilder output, string value, bool attribute)
+    private static void AppendEscaped(StringBuilder output, string value)
     {
         foreach (char c in value)
         {
@@ -84,8 +84,8 @@ internal static class LibvirtXmlWriter
                 case '&': output.Append("&amp;"); break;
                 case '<': output.Append("&lt;"); break;
                 case '>': output.Append("&gt;"); break;
-                case '\'' when attribute: output.Append("&apos;"); break;
-                case '"' when attribute: output.Append("&quot;"); break;
+                case '\'': output.Append("&apos;"); break;
+                case '"': output.Append("&quot;"); break;
                 default: output.Append(c); break;
             }
         }
