@@ -142,6 +142,29 @@ internal sealed partial class TestHandlers
         return default;
     }
 
+    public override ValueTask DomainResetAsync(ServerCall call, DomainResetArgs args)
+    {
+        CheckFlags(args.Flags, 0, "testDomainReset");
+        lock (_state.Gate)
+        {
+            RequireActive(_state.GetDomainLocked(args.Dom));
+        }
+
+        return default;
+    }
+
+    public override ValueTask<DomainGetHostnameRet> DomainGetHostnameAsync(ServerCall call, DomainGetHostnameArgs args)
+    {
+        CheckFlags(args.Flags, 0, "testDomainGetHostname");
+        lock (_state.Gate)
+        {
+            RequireActive(_state.GetDomainLocked(args.Dom));
+        }
+
+        // The test driver makes the guest's hostname up from the domain's name.
+        return new(new DomainGetHostnameRet { Hostname = args.Dom.Name + "host" });
+    }
+
     public override ValueTask DomainUndefineAsync(ServerCall call, DomainUndefineArgs args)
     {
         Undefine(call, args.Dom, 0);

@@ -54,6 +54,8 @@ public sealed class VirshDomainParityTests
     [InlineData("setvcpus test 3")]
     [InlineData("resume test")]
     [InlineData("start test")]
+    [InlineData("domhostname test")]
+    [InlineData("reset test")]
     public async Task SingleCommand(string command)
     {
         await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
