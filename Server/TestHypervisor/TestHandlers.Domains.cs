@@ -158,13 +158,12 @@ internal sealed partial class TestHandlers
 
     public override ValueTask<DomainGetVcpusFlagsRet> DomainGetVcpusFlagsAsync(ServerCall call, DomainGetVcpusFlagsArgs args)
     {
-        const uint Config = 2, Maximum = 4;
+        const uint Maximum = 4;
         CheckFlags(args.Flags, 7, "testDomainGetVcpusFlags");
         lock (_state.Gate)
         {
             TestDomain domain = _state.GetDomainLocked(args.Dom);
             DomainDefinition def = OneDefinition(domain, args.Flags & 3);
-            _ = Config;
             return new(new DomainGetVcpusFlagsRet { Num = (args.Flags & Maximum) != 0 ? def.MaxVcpus : def.Vcpus });
         }
     }

@@ -86,7 +86,11 @@ internal sealed class DomainDefinition
         }
 
         XElement os = root.Element("os") ?? throw XmlError("an os <type> must be specified");
-        _ = os.Element("type") ?? throw XmlError("an os <type> must be specified");
+        if (os.Element("type") is null)
+        {
+            throw XmlError("an os <type> must be specified");
+        }
+
         XElement? memory = root.Element("memory") ?? throw XmlError("Memory size must be specified via <memory> or in the <numa> configuration");
 
         var definition = new DomainDefinition
