@@ -19,4 +19,15 @@ internal sealed partial class TestHandlers
     public override ValueTask<ConnectGetTypeRet> ConnectGetTypeAsync(ServerCall call) => new(new ConnectGetTypeRet { Type = "TEST" });
 
     public override ValueTask<ConnectGetHostnameRet> ConnectGetHostnameAsync(ServerCall call) => new(new ConnectGetHostnameRet { Hostname = Environment.MachineName });
+
+    public override ValueTask<ConnectGetVersionRet> ConnectGetVersionAsync(ServerCall call) => new(new ConnectGetVersionRet { HvVer = TestHost.HypervisorVersion });
+
+    public override ValueTask<ConnectGetLibVersionRet> ConnectGetLibVersionAsync(ServerCall call) => new(new ConnectGetLibVersionRet { LibVer = TestHost.LibraryVersion });
+
+    public override ValueTask<ConnectIsSecureRet> ConnectIsSecureAsync(ServerCall call) => new(new ConnectIsSecureRet { Secure = 1 });
+
+    // Typed-parameter strings (9) and the corrected virNetworkUpdate argument order (16) are features every libvirt
+    // driver claims; the test driver claims nothing else the connection itself does not answer.
+    public override ValueTask<ConnectSupportsFeatureRet> ConnectSupportsFeatureAsync(ServerCall call, ConnectSupportsFeatureArgs args)
+        => new(new ConnectSupportsFeatureRet { Supported = args.Feature is 9 or 16 ? 1 : 0 });
 }

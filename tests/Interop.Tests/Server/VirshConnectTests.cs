@@ -25,11 +25,11 @@ public sealed class VirshConnectTests
             import sys, libvirt
             c = libvirt.open(sys.argv[1])
             try:
-                c.getSecurityModel()
+                c.getSEVInfo(0)
             except libvirt.libvirtError as e:
                 print(e.get_error_code(), e.get_error_domain(), e.get_error_message())
             """;
         ExternalProcess.Result result = (await ExternalProcess.PythonAsync(Script, server.UnixUri).Within()).EnsureSuccess("python");
-        Assert.Equal("3 20 this function is not supported by the connection driver: virNodeGetSecurityModel", result.Stdout.Trim());
+        Assert.Equal("3 20 this function is not supported by the connection driver: virNodeGetSEVInfo", result.Stdout.Trim());
     }
 }

@@ -1,0 +1,337 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Xml;
+using System.Xml.Linq;
+using LibvirtRemote.Protocol;
+
+namespace LibvirtRemote.Server.TestHypervisor.Domains;
+
+/// <summary>
+/// A domain's configuration as the test hypervisor keeps it: the fields the APIs read or change are parsed, the rest
+/// of the document is kept element by element and written back in libvirt's element order.
+/// </summary>
+internal sealed class DomainDefinition
+{
+    // libvirt writes a domain's top-level elements in this order whatever order the input used.
+    private static readonly string[] ElementOrder =
+    [
+        "name", "uuid", "genid", "title", "description", "metadata", "maxMemory", "memory", "currentMemory", "blkiotune",
+        "memtune", "memoryBacking", "vcpu", "vcpus", "iothreads", "iothreadids", "cputune", "numatune", "resource",
+        "sysinfo", "bootloader", "bootloader_args", "os", "idmap", "features", "cpu", "clock", "on_poweroff",
+        "on_reboot", "on_crash", "on_lockfailure", "pm", "perf", "devices", "seclabel", "keywrap", "launchSecurity",
+    ];
+
+    private static readonly HashSet<string> Modelled =
+        ["name", "uuid", "memory", "currentMemory", "vcpu", "os", "clock", "on_poweroff", "on_reboot", "on_crash", "devices"];
+
+    private List<XElement> _other = [];
+
+    public required string Type { get; set; }
+
+    public required string Name { get; set; }
+
+    public required byte[] Uuid { get; set; }
+
+    public ulong MemoryKiB { get; set; }
+
+    public ulong CurrentMemoryKiB { get; set; }
+
+    public int MaxVcpus { get; set; } = 1;
+
+    public int Vcpus { get; set; } = 1;
+
+    public required XElement Os { get; set; }
+
+    public XElement Clock { get; set; } = new("clock", new XAttribute("offset", "utc"));
+
+    public string OnPoweroff { get; set; } = "destroy";
+
+    public string OnReboot { get; set; } = "restart";
+
+    public string OnCrash { get; set; } = "destroy";
+
+    public List<XElement> Devices { get; private set; } = [];
+
+    public string OsType => Os.Element("type")?.Value ?? "hvm";
+
+    /// <summary>Parses domain XML as define/create accept it, with libvirt's errors for what it rejects.</summary>
+    public static DomainDefinition Parse(string xml)
+    {
+        XElement root;
+        try
+        {
+            root = XElement.Parse(xml);
+        }
+        catch (XmlException e)
+        {
+            throw new LibvirtErrorException(ErrorCode.XmlDetail, ErrorDomain.Domain, $"(domain_definition):{e.LineNumber}: {e.Message}");
+        }
+
+        if (root.Name.LocalName != "domain")
+        {
+            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Domain, $"XML error: unexpected root element <{root.Name.LocalName}>, expecting <domain>");
+        }
+
+        string? type = (string?)root.Attribute("type");
+        string? name = root.Element("name")?.Value;
+        if (string.IsNullOrEmpty(name))
+        {
+            throw new LibvirtErrorException(ErrorCode.NoName, ErrorDomain.Domain, "missing name information");
+        }
+
+        if (type is null)
+        {
+            throw new LibvirtErrorException(ErrorCode.InternalError, ErrorDomain.Domain, "internal error: missing domain type attribute");
+        }
+
+        XElement os = root.Element("os") ?? throw XmlError("an os <type> must be specified");
+        if (os.Element("type") is null)
+        {
+            throw XmlError("an os <type> must be specified");
+        }
+
+        XElement? memory = root.Element("memory") ?? throw XmlError("Memory size must be specified via <memory> or in the <numa> configuration");
+
+        var definition = new DomainDefinition
+        {
+            Type = type,
+            Name = name,
+            Uuid = ParseUuid(root.Element("uuid")?.Value),
+            Os = NormalizeOs(os),
+        };
+        definition.MemoryKiB = ParseKiB(memory);
+        XElement? current = root.Element("currentMemory");
+        definition.CurrentMemoryKiB = current is null ? definition.MemoryKiB : Math.Min(ParseKiB(current), definition.MemoryKiB);
+        if (root.Element("vcpu") is { } vcpu)
+        {
+            definition.MaxVcpus = ParseInt(vcpu.Value, "vcpu");
+            definition.Vcpus = vcpu.Attribute("current") is { } cur ? Math.Min(ParseInt(cur.Value, "vcpu current"), definition.MaxVcpus) : definition.MaxVcpus;
+        }
+
+        if (root.Element("clock") is { } clock)
+        {
+            definition.Clock = new XElement(clock);
+        }
+
+        definition.OnPoweroff = root.Element("on_poweroff")?.Value.Trim() ?? definition.OnPoweroff;
+        definition.OnReboot = root.Element("on_reboot")?.Value.Trim() ?? definition.OnReboot;
+        definition.OnCrash = root.Element("on_crash")?.Value.Trim() ?? definition.OnCrash;
+        definition.Devices = root.Element("devices")?.Elements().Select(e => new XElement(e)).ToList() ?? [];
+        definition._other = root.Elements().Where(e => !Modelled.Contains(e.Name.LocalName)).Select(e => new XElement(e)).ToList();
+        return definition;
+    }
+
+    /// <summary>A deep copy, so a running domain's live changes leave the stored configuration alone.</summary>
+    public DomainDefinition Clone() => new()
+    {
+        Type = Type,
+        Name = Name,
+        Uuid = Uuid,
+        MemoryKiB = MemoryKiB,
+        CurrentMemoryKiB = CurrentMemoryKiB,
+        MaxVcpus = MaxVcpus,
+        Vcpus = Vcpus,
+        Os = new XElement(Os),
+        Clock = new XElement(Clock),
+        OnPoweroff = OnPoweroff,
+        OnReboot = OnReboot,
+        OnCrash = OnCrash,
+        Devices = Devices.Select(e => new XElement(e)).ToList(),
+        _other = _other.Select(e => new XElement(e)).ToList(),
+    };
+
+    /// <summary>Fills what the test hypervisor adds on define: interface MAC addresses and testnetN names.</summary>
+    public void ApplyDefaults()
+    {
+        int next = 0;
+        Span<byte> random = stackalloc byte[3];
+        var used = new HashSet<string>(Devices.Where(d => d.Name.LocalName == "interface")
+            .Select(d => (string?)d.Element("target")?.Attribute("dev")).OfType<string>(), StringComparer.Ordinal);
+        foreach (XElement nic in Devices.Where(d => d.Name.LocalName == "interface"))
+        {
+            if (nic.Element("mac") is null)
+            {
+                RandomNumberGenerator.Fill(random);
+                nic.AddFirst(new XElement("mac", new XAttribute("address", string.Create(CultureInfo.InvariantCulture, $"52:54:00:{random[0]:x2}:{random[1]:x2}:{random[2]:x2}"))));
+            }
+
+            if (nic.Element("target") is null)
+            {
+                while (used.Contains($"testnet{next}"))
+                {
+                    next++;
+                }
+
+                string dev = $"testnet{next}";
+                used.Add(dev);
+                var target = new XElement("target", new XAttribute("dev", dev));
+                XElement? after = nic.Elements().LastOrDefault(e => e.Name.LocalName is "mac" or "source" or "virtualport" or "ip" or "route" or "script");
+                if (after is null)
+                {
+                    nic.AddFirst(target);
+                }
+                else
+                {
+                    after.AddAfterSelf(target);
+                }
+            }
+        }
+    }
+
+    /// <summary>The XML as libvirt formats it; <paramref name="id"/> is written when the domain runs.</summary>
+    public string Format(int id)
+    {
+        var output = new StringBuilder(1024);
+        output.Append("<domain type='").Append(Type).Append('\'');
+        if (id >= 0)
+        {
+            output.Append(" id='").Append(id.ToString(CultureInfo.InvariantCulture)).Append('\'');
+        }
+
+        output.Append(">\n");
+        var elements = new List<XElement>
+        {
+            new("name", Name),
+            new("uuid", FormatUuid(Uuid)),
+            new("memory", new XAttribute("unit", "KiB"), MemoryKiB.ToString(CultureInfo.InvariantCulture)),
+            new("currentMemory", new XAttribute("unit", "KiB"), CurrentMemoryKiB.ToString(CultureInfo.InvariantCulture)),
+            Vcpus == MaxVcpus
+                ? new XElement("vcpu", new XAttribute("placement", "static"), MaxVcpus.ToString(CultureInfo.InvariantCulture))
+                : new XElement("vcpu", new XAttribute("placement", "static"), new XAttribute("current", Vcpus.ToString(CultureInfo.InvariantCulture)), MaxVcpus.ToString(CultureInfo.InvariantCulture)),
+            Os,
+            Clock,
+            new("on_poweroff", OnPoweroff),
+            new("on_reboot", OnReboot),
+            new("on_crash", OnCrash),
+        };
+        var devices = new XElement("devices");
+        elements.Add(devices);
+        elements.AddRange(_other);
+        foreach (XElement element in elements.OrderBy(e => Rank(e.Name.LocalName)))
+        {
+            if (ReferenceEquals(element, devices))
+            {
+                AppendDevices(output);
+            }
+            else
+            {
+                LibvirtXmlWriter.WriteElement(output, element, 1);
+            }
+        }
+
+        output.Append("</domain>\n");
+        return output.ToString();
+    }
+
+    public static string FormatUuid(ReadOnlySpan<byte> uuid)
+    {
+        string hex = Convert.ToHexStringLower(uuid);
+        return $"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..]}";
+    }
+
+    public static bool TryParseUuid(string text, out byte[] uuid)
+    {
+        string hex = text.Trim().Replace("-", string.Empty, StringComparison.Ordinal);
+        uuid = [];
+        if (hex.Length != 32 || !hex.All(char.IsAsciiHexDigit))
+        {
+            return false;
+        }
+
+        uuid = Convert.FromHexString(hex);
+        return true;
+    }
+
+    // libvirt writes the devices element open and closed even when it holds nothing.
+    private void AppendDevices(StringBuilder output)
+    {
+        output.Append("  <devices>\n");
+        foreach (XElement device in Devices)
+        {
+            LibvirtXmlWriter.WriteElement(output, device, 2);
+        }
+
+        output.Append("  </devices>\n");
+    }
+
+    private static int Rank(string name)
+    {
+        int index = Array.IndexOf(ElementOrder, name);
+        return index < 0 ? ElementOrder.Length : index;
+    }
+
+    private static XElement NormalizeOs(XElement os)
+    {
+        var copy = new XElement(os);
+        XElement type = copy.Element("type")!;
+        if (type.Attribute("arch") is null)
+        {
+            type.ReplaceAttributes(new object[] { new XAttribute("arch", "i686") }.Concat(type.Attributes().ToArray()).ToArray());
+        }
+
+        if (copy.Element("boot") is null)
+        {
+            XElement? after = copy.Elements().LastOrDefault(e => e.Name.LocalName is "type" or "firmware" or "loader" or "nvram" or "kernel" or "initrd" or "cmdline" or "dtb" or "acpi");
+            var boot = new XElement("boot", new XAttribute("dev", "hd"));
+            if (after is null)
+            {
+                copy.AddFirst(boot);
+            }
+            else
+            {
+                after.AddAfterSelf(boot);
+            }
+        }
+
+        return copy;
+    }
+
+    private static byte[] ParseUuid(string? text)
+    {
+        if (text is null)
+        {
+            byte[] uuid = new byte[16];
+            RandomNumberGenerator.Fill(uuid);
+            uuid[6] = (byte)((uuid[6] & 0x0F) | 0x40);
+            uuid[8] = (byte)((uuid[8] & 0x3F) | 0x80);
+            return uuid;
+        }
+
+        return TryParseUuid(text, out byte[] parsed)
+            ? parsed
+            : throw new LibvirtErrorException(ErrorCode.InternalError, ErrorDomain.Domain, $"internal error: malformed uuid element");
+    }
+
+    private static ulong ParseKiB(XElement element)
+    {
+        if (!ulong.TryParse(element.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out ulong value))
+        {
+            throw XmlError($"could not parse {element.Name.LocalName} value '{element.Value}'");
+        }
+
+        string unit = ((string?)element.Attribute("unit") ?? "KiB").Trim();
+        ulong scale = unit.ToLowerInvariant() switch
+        {
+            "b" or "byte" or "bytes" => 1,
+            "k" or "kib" => 1024,
+            "kb" => 1000,
+            "m" or "mib" => 1UL << 20,
+            "mb" => 1_000_000,
+            "g" or "gib" => 1UL << 30,
+            "gb" => 1_000_000_000,
+            "t" or "tib" => 1UL << 40,
+            "tb" => 1_000_000_000_000,
+            _ => throw new LibvirtErrorException(ErrorCode.InvalidArg, ErrorDomain.None, $"invalid argument: unknown suffix '{unit}'"),
+        };
+        ulong bytes = value * scale;
+        return (bytes + 1023) / 1024;
+    }
+
+    private static int ParseInt(string text, string what)
+        => int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0
+            ? value
+            : throw XmlError($"invalid {what} value '{text}'");
+
+    private static LibvirtErrorException XmlError(string detail) => new(ErrorCode.XmlError, ErrorDomain.Domain, "XML error: " + detail);
+}

@@ -1,0 +1,48 @@
+using LibvirtRemote.Protocol;
+
+namespace LibvirtRemote.Server.TestHypervisor.Domains;
+
+/// <summary>One domain of the test hypervisor: its stored configuration, the live copy while it runs, and its state.</summary>
+internal sealed class TestDomain
+{
+    public TestDomain(DomainDefinition config) => Config = config;
+
+    /// <summary>The configuration define stored (for a transient domain, the one it was created with).</summary>
+    public DomainDefinition Config { get; set; }
+
+    /// <summary>The running copy, which live changes (setmem, setvcpus) modify; null while shut off.</summary>
+    public DomainDefinition? Live { get; set; }
+
+    public DomainDefinition Current => Live ?? Config;
+
+    public string Name => Config.Name;
+
+    public byte[] Uuid => Config.Uuid;
+
+    public int Id { get; set; } = -1;
+
+    public DomainState State { get; set; } = DomainState.Shutoff;
+
+    public int Reason { get; set; }
+
+    public bool Persistent { get; set; }
+
+    public bool Autostart { get; set; }
+
+    public bool IsActive => State != DomainState.Shutoff;
+
+    public NonnullDomain Handle => new() { Name = Name, Uuid = Uuid, Id = Id };
+}
+
+/// <summary>libvirt's <c>virDomainState</c>.</summary>
+internal enum DomainState
+{
+    NoState = 0,
+    Running = 1,
+    Blocked = 2,
+    Paused = 3,
+    Shutdown = 4,
+    Shutoff = 5,
+    Crashed = 6,
+    PmSuspended = 7,
+}

@@ -1,0 +1,102 @@
+using System.Text.RegularExpressions;
+using LibvirtRemote.Interop.Tests.Support;
+
+namespace LibvirtRemote.Interop.Tests.Server;
+
+/// <summary>
+/// A private libvirtd 9.0.0 (its built-in test driver) next to our server with the embedded test hypervisor, so a test
+/// can run the same client command against both and compare what the client prints. Output is normalised only where
+/// the two must differ: the socket paths in URIs, the wall-clock "CPU time", random UUIDs and MAC addresses.
+/// </summary>
+internal sealed partial class TestDriverPair : IAsyncDisposable
+{
+    private TestDriverPair(PrivateLibvirtd libvirtd, OurServer ours, string directory)
+    {
+        Libvirtd = libvirtd;
+        Ours = ours;
+        Directory = directory;
+    }
+
+    public PrivateLibvirtd Libvirtd { get; }
+
+    public OurServer Ours { get; }
+
+    /// <summary>A scratch directory for XML files and screenshots.</summary>
+    public string Directory { get; }
+
+    public string LibvirtdUri => $"test+unix:///default?socket={Libvirtd.SocketPath}";
+
+    public string OursUri => Ours.UnixUri;
+
+    public static async Task<TestDriverPair> StartAsync()
+    {
+        PrivateLibvirtd libvirtd = await PrivateLibvirtd.StartAsync();
+        OurServer ours;
+        try
+        {
+            ours = await OurServer.StartAsync();
+        }
+        catch
+        {
+            await libvirtd.DisposeAsync();
+            throw;
+        }
+
+        return new TestDriverPair(libvirtd, ours, System.IO.Directory.CreateTempSubdirectory("lr-parity-").FullName);
+    }
+
+    /// <summary>Writes a file into <see cref="Directory"/> and returns its path.</summary>
+    public string WriteFile(string name, string content)
+    {
+        string path = Path.Combine(Directory, name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    /// <summary>Runs virsh with the same arguments against both; returns exit code and both streams, normalised.</summary>
+    public async Task<(string Libvirtd, string Ours)> VirshBothAsync(params string[] arguments)
+    {
+        ExternalProcess.Result expected = await ExternalProcess.VirshAsync(LibvirtdUri, arguments).Within();
+        ExternalProcess.Result actual = await ExternalProcess.VirshAsync(OursUri, arguments).Within();
+        return (Normalise(expected, LibvirtdUri), Normalise(actual, OursUri));
+    }
+
+    /// <summary>Runs a python3-libvirt script (URI as argv[1]) against both.</summary>
+    public async Task<(string Libvirtd, string Ours)> PythonBothAsync(string script)
+    {
+        ExternalProcess.Result expected = await ExternalProcess.PythonAsync(script, LibvirtdUri).Within();
+        ExternalProcess.Result actual = await ExternalProcess.PythonAsync(script, OursUri).Within();
+        return (Normalise(expected, LibvirtdUri), Normalise(actual, OursUri));
+    }
+
+    public static string Normalise(ExternalProcess.Result result, string uri)
+    {
+        string text = $"exit {result.ExitCode}\n--- stdout\n{result.Stdout}\n--- stderr\n{result.Stderr}";
+        text = text.Replace(uri, "URI", StringComparison.Ordinal);
+        text = CpuTime().Replace(text, "CPU time:       X");
+        text = Uuid().Replace(text, m => m.Value == "6695eb01-f6a4-8304-79aa-97f2502e193f" ? m.Value : "UUID");
+        return Mac().Replace(text, "MAC");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Ours.DisposeAsync();
+        await Libvirtd.DisposeAsync();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [GeneratedRegex(@"CPU time:\s+\S+")]
+    private static partial Regex CpuTime();
+
+    [GeneratedRegex("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")]
+    private static partial Regex Uuid();
+
+    [GeneratedRegex("52:54:00(:[0-9a-f]{2}){3}")]
+    private static partial Regex Mac();
+}
