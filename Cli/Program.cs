@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
 {
     "procedures" => ListProcedures(args.Skip(1).FirstOrDefault() ?? "remote"),
     "serve" => await ServeCommand.RunAsync(args[1..]).ConfigureAwait(false),
+    "sasl-user" => await SaslUserCommand.RunAsync(args[1..]).ConfigureAwait(false),
     _ => Usage(),
 };
 
@@ -60,6 +61,7 @@ static int ListProcedures(string program)
 static int Usage()
 {
     Console.Error.WriteLine("usage: Cli procedures [remote|qemu|lxc|admin|keepalive]");
-    Console.Error.WriteLine("       Cli serve [--listen-tcp ADDR:PORT | --no-tcp] [--unix-dir DIR] [--verbose]");
+    Console.Error.WriteLine("       Cli sasl-user add|remove|list [USER] --db FILE");
+    Console.Error.WriteLine("       Cli serve [--config LIBVIRTD.CONF [--sasl-db USERS]] [--listen-tcp ADDR:PORT | --no-tcp] [--unix-dir DIR] [--verbose]");
     return 64;
 }

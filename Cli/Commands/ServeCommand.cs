@@ -19,6 +19,7 @@ internal static class ServeCommand
         string tcp = "127.0.0.1:16509";
         string unixDir = Path.Combine(Path.GetTempPath(), "libvirtremote");
         string? configFile = null;
+        string? saslDb = null;
         bool verbose = false;
         for (int i = 0; i < args.Length; i++)
         {
@@ -36,19 +37,22 @@ internal static class ServeCommand
                 case "--config" when i + 1 < args.Length:
                     configFile = args[++i];
                     break;
+                case "--sasl-db" when i + 1 < args.Length:
+                    saslDb = args[++i];
+                    break;
                 case "--verbose":
                     verbose = true;
                     break;
                 default:
                     Console.Error.WriteLine($"serve: unknown option '{args[i]}'");
-                    Console.Error.WriteLine("usage: Cli serve [--config LIBVIRTD.CONF] [--listen-tcp ADDR:PORT | --no-tcp] [--unix-dir DIR] [--verbose]");
+                    Console.Error.WriteLine("usage: Cli serve [--config LIBVIRTD.CONF [--sasl-db USERS]] [--listen-tcp ADDR:PORT | --no-tcp] [--unix-dir DIR] [--verbose]");
                     return 64;
             }
         }
 
         if (configFile is not null)
         {
-            return await ServeFromConfigAsync(configFile, unixDir, verbose).ConfigureAwait(false);
+            return await ServeFromConfigAsync(configFile, unixDir, verbose, saslDb).ConfigureAwait(false);
         }
 
         var backend = new TestBackend();
@@ -78,7 +82,7 @@ internal static class ServeCommand
     }
 
     /// <summary>Serves as a libvirtd.conf-style file says; <paramref name="unixDir"/> holds the sockets unless it sets <c>unix_sock_dir</c>.</summary>
-    private static async Task<int> ServeFromConfigAsync(string path, string unixDir, bool verbose)
+    private static async Task<int> ServeFromConfigAsync(string path, string unixDir, bool verbose, string? saslDb)
     {
         ServerConfig config;
         try
@@ -100,10 +104,11 @@ internal static class ServeCommand
         ServerHost host;
         try
         {
-            host = await ServerHost.StartAsync(config, new TestBackend(), unixDir, (level, message) => Console.Error.WriteLine($"{level}: {message}"), verbose ? LogLevelName.Debug : null).ConfigureAwait(false);
+            LibvirtRemote.Transport.Sasl.Server.SaslUserDatabase? users = saslDb is null ? null : await LibvirtRemote.Transport.Sasl.Server.SaslUserDatabase.LoadAsync(saslDb).ConfigureAwait(false);
+            host = await ServerHost.StartAsync(config, new TestBackend(), unixDir, (level, message) => Console.Error.WriteLine($"{level}: {message}"), verbose ? LogLevelName.Debug : null, saslUsers: users).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or NotSupportedException or UnauthorizedAccessException or System.Net.Sockets.SocketException
-            or System.Security.Cryptography.CryptographicException)
+            or System.Security.Cryptography.CryptographicException or FormatException)
         {
             Console.Error.WriteLine($"serve: {path}: {e.Message}");
             return 1;

@@ -97,6 +97,7 @@ public sealed class ServerHost : IAsyncDisposable
     /// <param name="log">Receives log lines at or above <c>log_level</c>.</param>
     /// <param name="logLevel">Overrides <c>log_level</c> when set.</param>
     /// <param name="cancellationToken">Cancels the start-up (group change of the sockets).</param>
+    /// <param name="saslUsers">The SASL user database, needed when any <c>auth_*</c> setting is <c>sasl</c>.</param>
     /// <exception cref="NotSupportedException">A setting this server does not implement (see <see cref="ToTlsOptions"/>).</exception>
     /// <exception cref="IOException">A socket, directory or PEM file cannot be used.</exception>
     /// <exception cref="System.Net.Sockets.SocketException">An address cannot be bound.</exception>
@@ -106,6 +107,7 @@ public sealed class ServerHost : IAsyncDisposable
         string defaultUnixDir,
         Action<LogLevelName, string>? log = null,
         LogLevelName? logLevel = null,
+        LibvirtRemote.Transport.Sasl.Server.SaslUserDatabase? saslUsers = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -115,7 +117,19 @@ public sealed class ServerHost : IAsyncDisposable
         // Load the PEM files before anything listens so a bad TLS setup fails the start cleanly.
         TlsServerOptions? tls = config.ListenTls ? ToTlsOptions(config) : null;
         IPAddress? address = config.ListenTcp || config.ListenTls ? await ResolveAsync(config.ListenAddr, cancellationToken).ConfigureAwait(false) : null;
-        var server = new LibvirtServer(backend, ToServerOptions(config), log) { LogLevel = logLevel ?? ToLogLevel(config) };
+        bool wantsSasl = new[] { config.AuthUnixRw, config.AuthUnixRo, config.AuthTcp, config.AuthTls }.Contains(ServerAuth.Sasl);
+        if (wantsSasl && saslUsers is null)
+        {
+            throw new NotSupportedException("an auth_* setting asks for SASL, but no SASL user database was given (serve --sasl-db FILE; add users with `sasl-user add`)");
+        }
+
+        SaslServerOptions? sasl = saslUsers is null ? null : new SaslServerOptions
+        {
+            Users = saslUsers,
+            AllowedUserNames = config.SaslAllowedUsernameList,
+            TcpMinSsf = (int)Math.Min(config.TcpMinSsf, int.MaxValue),
+        };
+        var server = new LibvirtServer(backend, ToServerOptions(config), log) { LogLevel = logLevel ?? ToLogLevel(config), Sasl = sasl };
         var host = new ServerHost(server, config);
         try
         {
