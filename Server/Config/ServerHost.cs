@@ -117,7 +117,9 @@ public sealed class ServerHost : IAsyncDisposable
         // Load the PEM files before anything listens so a bad TLS setup fails the start cleanly.
         TlsServerOptions? tls = config.ListenTls ? ToTlsOptions(config) : null;
         IPAddress? address = config.ListenTcp || config.ListenTls ? await ResolveAsync(config.ListenAddr, cancellationToken).ConfigureAwait(false) : null;
-        bool wantsSasl = new[] { config.AuthUnixRw, config.AuthUnixRo, config.AuthTcp, config.AuthTls }.Contains(ServerAuth.Sasl);
+        // Only listeners that are switched on count: libvirtd's default auth_tcp is "sasl" even with TCP off.
+        bool wantsSasl = config.AuthUnixRw == ServerAuth.Sasl || config.AuthUnixRo == ServerAuth.Sasl
+            || (config.ListenTcp && config.AuthTcp == ServerAuth.Sasl) || (config.ListenTls && config.AuthTls == ServerAuth.Sasl);
         if (wantsSasl && saslUsers is null)
         {
             throw new NotSupportedException("an auth_* setting asks for SASL, but no SASL user database was given (serve --sasl-db FILE; add users with `sasl-user add`)");

@@ -18,6 +18,7 @@ internal sealed partial class ClientConnection
     private ISaslServerMechanism? _sasl;
     private bool _saslInitialised;
     private Task? _beforeNextRead;
+    private (SaslSecurityLayerPipe Pipe, ISaslSecurityLayer Layer)? _layerAfterReply;
 
     private bool ChannelIsSecure => Context.Transport is not ServerTransport.Tcp;
 
@@ -118,7 +119,8 @@ internal sealed partial class ClientConnection
             }
 
             // The completing reply goes out in the clear; everything after it is protected in both directions.
-            _beforeNextRead = ActivateAfterReplyAsync(layered, layer);
+            // Activation starts once that reply is queued (see AfterReply) and completes before the next read.
+            _layerAfterReply = (layered, layer);
         }
 
         SetAuthenticated();
@@ -126,10 +128,18 @@ internal sealed partial class ClientConnection
         return Reply(step.Data, complete: true);
     }
 
-    private async Task ActivateAfterReplyAsync(SaslSecurityLayerPipe pipe, ISaslSecurityLayer layer)
+    /// <summary>Called once a reply is queued: switches the security layer on behind the reply that completed SASL.</summary>
+    private void StartLayerAfterReply()
     {
-        // The reply is queued by the dispatcher right after this call returns; wait for it to be on the wire.
-        await Task.Yield();
+        if (_layerAfterReply is { } pending)
+        {
+            _layerAfterReply = null;
+            _beforeNextRead = ActivateAfterDrainAsync(pending.Pipe, pending.Layer);
+        }
+    }
+
+    private async Task ActivateAfterDrainAsync(SaslSecurityLayerPipe pipe, ISaslSecurityLayer layer)
+    {
         await Outbox.DrainAsync(_closing.Token).ConfigureAwait(false);
         pipe.Activate(layer);
     }

@@ -390,6 +390,7 @@ internal sealed partial class ClientConnection : IAsyncDisposable
 
     private void AfterReply(ServerCall call)
     {
+        StartLayerAfterReply();
         ReleaseRequestSlot();
         if (call.HasStream && call.Stream is ServerStream stream)
         {
