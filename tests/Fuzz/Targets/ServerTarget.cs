@@ -1,0 +1,198 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using LibvirtRemote.Client;
+using LibvirtRemote.Server;
+using LibvirtRemote.Server.TestHypervisor;
+using LibvirtRemote.Transport.Framing;
+
+namespace LibvirtRemote.Fuzz.Targets;
+
+/// <summary>
+/// A whole server connection: the input is the byte stream one client sends (seeds: the client side of each golden
+/// session), fed over an in-memory pipe to <see cref="LibvirtServer.ServeAsync"/> with the embedded test hypervisor;
+/// then the client's end is closed. The session must end on its own within the time bound, handlers must not fail
+/// with anything but libvirt errors (the server logs those at Error level), and every so often a fresh, well-behaved
+/// client must still be served.
+/// </summary>
+public sealed class ServerTarget : IFuzzTarget, IDisposable
+{
+    private static readonly TimeSpan SessionBound = TimeSpan.FromSeconds(10);
+    private readonly ConcurrentQueue<string> _errors = new();
+    private readonly LibvirtServer _server;
+    private readonly DecoderTarget _decoder = new();
+    private long _sessions;
+
+    /// <summary>Starts the server (in memory; no sockets).</summary>
+    public ServerTarget()
+    {
+        _server = new LibvirtServer(new TestBackend(), log: (level, message) =>
+        {
+            if (level >= LogLevelName.Error)
+            {
+                _errors.Enqueue(message);
+            }
+        });
+    }
+
+    /// <inheritdoc/>
+    public string Name => "server";
+
+    /// <inheritdoc/>
+    public bool MeasuresAllocation => false;
+
+    /// <inheritdoc/>
+    public IReadOnlyList<byte[]> Seeds(SeedCorpus corpus)
+        => [.. corpus.ClientSessions(), .. corpus.Frames.Where(f => f.FromClient).Select(f => f.Bytes)];
+
+    /// <inheritdoc/>
+    public bool IsExpected(Exception exception) => false;
+
+    /// <inheritdoc/>
+    public void Run(byte[] input)
+    {
+        _errors.Clear();
+        _sessions++;
+        var toServer = new Pipe();
+        var toClient = new Pipe();
+        var listener = new ListenerOptions { ReadOnly = _sessions % 5 == 0 };
+        using var timeout = new CancellationTokenSource(SessionBound);
+        Task serve = _server.ServeAsync(new Duplex(toServer.Reader, toClient.Writer), listener, timeout.Token);
+        Task drain = DrainAsync(toClient.Reader);
+
+        // Feed in a few writes, as a socket would deliver it.
+        int chunk = Math.Max(1, input.Length / 3);
+        for (int at = 0; at < input.Length; at += chunk)
+        {
+            toServer.Writer.Write(input.AsSpan(at, Math.Min(chunk, input.Length - at)));
+            _ = toServer.Writer.FlushAsync().AsTask().Wait(SessionBound);
+        }
+
+        toServer.Writer.Complete();
+        bool ended = serve.Wait(SessionBound + TimeSpan.FromSeconds(2));
+        if (!ended || timeout.IsCancellationRequested)
+        {
+            throw new FuzzInvariantException($"The server did not end the session within {SessionBound.TotalSeconds:F0} s after the client closed its end");
+        }
+
+        if (serve.IsFaulted)
+        {
+            throw new FuzzInvariantException("ServeAsync failed", serve.Exception!);
+        }
+
+        if (!drain.Wait(SessionBound))
+        {
+            throw new FuzzInvariantException("The server did not complete its output after the session ended");
+        }
+
+        if (!_errors.IsEmpty)
+        {
+            throw new FuzzInvariantException("Server logged errors: " + string.Join(" | ", _errors));
+        }
+    }
+
+    /// <inheritdoc/>
+    public byte[]? MutateStructure(byte[] input, Random random)
+    {
+        // Edit one frame of the stream with the decoder target's structure edit.
+        var frames = new List<byte[]>();
+        var buffer = new ReadOnlySequence<byte>(input);
+        try
+        {
+            while (true)
+            {
+                ReadOnlySequence<byte> before = buffer;
+                if (FrameParser.TryParse(ref buffer, out _) != OperationStatus.Done)
+                {
+                    break;
+                }
+
+                frames.Add(before.Slice(0, before.Length - buffer.Length).ToArray());
+            }
+        }
+        catch (FrameException)
+        {
+        }
+
+        if (frames.Count == 0)
+        {
+            return null;
+        }
+
+        int pick = random.Next(frames.Count);
+        byte[]? edited = _decoder.MutateStructure(frames[pick], random);
+        if (edited is null)
+        {
+            return null;
+        }
+
+        frames[pick] = edited;
+        return [.. frames.SelectMany(f => f), .. buffer.ToArray()];
+    }
+
+    /// <inheritdoc/>
+    public void CheckHealth()
+    {
+        var toServer = new Pipe();
+        var toClient = new Pipe();
+        Task serve = _server.ServeAsync(new Duplex(toServer.Reader, toClient.Writer), new ListenerOptions());
+        using var timeout = new CancellationTokenSource(SessionBound);
+        Task check = Task.Run(
+            async () =>
+            {
+                await using LibvirtConnection connection = await LibvirtConnection.OpenAsync(
+                    new Duplex(toClient.Reader, toServer.Writer), LibvirtUri.Parse("test:///default"), cancellationToken: timeout.Token);
+                string type = await connection.GetTypeAsync(timeout.Token);
+                string host = await connection.GetHostnameAsync(timeout.Token);
+                if (type.Length == 0 || host.Length == 0)
+                {
+                    throw new FuzzInvariantException("A fresh client got empty answers");
+                }
+            },
+            timeout.Token);
+        if (!check.Wait(SessionBound * 2))
+        {
+            throw new FuzzInvariantException("A fresh client was not served in time");
+        }
+
+        toServer.Writer.Complete();
+        if (!serve.Wait(SessionBound))
+        {
+            throw new FuzzInvariantException("The fresh client's session did not end");
+        }
+
+        if (_server.ClientCount != 0)
+        {
+            throw new FuzzInvariantException($"{_server.ClientCount} sessions still counted after every client left");
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _server.DisposeAsync().AsTask().Wait(SessionBound);
+        _decoder.Dispose();
+    }
+
+    private static async Task DrainAsync(PipeReader reader)
+    {
+        while (true)
+        {
+            ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
+            reader.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                break;
+            }
+        }
+
+        await reader.CompleteAsync().ConfigureAwait(false);
+    }
+
+    private sealed class Duplex(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+
+        public PipeWriter Output { get; } = output;
+    }
+}
