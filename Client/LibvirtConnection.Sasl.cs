@@ -11,27 +11,42 @@ namespace LibvirtRemote.Client;
 public sealed partial class LibvirtConnection
 {
     // Strongest first; PLAIN last because it reveals the password to the server.
-    private static readonly string[] PreferredSaslMechanisms = ["SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN"];
+    private static readonly string[] PreferredSaslMechanisms = ["SCRAM-SHA-256", "SCRAM-SHA-1", "DIGEST-MD5", "PLAIN"];
+
+    // On plain TCP only a mechanism with a security layer will do (libvirtd insists on SSF >= 56 there).
+    private static readonly string[] PlainTcpSaslMechanisms = ["DIGEST-MD5"];
+
+    // libvirt's client asks Cyrus SASL for 56..100000 bits on insecure channels.
+    private const int PlainTcpMinSsf = 56;
+    private const int PlainTcpMaxSsf = 100000;
 
     private async Task AuthenticateSaslAsync(LibvirtConnectionOptions options, CancellationToken cancellationToken)
     {
         string? wanted = SaslMechanismFromUri(Uri);
         AuthSaslInitRet init = await CallAsync<XdrVoid, AuthSaslInitRet>(Procedure.AuthSaslInit, default, cancellationToken).ConfigureAwait(false);
         string[] offered = init.Mechlist.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries);
-        string mechanismName = ChooseSaslMechanism(offered, wanted);
+        bool plainTcp = Uri.EffectiveTransport == "tcp";
 
         // Mechanisms without a security layer would expose the session (and for PLAIN the password) on plain TCP;
         // libvirt's client refuses them there too, and libvirtd does not offer them.
-        if (Uri.EffectiveTransport == "tcp")
+        if (plainTcp && wanted is not null && !PlainTcpSaslMechanisms.Contains(wanted, StringComparer.Ordinal))
         {
-            throw new LibvirtClientException($"SASL mechanism {mechanismName} has no security layer, which plain TCP requires; use TLS or a Unix socket");
+            throw new LibvirtClientException($"SASL mechanism {wanted} has no security layer, which plain TCP requires; use DIGEST-MD5, or TLS or a Unix socket");
         }
 
+        string mechanismName = ChooseSaslMechanism(offered, wanted, plainTcp ? PlainTcpSaslMechanisms : PreferredSaslMechanisms);
         NetworkCredential credential = await GetSaslCredentialsAsync(options, mechanismName, cancellationToken).ConfigureAwait(false);
         ISaslClientMechanism mechanism = mechanismName switch
         {
             "SCRAM-SHA-256" => new ScramMechanism(HashAlgorithmName.SHA256, credential.UserName, credential.Password),
             "SCRAM-SHA-1" => new ScramMechanism(HashAlgorithmName.SHA1, credential.UserName, credential.Password),
+            "DIGEST-MD5" => new DigestMd5Mechanism(credential.UserName, credential.Password, "libvirt", Uri.Host ?? "localhost")
+            {
+                // Over TLS or Unix the channel is already secure, so (like libvirt) no layer is asked for there.
+                MinSsf = plainTcp ? PlainTcpMinSsf : 0,
+                MaxSsf = plainTcp ? PlainTcpMaxSsf : 0,
+                PreferredCipher = options.SaslCipher,
+            },
             _ => new PlainMechanism(credential.UserName, credential.Password),
         };
 
@@ -42,6 +57,22 @@ public sealed partial class LibvirtConnection
         catch (SaslException e)
         {
             throw new LibvirtClientException($"SASL authentication with {mechanism.Name} failed: {e.Message}", e);
+        }
+
+        if (mechanism.SecurityLayer is { } layer)
+        {
+            // The reply that completed the exchange has been read and nothing else is in flight: from here on
+            // every byte in both directions goes through the layer.
+            if (_securityLayerPipe is null)
+            {
+                throw new LibvirtClientException($"SASL {mechanism.Name} negotiated a security layer but the transport cannot apply one (open it over a SaslSecurityLayerPipe)");
+            }
+
+            _securityLayerPipe.Activate(layer);
+        }
+        else if (plainTcp)
+        {
+            throw new LibvirtClientException($"SASL {mechanism.Name} negotiated no security layer, which plain TCP requires");
         }
     }
 
@@ -104,7 +135,7 @@ public sealed partial class LibvirtConnection
         throw new LibvirtClientException($"The server requires SASL authentication but the URI asks for auth={auth}");
     }
 
-    private static string ChooseSaslMechanism(string[] offered, string? wanted)
+    private static string ChooseSaslMechanism(string[] offered, string? wanted, string[] supported)
     {
         string list = offered.Length == 0 ? "none" : string.Join(", ", offered);
         if (wanted is not null)
@@ -114,16 +145,22 @@ public sealed partial class LibvirtConnection
                 throw new LibvirtClientException($"SASL mechanism {wanted} is not offered by the server (offered: {list})");
             }
 
-            if (!PreferredSaslMechanisms.Contains(wanted, StringComparer.Ordinal))
+            if (!supported.Contains(wanted, StringComparer.Ordinal))
             {
-                throw new LibvirtClientException($"SASL mechanism {wanted} is not supported by this client (supported: {string.Join(", ", PreferredSaslMechanisms)})");
+                throw new LibvirtClientException($"SASL mechanism {wanted} is not supported by this client (supported: {string.Join(", ", supported)})");
             }
 
             return wanted;
         }
 
-        return PreferredSaslMechanisms.FirstOrDefault(m => offered.Contains(m, StringComparer.Ordinal))
-            ?? throw new LibvirtClientException($"No SASL mechanism offered by the server is supported by this client (offered: {list}; supported: {string.Join(", ", PreferredSaslMechanisms)})");
+        string? chosen = supported.FirstOrDefault(m => offered.Contains(m, StringComparer.Ordinal));
+        if (chosen is null && supported == PlainTcpSaslMechanisms)
+        {
+            throw new LibvirtClientException($"No SASL mechanism with a security layer, which plain TCP requires, is offered by the server (offered: {list}; usable on plain TCP: {string.Join(", ", supported)})");
+        }
+
+        return chosen
+            ?? throw new LibvirtClientException($"No SASL mechanism offered by the server is supported by this client (offered: {list}; supported: {string.Join(", ", supported)})");
     }
 
     private async Task<NetworkCredential> GetSaslCredentialsAsync(LibvirtConnectionOptions options, string mechanism, CancellationToken cancellationToken)

@@ -10,7 +10,7 @@ public sealed partial class LibvirtConnection
 {
     private const int DefaultTlsPort = 16514;
 
-    private static async Task<StreamDuplexPipe> ConnectTlsAsync(LibvirtUri uri, CancellationToken cancellationToken)
+    private static async Task<StreamDuplexPipe> ConnectTlsAsync(LibvirtUri uri, LibvirtConnectionOptions options, CancellationToken cancellationToken)
     {
         string host = uri.Host ?? "localhost";
         int port = uri.Port ?? DefaultTlsPort;
@@ -20,6 +20,7 @@ public sealed partial class LibvirtConnection
             Files = TlsPkiFiles.Locate(uri["pkipath"]),
             NoVerify = uri["no_verify"] is string noVerify && noVerify != "0",
             Priority = uri["tls_priority"],
+            LenientExtendedKeyUsage = options.TlsLenientExtendedKeyUsage,
         };
         IPAddress[] addresses = await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
         SocketException? last = null;

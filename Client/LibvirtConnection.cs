@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using LibvirtRemote.Client.Events;
 using LibvirtRemote.Client.Rpc;
 using LibvirtRemote.Protocol;
+using LibvirtRemote.Transport.Sasl;
 using LibvirtRemote.Transport.Sockets;
 using LibvirtRemote.Xdr;
 
@@ -21,12 +22,14 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
     private const int FeatureRemoteCloseCallback = 15;
     private readonly RpcConnection _rpc;
     private readonly EventDispatcher _events;
+    private readonly SaslSecurityLayerPipe? _securityLayerPipe;
     private bool _closeCallbackRegistered;
     private int _closed;
 
-    private LibvirtConnection(RpcConnection rpc, LibvirtUri uri)
+    private LibvirtConnection(RpcConnection rpc, LibvirtUri uri, SaslSecurityLayerPipe? securityLayerPipe)
     {
         _rpc = rpc;
+        _securityLayerPipe = securityLayerPipe;
         Uri = uri;
         Remote = new RemoteCalls(rpc);
         Qemu = new QemuCalls(rpc);
@@ -88,7 +91,7 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
         options ??= new LibvirtConnectionOptions();
         LibvirtUri parsed = uri;
         var rpc = new RpcConnection(pipe, new RpcConnectionOptions { CallTimeout = options.CallTimeout });
-        var connection = new LibvirtConnection(rpc, parsed);
+        var connection = new LibvirtConnection(rpc, parsed, pipe as SaslSecurityLayerPipe);
         try
         {
             await connection.HandshakeAsync(options, cancellationToken).ConfigureAwait(false);
@@ -171,7 +174,8 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
                 {
                     try
                     {
-                        return await StreamDuplexPipe.ConnectTcpAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false);
+                        // Plain TCP carries a SASL security layer once authentication negotiates one.
+                        return new SaslSecurityLayerPipe(await StreamDuplexPipe.ConnectTcpAsync(new IPEndPoint(address, port), cancellationToken).ConfigureAwait(false));
                     }
                     catch (SocketException e)
                     {
@@ -181,7 +185,7 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
 
                 throw new LibvirtClientException($"Cannot connect to {host}:{port}", last);
             case "tls":
-                return await ConnectTlsAsync(uri, cancellationToken).ConfigureAwait(false);
+                return await ConnectTlsAsync(uri, options, cancellationToken).ConfigureAwait(false);
             case "ssh":
             case "ext":
                 return ConnectProcessTransport(uri, options);
@@ -199,13 +203,18 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
     private async Task HandshakeAsync(LibvirtConnectionOptions options, CancellationToken cancellationToken)
     {
         AuthListRet auth = await CallAsync<XdrVoid, AuthListRet>(Procedure.AuthList, default, cancellationToken).ConfigureAwait(false);
-        if (auth.Types.Length > 0 && !auth.Types.Contains(AuthType.None) && auth.Types.Contains(AuthType.Sasl))
+        switch (auth.Types.Length == 0 ? AuthType.None : ChooseAuthType(auth.Types))
         {
-            await AuthenticateSaslAsync(options, cancellationToken).ConfigureAwait(false);
-        }
-        else if (auth.Types.Length > 0 && !auth.Types.Contains(AuthType.None))
-        {
-            throw new NotSupportedException($"The server requires authentication ({string.Join(", ", auth.Types)}), which is not supported yet");
+            case AuthType.None:
+                break;
+            case AuthType.Sasl:
+                await AuthenticateSaslAsync(options, cancellationToken).ConfigureAwait(false);
+                break;
+            case AuthType.Polkit:
+                await AuthenticatePolkitAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            case AuthType type:
+                throw new NotSupportedException($"The server requires authentication type {type}, which is not supported");
         }
 
         // Same order as libvirt's remote driver; asking for keepalive makes the server ping us, and we answer.

@@ -36,4 +36,17 @@ public sealed class LibvirtConnectionOptions
 
     /// <summary>Asked for SASL credentials when neither <see cref="Credentials"/> nor an auth file supplies them.</summary>
     public Func<SaslCredentialRequest, CancellationToken, ValueTask<NetworkCredential?>>? CredentialCallback { get; set; }
+
+    /// <summary>
+    /// The DIGEST-MD5 cipher to use on plain TCP (<c>rc4</c>, <c>3des</c>, <c>rc4-56</c>) when the server offers it,
+    /// instead of the strongest one as Cyrus SASL picks it. Null (default) picks like libvirt.
+    /// </summary>
+    public string? SaslCipher { get; set; }
+
+    /// <summary>
+    /// Accept a TLS server certificate whose extended key usage lacks serverAuth when that extension is not marked
+    /// critical, as libvirt does (it only warns). Default false: refused, naming the cause. A critical extension
+    /// without serverAuth is refused either way, as by libvirt.
+    /// </summary>
+    public bool TlsLenientExtendedKeyUsage { get; set; }
 }

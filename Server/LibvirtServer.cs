@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using LibvirtRemote.Protocol;
 using LibvirtRemote.Server.Connections;
 using LibvirtRemote.Server.Events;
 using LibvirtRemote.Server.Listeners;
@@ -46,6 +47,14 @@ public sealed class LibvirtServer : IAsyncDisposable
     /// server's own user and root are allowed, everyone else is denied.
     /// </summary>
     public Func<ClientContext, bool> PolkitRule { get; init; } = DefaultPolkitRule;
+
+    /// <summary>
+    /// An access check consulted before each backend call of an authenticated client (libvirt's access-control hook):
+    /// return false to refuse the call with <c>VIR_ERR_ACCESS_DENIED</c>. It sees who the client is
+    /// (<see cref="ClientContext"/>: peer credentials, certificate subject, SASL user) and which procedure it calls.
+    /// Null allows everything.
+    /// </summary>
+    public Func<ClientContext, ProcedureInfo, bool>? AccessCheck { get; init; }
 
     /// <summary>Clients connected now.</summary>
     public int ClientCount

@@ -132,6 +132,48 @@ internal sealed partial class ClientConnection
         }
     }
 
+    private bool TryHandleQemuEventRegistration(ServerCall call, ReadOnlySequence<byte> body)
+    {
+        switch ((QemuProcedure)call.Procedure)
+        {
+            case QemuProcedure.ConnectDomainMonitorEventRegister:
+                Observe(HandlerDispatch.Run<ClientConnection, QemuConnectDomainMonitorEventRegisterArgs, QemuConnectDomainMonitorEventRegisterRet>(this, call, body, static (c, _, a) =>
+                {
+                    if ((a.Flags & 1) != 0 && a.Event is not null)
+                    {
+                        ValidateRegex(a.Event);
+                    }
+
+                    int callbackId = c.Hub.NextCallbackId();
+                    string? key = a.Dom is { } d ? Convert.ToHexString(d.Uuid) : null;
+                    c.Hub.Add(new EventSubscription(c, EventFamily.QemuMonitor, 0, callbackId, key, Legacy: false, a.Event, a.Flags));
+                    return new(new QemuConnectDomainMonitorEventRegisterRet { CallbackID = callbackId });
+                }));
+                return true;
+            case QemuProcedure.ConnectDomainMonitorEventDeregister:
+                Observe(HandlerDispatch.Run<ClientConnection, QemuConnectDomainMonitorEventDeregisterArgs>(this, call, body, static (c, _, a) =>
+                {
+                    c.Deregister(EventFamily.QemuMonitor, a.CallbackID, "qemu monitor event callback");
+                    return default;
+                }));
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private static void ValidateRegex(string pattern)
+    {
+        try
+        {
+            System.Text.RegularExpressions.Regex.IsMatch(string.Empty, pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromMilliseconds(100));
+        }
+        catch (ArgumentException e)
+        {
+            throw new LibvirtErrorException(ErrorCode.InvalidArg, ErrorDomain.None, $"invalid argument: failed to compile regex '{pattern}': {e.Message}");
+        }
+    }
+
     private int Register(EventFamily family, int eventId, int count, string? key, string unsupported)
     {
         if (eventId < 0 || eventId >= count)

@@ -64,8 +64,9 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         try
         {
             _remote = Server.Backend.CreateRemoteHandlers(Context);
-            _qemu = Server.Backend.CreateQemuHandlers(Context);
-            _lxc = Server.Backend.CreateLxcHandlers(Context);
+            // Like libvirtd, every connection speaks all three programs; a backend without them answers "not supported".
+            _qemu = Server.Backend.CreateQemuHandlers(Context) ?? new QemuHandlers();
+            _lxc = Server.Backend.CreateLxcHandlers(Context) ?? new LxcHandlers();
             StartAuthenticationTimer();
             await ReadLoopAsync().ConfigureAwait(false);
         }
@@ -259,9 +260,20 @@ internal sealed partial class ClientConnection : IAsyncDisposable
                 return true;
             }
 
+            if (_opened && handlers is QemuHandlers && TryHandleQemuEventRegistration(call, frame.Body))
+            {
+                return true;
+            }
+
             if (!_opened)
             {
                 call.Fail(LibvirtErrorException.Internal("hypervisor connection not open"));
+                return true;
+            }
+
+            if (Server.AccessCheck is { } check && !check(Context, info))
+            {
+                call.Fail(new LibvirtErrorException(ErrorCode.AccessDenied, ErrorDomain.Access, $"access denied: {call.PublicApi} is not allowed for this client"));
                 return true;
             }
 

@@ -62,6 +62,37 @@ public sealed class EventHub
         where TMsg : IXdrType<TMsg>
         => Publish(EventFamily.Secret, eventId, Convert.ToHexString(secretUuid), (uint)RemoteProtocol.RemoteProgram, (int)EventProcedures.Secret[eventId], message);
 
+    /// <summary>
+    /// Publishes a QEMU monitor event to clients of the qemu program registered for it (all events, this event name,
+    /// or a pattern when they registered with the regex flag; case-insensitively with the nocase flag).
+    /// </summary>
+    public void PublishQemuMonitorEvent(in QemuDomainMonitorEventMsg message)
+    {
+        EventSubscription[] subscriptions = Volatile.Read(ref _subscriptions);
+        if (subscriptions.Length == 0)
+        {
+            return;
+        }
+
+        string key = Convert.ToHexString(message.Dom.Uuid);
+        string name = message.Event;
+        var header = new VirNetMessageHeader { Prog = (uint)QemuProtocol.QemuProgram, Vers = 1, Proc = (int)QemuProcedure.DomainMonitorEvent, Type = VirNetMessageType.Message, Serial = 1, Status = VirNetMessageStatus.Ok };
+        foreach (EventSubscription subscription in subscriptions)
+        {
+            if (subscription.Family != EventFamily.QemuMonitor
+                || (subscription.Key is not null && !string.Equals(subscription.Key, key, StringComparison.OrdinalIgnoreCase))
+                || !QemuEventMatches(subscription, name))
+            {
+                continue;
+            }
+
+            QemuDomainMonitorEventMsg copy = message;
+            copy.CallbackID = subscription.CallbackId;
+            subscription.Client.Outbox.TrySend(header, copy);
+            subscription.Client.CheckBacklog();
+        }
+    }
+
     internal int NextCallbackId() => Interlocked.Increment(ref _nextCallbackId);
 
     internal void Add(EventSubscription subscription)
@@ -86,6 +117,25 @@ public sealed class EventHub
     internal EventSubscription? Find(Func<EventSubscription, bool> match) => Volatile.Read(ref _subscriptions).FirstOrDefault(match);
 
     internal void RemoveClient(ClientConnection client) => Remove(s => ReferenceEquals(s.Client, client));
+
+    private static bool QemuEventMatches(EventSubscription subscription, string name)
+    {
+        const uint Regex = 1;
+        const uint NoCase = 2;
+        if (subscription.QemuEvent is null)
+        {
+            return true;
+        }
+
+        bool noCase = (subscription.QemuFlags & NoCase) != 0;
+        if ((subscription.QemuFlags & Regex) != 0)
+        {
+            var options = System.Text.RegularExpressions.RegexOptions.CultureInvariant | (noCase ? System.Text.RegularExpressions.RegexOptions.IgnoreCase : 0);
+            return System.Text.RegularExpressions.Regex.IsMatch(name, subscription.QemuEvent, options, TimeSpan.FromMilliseconds(100));
+        }
+
+        return string.Equals(name, subscription.QemuEvent, noCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+    }
 
     private void Publish<TMsg>(EventFamily family, int eventId, string key, uint program, int procedure, in TMsg message)
         where TMsg : IXdrType<TMsg>

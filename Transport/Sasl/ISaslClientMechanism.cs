@@ -19,4 +19,10 @@ public interface ISaslClientMechanism
 
     /// <summary>Answers a server challenge; throws <see cref="SaslException"/> when the challenge is invalid.</summary>
     byte[] EvaluateChallenge(ReadOnlySpan<byte> challenge);
+
+    /// <summary>
+    /// The security layer the exchange negotiated, available once <see cref="IsComplete"/>; null when the
+    /// mechanism has none (SCRAM, PLAIN) or none was chosen. Every byte after the exchange then passes through it.
+    /// </summary>
+    ISaslSecurityLayer? SecurityLayer => null;
 }

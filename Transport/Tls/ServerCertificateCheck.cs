@@ -18,6 +18,20 @@ public static class ServerCertificateCheck
     /// <param name="serverName">Host name or address the client connected to.</param>
     /// <param name="now">The time at which validity is judged.</param>
     public static string? Check(X509Certificate2 certificate, X509Certificate2Collection? intermediates, X509Certificate2Collection trusted, string serverName, DateTime now)
+        => Check(certificate, intermediates, trusted, serverName, now, lenientExtendedKeyUsage: false);
+
+    /// <summary>
+    /// Returns why <paramref name="certificate"/> is unacceptable for <paramref name="serverName"/>, or null when it is fine;
+    /// with <paramref name="lenientExtendedKeyUsage"/>, an extended key usage without serverAuth is tolerated when the
+    /// extension is not marked critical, as libvirt (GnuTLS) does — it only warns.
+    /// </summary>
+    /// <param name="certificate">The server's certificate.</param>
+    /// <param name="intermediates">Other certificates the server sent.</param>
+    /// <param name="trusted">The CA certificates from the CA file.</param>
+    /// <param name="serverName">Host name or address the client connected to.</param>
+    /// <param name="now">The time at which validity is judged.</param>
+    /// <param name="lenientExtendedKeyUsage">Accept a non-critical extended key usage that lacks serverAuth.</param>
+    public static string? Check(X509Certificate2 certificate, X509Certificate2Collection? intermediates, X509Certificate2Collection trusted, string serverName, DateTime now, bool lenientExtendedKeyUsage)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         ArgumentNullException.ThrowIfNull(trusted);
@@ -70,9 +84,13 @@ public static class ServerCertificateCheck
         foreach (X509Extension extension in certificate.Extensions)
         {
             if (extension is X509EnhancedKeyUsageExtension usage
-                && !usage.EnhancedKeyUsages.Cast<System.Security.Cryptography.Oid>().Any(o => o.Value == ServerAuthOid))
+                && !usage.EnhancedKeyUsages.Cast<System.Security.Cryptography.Oid>().Any(o => o.Value == ServerAuthOid)
+                && (usage.Critical || !lenientExtendedKeyUsage))
             {
-                return "the server's certificate is not meant for a TLS server (extended key usage lacks serverAuth)";
+                return usage.Critical
+                    ? "the server's certificate is not meant for a TLS server (its critical extended key usage lacks serverAuth)"
+                    : "the server's certificate is not meant for a TLS server (extended key usage lacks serverAuth; libvirt only warns about this "
+                        + "because the extension is not critical — allow it with LibvirtConnectionOptions.TlsLenientExtendedKeyUsage)";
             }
         }
 

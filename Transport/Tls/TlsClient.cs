@@ -81,7 +81,7 @@ public static class TlsClient
                     }
 
                     X509Certificate2 server = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-                    refusal = ServerCertificateCheck.Check(server, chain?.ChainPolicy.ExtraStore, trusted, options.ServerName, DateTime.Now);
+                    refusal = ServerCertificateCheck.Check(server, chain?.ChainPolicy.ExtraStore, trusted, options.ServerName, DateTime.Now, options.LenientExtendedKeyUsage);
                     return refusal is null;
                 },
             };

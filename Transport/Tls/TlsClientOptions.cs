@@ -12,6 +12,12 @@ public sealed class TlsClientOptions
     /// <summary>Skip every check of the server's certificate (the URI's <c>no_verify=1</c>).</summary>
     public bool NoVerify { get; init; }
 
+    /// <summary>
+    /// Accept a server certificate whose extended key usage lacks serverAuth when that extension is not critical, as
+    /// libvirt does (it only logs a warning). Default false: such a certificate is refused.
+    /// </summary>
+    public bool LenientExtendedKeyUsage { get; init; }
+
     /// <summary>GnuTLS priority string (the URI's <c>tls_priority</c>); see <see cref="TlsPriority"/>.</summary>
     public string? Priority { get; init; }
 

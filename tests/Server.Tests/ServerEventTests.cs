@@ -58,6 +58,23 @@ public sealed class ServerEventTests
         await WaitForSubscriptions(server, 0);
     }
 
+    [Fact]
+    public async Task QemuMonitorEventsReachTheQemuProgramsSubscribersByName()
+    {
+        await using var server = new InMemoryServer(new DelegateBackend(_ => new OpenableHandlers()));
+        await using LibvirtConnection client = await server.ConnectAsync();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Task<List<QemuMonitorEvent>> shutdowns = Collect(client.Events.QemuMonitorEventsAsync(eventName: "SHUTDOWN", cancellationToken: stop.Token), 1);
+        Task<List<QemuMonitorEvent>> any = Collect(client.Events.QemuMonitorEventsAsync(cancellationToken: stop.Token), 2);
+        await WaitForSubscriptions(server, 2);
+
+        server.Server.Events.PublishQemuMonitorEvent(new QemuDomainMonitorEventMsg { Dom = Alpha, Event = "RESUME", Seconds = 1, Micros = 2 });
+        server.Server.Events.PublishQemuMonitorEvent(new QemuDomainMonitorEventMsg { Dom = Alpha, Event = "SHUTDOWN", Seconds = 3, Micros = 4, Details = "{}" });
+
+        Assert.Equal("SHUTDOWN", Assert.Single(await shutdowns).Event);
+        Assert.Equal(["RESUME", "SHUTDOWN"], (await any).Select(e => e.Event));
+    }
+
     private static void Publish(InMemoryServer server, NonnullDomain domain, int @event, int detail)
         => server.Server.Events.PublishDomainEvent(0, domain.Uuid, new DomainEventCallbackLifecycleMsg { Msg = new DomainEventLifecycleMsg { Dom = domain, Event = @event, Detail = detail } });
 

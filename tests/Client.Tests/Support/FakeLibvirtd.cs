@@ -60,6 +60,9 @@ internal sealed class FakeLibvirtd : IAsyncDisposable
         where T : IXdrType<T>
         => WriteAsync(call with { Type = VirNetMessageType.Reply, Status = VirNetMessageStatus.Ok }, body);
 
+    public Task ReplyErrorAsync(VirNetMessageHeader call, VirNetMessageError error)
+        => WriteAsync(call with { Type = VirNetMessageType.Reply, Status = VirNetMessageStatus.Error }, error);
+
     public Task SendEventAsync<T>(Procedure procedure, T body)
         where T : IXdrType<T>
         => WriteAsync(EventHeader(procedure), body);

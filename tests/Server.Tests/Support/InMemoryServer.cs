@@ -10,8 +10,13 @@ internal sealed class InMemoryServer : IAsyncDisposable
     private readonly List<Task> _sessions = [];
 
     public InMemoryServer(ServerBackend backend, ServerOptions? options = null)
+        : this(new LibvirtServer(backend, options))
     {
-        Server = new LibvirtServer(backend, options);
+    }
+
+    public InMemoryServer(LibvirtServer server)
+    {
+        Server = server;
     }
 
     public LibvirtServer Server { get; }
