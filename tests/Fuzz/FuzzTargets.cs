@@ -6,7 +6,7 @@ namespace LibvirtRemote.Fuzz;
 public static class FuzzTargets
 {
     /// <summary>Every target name, in the order "all" runs them.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["frame", "decode", "sasl", "uri", "conf", "server"];
+    public static IReadOnlyList<string> Names { get; } = ["frame", "decode", "sasl", "sasl-server", "sasldb", "uri", "conf", "server"];
 
     /// <summary>Creates a target by name.</summary>
     public static IFuzzTarget Create(string name) => name switch
@@ -14,6 +14,8 @@ public static class FuzzTargets
         "frame" => new FrameTarget(),
         "decode" => new DecoderTarget(),
         "sasl" => new SaslTarget(),
+        "sasl-server" => new SaslServerTarget(),
+        "sasldb" => new SaslDatabaseTarget(),
         "uri" => new UriTarget(),
         "conf" => new ConfTarget(),
         "server" => new ServerTarget(),

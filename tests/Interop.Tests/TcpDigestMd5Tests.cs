@@ -1,6 +1,7 @@
 using System.Net;
 using LibvirtRemote.Client;
 using LibvirtRemote.Interop.Tests.Support;
+using LibvirtRemote.Protocol;
 using Xunit;
 
 namespace LibvirtRemote.Interop.Tests;

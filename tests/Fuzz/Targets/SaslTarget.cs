@@ -6,10 +6,8 @@ namespace LibvirtRemote.Fuzz.Targets;
 
 /// <summary>
 /// The client SASL mechanisms' parsing of server messages. The first input byte picks the mechanism
-/// (SCRAM-SHA-256, SCRAM-SHA-1, PLAIN); the rest, split at NUL bytes, is the sequence of server messages fed to
+/// (SCRAM-SHA-256, SCRAM-SHA-1, PLAIN, DIGEST-MD5); the rest, split at NUL bytes, is the sequence of server messages fed to
 /// <see cref="ISaslClientMechanism.EvaluateChallenge"/>. Only <see cref="SaslException"/> may come out.
-/// (The server side has no SASL mechanisms on this branch yet; it answers every SASL step with an auth error,
-/// which the server target covers.)
 /// </summary>
 public sealed class SaslTarget : IFuzzTarget
 {
@@ -31,6 +29,8 @@ public sealed class SaslTarget : IFuzzTarget
         Seed(2, string.Empty),
         Seed(2, "unexpected"),
         Seed(0, $"m=ext,r={Nonce}x,s=QQ==,i=2"),
+        Seed(3, "realm=\"elwood.innosoft.com\",nonce=\"OA6MG9tEQGm2hh\",qop=\"auth,auth-int,auth-conf\",cipher=\"rc4,3des\",algorithm=md5-sess,charset=utf-8,maxbuf=65536", "rspauth=ea40f60335c427b5527b84dbabcdfffd"),
+        Seed(3, "nonce=\"abc\",algorithm=md5-sess"),
     ];
 
     /// <inheritdoc/>
@@ -44,11 +44,12 @@ public sealed class SaslTarget : IFuzzTarget
             return;
         }
 
-        ISaslClientMechanism mechanism = (input[0] % 3) switch
+        ISaslClientMechanism mechanism = (input[0] % 4) switch
         {
             0 => new ScramMechanism(HashAlgorithmName.SHA256, "user", "pencil", Nonce),
             1 => new ScramMechanism(HashAlgorithmName.SHA1, "user", "pencil", Nonce),
-            _ => new PlainMechanism("user", "pencil"),
+            2 => new PlainMechanism("user", "pencil"),
+            _ => new DigestMd5Mechanism("user", "pencil", "libvirt", "localhost") { ClientNonce = "OA6MHXh6VqTrRk", MinSsf = input.Length % 2 == 0 ? 0 : 56 },
         };
 
         _ = mechanism.InitialResponse();

@@ -64,7 +64,7 @@ internal static class MalformedCorpus
             new("union-bad-discriminant", Setup.Open, Call(Procedure.DomainSetSchedulerParameters, schedulerPrefix, Words(1), Str("weight"), Words(99, 0)), "typed parameter of type 99"),
             new("optional-flag-2", Setup.Fresh, Call(Procedure.ConnectOpen, Words(2), Str("test:///default"), Words(0)), "optional-pointer flag 2 in CONNECT_OPEN"),
             new("uuid-truncated", Setup.Open, Call(Procedure.DomainGetInfo, Str("test"), TestUuid[..8]), "nonnull domain cut inside its uuid"),
-            new("memory-peek-over-max", Setup.Open, Call(Procedure.DomainMemoryPeek, TestDomain(), Words(0, 0, 65537, 1)), "DOMAIN_MEMORY_PEEK size over its 64 KiB maximum"),
+            new("memory-peek-over-max", Setup.Open, Call(Procedure.DomainMemoryPeek, TestDomain(), Words(0, 0, 4194305, 1)), "DOMAIN_MEMORY_PEEK size over its 4 MiB maximum"),
 
             // Calls in the wrong state.
             new("call-before-open", Setup.Fresh, hostname, "CONNECT_GET_HOSTNAME before CONNECT_OPEN"),

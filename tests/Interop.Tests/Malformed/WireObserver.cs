@@ -44,16 +44,16 @@ internal sealed class WireObserver : IAsyncDisposable
     }
 
     /// <summary>Sends the case's bytes and describes the outcome.</summary>
-    public async Task<string> SendAsync(byte[] bytes, bool probe)
+    public async Task<string> SendAsync(byte[] bytes, bool sendProbe)
     {
         string first = await ExchangeAsync(bytes, Silence);
-        if (!probe || first.EndsWith("closed", StringComparison.Ordinal))
+        if (!sendProbe || first.EndsWith("closed", StringComparison.Ordinal))
         {
             return first;
         }
 
-        string probe = await ExchangeAsync(Wire.Frame(Wire.Remote, 1, (int)Procedure.AuthList, 0, 900, 0, []), ProbeWait);
-        return $"{first}; probe: {probe}";
+        string answer = await ExchangeAsync(Wire.Frame(Wire.Remote, 1, (int)Procedure.AuthList, 0, 900, 0, []), ProbeWait);
+        return $"{first}; probe: {answer}";
     }
 
     public async ValueTask DisposeAsync() => await _pipe.DisposeAsync();
