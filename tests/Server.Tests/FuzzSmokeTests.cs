@@ -16,6 +16,8 @@ public sealed class FuzzSmokeTests
     [InlineData("frame", 3000)]
     [InlineData("decode", 5000)]
     [InlineData("sasl", 2000)]
+    [InlineData("sasl-server", 1000)]
+    [InlineData("sasldb", 2000)]
     [InlineData("uri", 2000)]
     [InlineData("conf", 2000)]
     [InlineData("server", 400)]
