@@ -56,6 +56,9 @@ public sealed class LibvirtServer : IAsyncDisposable
     /// </summary>
     public Func<ClientContext, ProcedureInfo, bool>? AccessCheck { get; init; }
 
+    /// <summary>SASL settings for listeners that demand SASL; null when the server offers no SASL.</summary>
+    public SaslServerOptions? Sasl { get; init; }
+
     /// <summary>Clients connected now.</summary>
     public int ClientCount
     {

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net;
 using LibvirtRemote.Server;
+using LibvirtRemote.Server.Config;
 using LibvirtRemote.Server.TestHypervisor;
+using LibvirtRemote.Transport.Config;
 
 namespace LibvirtRemote.Cli.Commands;
 
@@ -16,6 +18,7 @@ internal static class ServeCommand
     {
         string tcp = "127.0.0.1:16509";
         string unixDir = Path.Combine(Path.GetTempPath(), "libvirtremote");
+        string? configFile = null;
         bool verbose = false;
         for (int i = 0; i < args.Length; i++)
         {
@@ -30,14 +33,22 @@ internal static class ServeCommand
                 case "--unix-dir" when i + 1 < args.Length:
                     unixDir = args[++i];
                     break;
+                case "--config" when i + 1 < args.Length:
+                    configFile = args[++i];
+                    break;
                 case "--verbose":
                     verbose = true;
                     break;
                 default:
                     Console.Error.WriteLine($"serve: unknown option '{args[i]}'");
-                    Console.Error.WriteLine("usage: Cli serve [--listen-tcp ADDR:PORT | --no-tcp] [--unix-dir DIR] [--verbose]");
+                    Console.Error.WriteLine("usage: Cli serve [--config LIBVIRTD.CONF] [--listen-tcp ADDR:PORT | --no-tcp] [--unix-dir DIR] [--verbose]");
                     return 64;
             }
+        }
+
+        if (configFile is not null)
+        {
+            return await ServeFromConfigAsync(configFile, unixDir, verbose).ConfigureAwait(false);
         }
 
         var backend = new TestBackend();
@@ -62,6 +73,66 @@ internal static class ServeCommand
         }
 
         Console.WriteLine($"or: virsh -c 'test+unix:///default?socket={rw}' list --all");
+        await WaitForStopAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>Serves as a libvirtd.conf-style file says; <paramref name="unixDir"/> holds the sockets unless it sets <c>unix_sock_dir</c>.</summary>
+    private static async Task<int> ServeFromConfigAsync(string path, string unixDir, bool verbose)
+    {
+        ServerConfig config;
+        try
+        {
+            config = await ServerConfig.LoadAsync(path).ConfigureAwait(false);
+        }
+        catch (ConfFileException e)
+        {
+            // The message names the file, line and key at fault.
+            Console.Error.WriteLine($"serve: {e.Message}");
+            return 78;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"serve: cannot read {path}: {e.Message}");
+            return 66;
+        }
+
+        ServerHost host;
+        try
+        {
+            host = await ServerHost.StartAsync(config, new TestBackend(), unixDir, (level, message) => Console.Error.WriteLine($"{level}: {message}"), verbose ? LogLevelName.Debug : null).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or NotSupportedException or UnauthorizedAccessException or System.Net.Sockets.SocketException
+            or System.Security.Cryptography.CryptographicException)
+        {
+            Console.Error.WriteLine($"serve: {path}: {e.Message}");
+            return 1;
+        }
+
+        await using (host.ConfigureAwait(false))
+        {
+            Console.WriteLine($"listening on unix {host.UnixSocket} (read-write, auth {Name(config.AuthUnixRw)}) and {host.ReadOnlySocket} (read-only, auth {Name(config.AuthUnixRo)})");
+            if (host.TcpEndPoint is { } tcp)
+            {
+                Console.WriteLine($"listening on tcp {tcp} (auth {Name(config.AuthTcp)}): virsh -c test+tcp://HOST:{tcp.Port}/default");
+            }
+
+            if (host.TlsEndPoint is { } tls)
+            {
+                Console.WriteLine($"listening on tls {tls} (auth {Name(config.AuthTls)}): virsh -c test+tls://HOST:{tls.Port}/default");
+            }
+
+            Console.WriteLine($"or: virsh -c 'test+unix:///default?socket={host.UnixSocket}' list --all");
+            await WaitForStopAsync().ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    private static string Name(ServerAuth auth) => auth.ToString().ToLowerInvariant();
+
+    private static async Task WaitForStopAsync()
+    {
         using var stop = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -80,7 +151,5 @@ internal static class ServeCommand
         catch (OperationCanceledException)
         {
         }
-
-        return 0;
     }
 }

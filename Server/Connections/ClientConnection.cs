@@ -117,6 +117,12 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         while (!_closing.IsCancellationRequested)
         {
             await WaitForRequestSlotAsync().ConfigureAwait(false);
+            if (_beforeNextRead is { } pending)
+            {
+                _beforeNextRead = null;
+                await pending.ConfigureAwait(false);
+            }
+
             if (Outbox.Backlog > Options.MaxOutputBacklog)
             {
                 Server.Log(LogLevelName.Warning, $"client {Context.Id}: {Outbox.Backlog} bytes of output unread, dropping it");

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using System.IO.Pipelines;
+using LibvirtRemote.Transport.Sasl;
 using LibvirtRemote.Transport.Sockets;
 
 namespace LibvirtRemote.Server.Listeners;
@@ -20,6 +22,12 @@ internal sealed class TcpListenerService : ServerListener
         try
         {
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            if (endPoint.Address.Equals(IPAddress.IPv6Any))
+            {
+                // The wildcard address means both families, as libvirtd listens when listen_addr is unset.
+                socket.DualMode = true;
+            }
+
             socket.Bind(endPoint);
             socket.Listen(server.Options.MaxQueuedClients);
         }
@@ -41,7 +49,14 @@ internal sealed class TcpListenerService : ServerListener
         if (_tls is null)
         {
             var context = new ClientContext(ServerTransport.Tcp, Options.ReadOnly) { RemoteEndPoint = remote };
-            await Server.ServeAsync(new StreamDuplexPipe(new NetworkStream(accepted, ownsSocket: true)), context, Options, cancellationToken).ConfigureAwait(false);
+            IDuplexPipe pipe = new StreamDuplexPipe(new NetworkStream(accepted, ownsSocket: true));
+            if (Options.Auth == Config.ServerAuth.Sasl)
+            {
+                // SASL on plain TCP brings a security layer, switched on once the exchange completes.
+                pipe = new SaslSecurityLayerPipe(pipe);
+            }
+
+            await Server.ServeAsync(pipe, context, Options, cancellationToken).ConfigureAwait(false);
             return;
         }
 

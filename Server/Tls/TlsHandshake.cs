@@ -27,6 +27,7 @@ internal static class TlsHandshake
                     new SslServerAuthenticationOptions
                     {
                         ServerCertificate = tls.ServerCertificate,
+                        EnabledSslProtocols = tls.EnabledProtocols,
                         ClientCertificateRequired = tls.VerifyClientCertificate,
                         // Accepting here is deliberate: libvirtd finishes the handshake and only then checks the
                         // certificate, closing without its confirmation byte; ClientCertificateCheck does that below.

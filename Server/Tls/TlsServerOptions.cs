@@ -26,6 +26,13 @@ public sealed record TlsServerOptions
     /// </summary>
     public bool LenientKeyUsage { get; init; }
 
+    /// <summary>
+    /// TLS versions offered. TLS 1.2 by default: a TLS 1.3 server sends session tickets after the handshake, and
+    /// libvirt 9.0.0's client, which waits for the confirmation byte on a non-blocking socket, fails with "Unable to
+    /// read TLS confirmation" when a ticket record arrives before that byte (every time in our measurements).
+    /// </summary>
+    public System.Security.Authentication.SslProtocols EnabledProtocols { get; init; } = System.Security.Authentication.SslProtocols.Tls12;
+
     /// <summary>How long a client may take for the TLS handshake.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

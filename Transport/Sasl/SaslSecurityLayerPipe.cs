@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
+using LibvirtRemote.Xdr;
 
 namespace LibvirtRemote.Transport.Sasl;
 
@@ -24,6 +25,7 @@ public sealed class SaslSecurityLayerPipe : IDuplexPipe, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
     private volatile ISaslSecurityLayer? _layer;
+    private int _disposed;
 
     /// <summary>Wraps <paramref name="inner"/>, applying <paramref name="layer"/> at once, or only after <see cref="Activate"/> when null.</summary>
     public SaslSecurityLayerPipe(IDuplexPipe inner, ISaslSecurityLayer? layer = null)
@@ -61,6 +63,11 @@ public sealed class SaslSecurityLayerPipe : IDuplexPipe, IAsyncDisposable
     /// <summary>Stops the input pump and disposes the inner pipe when it is disposable.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         if (!_pump.IsCompleted)
         {
@@ -192,9 +199,13 @@ public sealed class SaslSecurityLayerPipe : IDuplexPipe, IAsyncDisposable
     }
 
     /// <summary>Passes writes straight through until a layer is active; then buffers them and wraps them on flush.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A PipeWriter is finished by Complete, which releases the buffer.")]
     private sealed class LayeredWriter(SaslSecurityLayerPipe owner) : PipeWriter
     {
-        private ArrayBufferWriter<byte> _plain = new();
+        // Segmented so that bytes already handed out never move: frame writers fill a reserved length word after
+        // writing what follows, which a growing single array would leave behind in a discarded copy.
+        private PooledBufferWriter _plain = new();
+        private byte[]? _scratch;
 
         private PipeWriter Inner => owner._inner.Output;
 
@@ -216,34 +227,56 @@ public sealed class SaslSecurityLayerPipe : IDuplexPipe, IAsyncDisposable
 
         public override void CancelPendingFlush() => Inner.CancelPendingFlush();
 
-        public override void Complete(Exception? exception = null) => Inner.Complete(exception);
+        public override void Complete(Exception? exception = null)
+        {
+            _plain.Dispose();
+            Inner.Complete(exception);
+        }
 
-        public override ValueTask CompleteAsync(Exception? exception = null) => Inner.CompleteAsync(exception);
+        public override ValueTask CompleteAsync(Exception? exception = null)
+        {
+            _plain.Dispose();
+            return Inner.CompleteAsync(exception);
+        }
 
         public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
         {
             ISaslSecurityLayer? layer = owner._layer;
-            if (layer is not null && _plain.WrittenCount > 0)
+            if (layer is not null && _plain.Length > 0)
             {
-                ReadOnlySpan<byte> pending = _plain.WrittenSpan;
+                ReadOnlySequence<byte> pending = _plain.AsSequence();
                 while (!pending.IsEmpty)
                 {
-                    ReadOnlySpan<byte> chunk = pending[..Math.Min(pending.Length, layer.MaxWrapInput)];
-                    Span<byte> destination = Inner.GetSpan(4 + layer.GetMaxWrappedLength(chunk.Length));
+                    int size = (int)Math.Min(pending.Length, layer.MaxWrapInput);
+                    ReadOnlySequence<byte> piece = pending.Slice(0, size);
+                    ReadOnlySpan<byte> chunk;
+                    if (piece.IsSingleSegment)
+                    {
+                        chunk = piece.FirstSpan;
+                    }
+                    else
+                    {
+                        _scratch ??= new byte[layer.MaxWrapInput];
+                        piece.CopyTo(_scratch);
+                        chunk = _scratch.AsSpan(0, size);
+                    }
+
+                    Span<byte> destination = Inner.GetSpan(4 + layer.GetMaxWrappedLength(size));
                     int length = layer.Wrap(chunk, destination[4..]);
                     BinaryPrimitives.WriteUInt32BigEndian(destination, (uint)length);
                     Inner.Advance(4 + length);
-                    pending = pending[chunk.Length..];
+                    pending = pending.Slice(size);
                 }
 
-                // Keep the buffer for the next frame unless one huge write grew it far beyond a normal one.
-                if (_plain.Capacity > 4 * 1024 * 1024)
+                // Keep the segments for the next frame unless one huge write grew them far beyond a normal one.
+                if (_plain.Length > 4 * 1024 * 1024)
                 {
-                    _plain = new ArrayBufferWriter<byte>();
+                    _plain.Dispose();
+                    _plain = new PooledBufferWriter();
                 }
                 else
                 {
-                    _plain.ResetWrittenCount();
+                    _plain.Reset();
                 }
             }
 

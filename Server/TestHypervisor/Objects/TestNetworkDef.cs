@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Xml.Linq;
+using LibvirtRemote.Protocol;
+
+namespace LibvirtRemote.Server.TestHypervisor.Objects;
+
+/// <summary>
+/// A virtual network's definition: the subset of libvirt's network XML the test hypervisor keeps (name, uuid,
+/// forward, bridge, mtu, mac, domain, ip with dhcp). Other elements are dropped on parse, as an older libvirt would.
+/// </summary>
+internal sealed class TestNetworkDef
+{
+    private static readonly string[] ForwardModes = ["nat", "route", "open", "bridge", "private", "vepa", "passthrough", "hostdev"];
+
+    public required string Name { get; init; }
+
+    public required Guid Uuid { get; init; }
+
+    /// <summary>Forward mode, or null for an isolated network.</summary>
+    public string? ForwardMode { get; init; }
+
+    /// <summary>The forward element's interfaces; libvirt turns a lone <c>dev</c> attribute into the first one.</summary>
+    public List<string> ForwardInterfaces { get; init; } = [];
+
+    public string? Bridge { get; init; }
+
+    public bool Stp { get; init; } = true;
+
+    public long Delay { get; init; }
+
+    public uint Mtu { get; init; }
+
+    public string? Mac { get; init; }
+
+    public string? DomainName { get; init; }
+
+    public List<IpDef> Ips { get; init; } = [];
+
+    /// <summary>Parses network XML with libvirt's errors for the cases clients meet.</summary>
+    public static TestNetworkDef Parse(string xml)
+    {
+        XElement root = TestXml.ParseRoot(xml, "network_definition", "network", ErrorDomain.Network);
+        string? name = root.Element("name")?.Value;
+        if (string.IsNullOrEmpty(name))
+        {
+            throw new LibvirtErrorException(ErrorCode.NoName, ErrorDomain.Network, "missing name information");
+        }
+
+        if (name.Contains('/'))
+        {
+            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Network, $"XML error: name {name} cannot contain '/'");
+        }
+
+        Guid uuid = TestXml.ReadUuid(root, ErrorDomain.Network);
+        string? forwardMode = null;
+        var forwardInterfaces = new List<string>();
+        if (root.Element("forward") is XElement forward)
+        {
+            forwardMode = (string?)forward.Attribute("mode") ?? "nat";
+            if (Array.IndexOf(ForwardModes, forwardMode) < 0)
+            {
+                throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Network, $"unsupported configuration: unknown forwarding type '{forwardMode}'");
+            }
+
+            forwardInterfaces.AddRange(forward.Elements("interface").Select(i => (string?)i.Attribute("dev")).OfType<string>());
+            if (forwardInterfaces.Count == 0 && (string?)forward.Attribute("dev") is string dev)
+            {
+                forwardInterfaces.Add(dev);
+            }
+        }
+
+        XElement? bridge = root.Element("bridge");
+        var ips = new List<IpDef>();
+        foreach (XElement ip in root.Elements("ip"))
+        {
+            XElement? dhcp = ip.Element("dhcp");
+            ips.Add(new IpDef
+            {
+                Family = (string?)ip.Attribute("family"),
+                Address = (string?)ip.Attribute("address"),
+                Netmask = (string?)ip.Attribute("netmask"),
+                Prefix = (string?)ip.Attribute("prefix"),
+                Ranges = dhcp?.Elements("range").Select(r => ((string?)r.Attribute("start") ?? string.Empty, (string?)r.Attribute("end") ?? string.Empty)).ToList() ?? [],
+                Hosts = dhcp?.Elements("host").Select(h => new DhcpHost((string?)h.Attribute("mac"), (string?)h.Attribute("id"), (string?)h.Attribute("name"), (string?)h.Attribute("ip"))).ToList() ?? [],
+            });
+        }
+
+        return new TestNetworkDef
+        {
+            Name = name,
+            Uuid = uuid,
+            ForwardMode = forwardMode,
+            ForwardInterfaces = forwardInterfaces,
+            Bridge = (string?)bridge?.Attribute("name"),
+            Stp = (string?)bridge?.Attribute("stp") != "off",
+            Delay = long.TryParse((string?)bridge?.Attribute("delay"), NumberStyles.Integer, CultureInfo.InvariantCulture, out long delay) ? delay : 0,
+            Mtu = uint.TryParse((string?)root.Element("mtu")?.Attribute("size"), NumberStyles.Integer, CultureInfo.InvariantCulture, out uint mtu) ? mtu : 0,
+            Mac = ((string?)root.Element("mac")?.Attribute("address"))?.ToLowerInvariant(),
+            DomainName = (string?)root.Element("domain")?.Attribute("name"),
+            Ips = ips,
+        };
+    }
+
+    /// <summary>Formats the definition as libvirt's network formatter lays it out.</summary>
+    public string Format()
+    {
+        var w = new LibvirtXmlWriter();
+        w.Open("network");
+        w.Text("name", Name);
+        w.Text("uuid", TestUuid.Format(Uuid));
+        if (ForwardMode is not null)
+        {
+            if (ForwardInterfaces.Count == 0)
+            {
+                w.Empty("forward", ("mode", ForwardMode));
+            }
+            else
+            {
+                w.Open("forward", ("dev", ForwardInterfaces[0]), ("mode", ForwardMode));
+                foreach (string dev in ForwardInterfaces)
+                {
+                    w.Empty("interface", ("dev", dev));
+                }
+
+                w.Close("forward");
+            }
+        }
+
+        bool hasBridge = ForwardMode is null or "nat" or "route" or "open";
+        if (hasBridge || Bridge is not null)
+        {
+            w.Empty(
+                "bridge",
+                ("name", Bridge),
+                ("stp", hasBridge ? (Stp ? "on" : "off") : null),
+                ("delay", hasBridge ? Delay.ToString(CultureInfo.InvariantCulture) : null));
+        }
+
+        if (Mtu != 0)
+        {
+            w.Empty("mtu", ("size", Mtu.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (Mac is not null)
+        {
+            w.Empty("mac", ("address", Mac));
+        }
+
+        if (DomainName is not null)
+        {
+            w.Empty("domain", ("name", DomainName));
+        }
+
+        foreach (IpDef ip in Ips)
+        {
+            // libvirt always writes <ip> as an open/close pair, even with nothing inside.
+            w.Open("ip", ("family", ip.Family), ("address", ip.Address), ("netmask", ip.Netmask), ("prefix", ip.Prefix));
+            if (ip.Ranges.Count > 0 || ip.Hosts.Count > 0)
+            {
+                w.Open("dhcp");
+                foreach ((string start, string end) in ip.Ranges)
+                {
+                    w.Empty("range", ("start", start), ("end", end));
+                }
+
+                foreach (DhcpHost host in ip.Hosts)
+                {
+                    w.Empty("host", ("mac", host.Mac), ("id", host.Id), ("name", host.Name), ("ip", host.Ip));
+                }
+
+                w.Close("dhcp");
+            }
+
+            w.Close("ip");
+        }
+
+        w.Close("network");
+        return w.ToString();
+    }
+
+    /// <summary>One <c>&lt;ip&gt;</c> element.</summary>
+    internal sealed class IpDef
+    {
+        public string? Family { get; init; }
+
+        public string? Address { get; init; }
+
+        public string? Netmask { get; init; }
+
+        public string? Prefix { get; init; }
+
+        public List<(string Start, string End)> Ranges { get; init; } = [];
+
+        public List<DhcpHost> Hosts { get; init; } = [];
+    }
+
+    /// <summary>One static DHCP host.</summary>
+    internal sealed record DhcpHost(string? Mac, string? Id, string? Name, string? Ip);
+}

@@ -1,0 +1,146 @@
+using System.Xml.Linq;
+using LibvirtRemote.Protocol;
+
+namespace LibvirtRemote.Server.TestHypervisor.Objects;
+
+/// <summary>A storage pool of the test hypervisor with its volumes; guarded by <see cref="TestState.Gate"/>.</summary>
+internal sealed class TestStoragePool
+{
+    /// <summary>Every pool the test driver creates reports 100 GiB.</summary>
+    public const ulong DefaultCapacity = 100UL * 1024 * 1024 * 1024;
+
+    // Pool types in the order of libvirt's enum, which also numbers the ListAll type filter bits (1 << (6 + index)).
+    private static readonly string[] Types = ["dir", "fs", "netfs", "logical", "disk", "iscsi", "scsi", "mpath", "rbd", "sheepdog", "gluster", "zfs", "vstorage", "iscsi-direct"];
+
+    public required string Type { get; init; }
+
+    public required string Name { get; init; }
+
+    public required Guid Uuid { get; init; }
+
+    public string? TargetPath { get; init; }
+
+    /// <summary>The source element's children as given, re-indented on output.</summary>
+    public List<XElement> Source { get; init; } = [];
+
+    public ulong Capacity { get; set; } = DefaultCapacity;
+
+    public ulong Allocation { get; set; }
+
+    public ulong Available => Capacity - Allocation;
+
+    public bool Active { get; set; }
+
+    /// <summary>libvirt's test driver calls a pool persistent when it has a (here always empty) config file.</summary>
+    public bool Persistent { get; set; }
+
+    public bool Autostart { get; set; }
+
+    public List<TestStorageVolume> Volumes { get; } = [];
+
+    /// <summary>The ListAll filter bit of this pool's type.</summary>
+    public uint TypeFilterBit => 1u << (6 + Array.IndexOf(Types, Type));
+
+    /// <summary>What a volume of this pool reports as its type: 0 file, 1 block, 3 network.</summary>
+    public int VolumeType => Type switch
+    {
+        "dir" or "fs" or "netfs" or "vstorage" => 0,
+        "sheepdog" or "iscsi-direct" or "gluster" or "rbd" => 3,
+        _ => 1,
+    };
+
+    /// <summary>Parses pool XML with libvirt's errors for the common mistakes.</summary>
+    public static TestStoragePool Parse(string xml)
+    {
+        XElement root = TestXml.ParseRoot(xml, "storage_pool_definition", "pool", ErrorDomain.Storage);
+        string? type = (string?)root.Attribute("type");
+        if (type is null)
+        {
+            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, "XML error: Missing required attribute 'type' in element 'pool'");
+        }
+
+        if (Array.IndexOf(Types, type) < 0)
+        {
+            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: Invalid value for attribute 'type' in element 'pool': '{type}'.");
+        }
+
+        string? name = root.Element("name")?.Value;
+        if (string.IsNullOrEmpty(name))
+        {
+            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Storage, "XML error: missing pool source name element");
+        }
+
+        if (name.Contains('/'))
+        {
+            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Storage, $"XML error: name {name} cannot contain '/'");
+        }
+
+        Guid uuid = TestXml.ReadUuid(root, ErrorDomain.Storage);
+        string? path = root.Element("target")?.Element("path")?.Value;
+        bool networkOnly = type is "rbd" or "sheepdog" or "gluster" or "iscsi-direct";
+        if (string.IsNullOrEmpty(path) && !networkOnly)
+        {
+            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Storage, "XML error: missing storage pool target path");
+        }
+
+        return new TestStoragePool
+        {
+            Type = type,
+            Name = name,
+            Uuid = uuid,
+            TargetPath = string.IsNullOrEmpty(path) ? null : path,
+            Source = root.Element("source")?.Elements().ToList() ?? [],
+        };
+    }
+
+    /// <summary>Formats the pool as libvirt's pool formatter lays it out.</summary>
+    public string Format()
+    {
+        var w = new LibvirtXmlWriter();
+        w.Open("pool", ("type", Type));
+        w.Text("name", Name);
+        w.Text("uuid", TestUuid.Format(Uuid));
+        w.Bytes("capacity", Capacity);
+        w.Bytes("allocation", Allocation);
+        w.Bytes("available", Available);
+        w.Open("source");
+        foreach (XElement element in Source)
+        {
+            WriteElement(w, element);
+        }
+
+        w.Close("source");
+        if (TargetPath is not null)
+        {
+            w.Open("target");
+            w.Text("path", TargetPath);
+            w.Close("target");
+        }
+
+        w.Close("pool");
+        return w.ToString();
+    }
+
+    private static void WriteElement(LibvirtXmlWriter w, XElement element)
+    {
+        (string, string?)[] attributes = [.. element.Attributes().Select(a => (a.Name.LocalName, (string?)a.Value))];
+        if (element.HasElements)
+        {
+            w.Open(element.Name.LocalName, attributes);
+            foreach (XElement child in element.Elements())
+            {
+                WriteElement(w, child);
+            }
+
+            w.Close(element.Name.LocalName);
+        }
+        else if (element.Value.Length > 0)
+        {
+            w.Text(element.Name.LocalName, element.Value, attributes);
+        }
+        else
+        {
+            w.Empty(element.Name.LocalName, attributes);
+        }
+    }
+}

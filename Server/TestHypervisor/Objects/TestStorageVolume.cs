@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Xml.Linq;
+using LibvirtRemote.Protocol;
+
+namespace LibvirtRemote.Server.TestHypervisor.Objects;
+
+/// <summary>
+/// A storage volume. libvirt's test driver keeps only metadata; this one also keeps the bytes written by uploads
+/// (reads beyond them are zeros up to the capacity), so download and upload work in memory.
+/// </summary>
+internal sealed class TestStorageVolume
+{
+    public required string Name { get; init; }
+
+    public required string Path { get; init; }
+
+    public required ulong Capacity { get; init; }
+
+    public required ulong Allocation { get; init; }
+
+    public string? Format { get; init; }
+
+    /// <summary>The target's permissions: mode (octal, 4 digits), owner, group, label; null when not given.</summary>
+    public (string? Mode, string? Owner, string? Group, string? Label)? Permissions { get; init; }
+
+    /// <summary>The written bytes (a prefix of the volume); guarded by <see cref="TestState.Gate"/>.</summary>
+    public byte[] Content { get; set; } = [];
+
+    /// <summary>Parses volume XML; <paramref name="pool"/> supplies the default format and the path.</summary>
+    public static TestStorageVolume Parse(string xml, TestStoragePool pool)
+    {
+        XElement root = TestXml.ParseRoot(xml, "storage_volume_definition", "volume", ErrorDomain.Storage);
+        string? name = root.Element("name")?.Value;
+        if (string.IsNullOrEmpty(name))
+        {
+            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Storage, "XML error: missing volume name element");
+        }
+
+        XElement capacity = root.Element("capacity") ?? throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Storage, "XML error: missing capacity element");
+        ulong bytes = Scaled(capacity, "capacity");
+        ulong allocation = root.Element("allocation") is XElement a ? Scaled(a, "allocation") : bytes;
+        string? format = (string?)root.Element("target")?.Element("format")?.Attribute("type");
+        if (format is null && pool.VolumeType == 0)
+        {
+            format = "raw";
+        }
+
+        (string?, string?, string?, string?)? permissions = null;
+        if (root.Element("target")?.Element("permissions") is XElement perms)
+        {
+            string? mode = perms.Element("mode")?.Value.Trim();
+            if (mode is not null)
+            {
+                try
+                {
+                    mode = Convert.ToString(Convert.ToInt32(mode, 8), 8).PadLeft(4, '0');
+                }
+                catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+                {
+                    throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Storage, "XML error: malformed octal mode");
+                }
+            }
+
+            permissions = (mode, perms.Element("owner")?.Value.Trim(), perms.Element("group")?.Value.Trim(), perms.Element("label")?.Value.Trim());
+        }
+
+        return new TestStorageVolume
+        {
+            Permissions = permissions,
+            Name = name,
+            Path = $"{pool.TargetPath}/{name}",
+            Capacity = bytes,
+            Allocation = allocation,
+            Format = format,
+        };
+    }
+
+    /// <summary>Formats the volume as libvirt's volume formatter lays it out.</summary>
+    public string FormatXml(TestStoragePool pool)
+    {
+        var w = new LibvirtXmlWriter();
+        w.Open("volume", ("type", pool.VolumeType switch { 0 => "file", 3 => "network", _ => "block" }));
+        w.Text("name", Name);
+        w.Text("key", Path);
+        w.Bytes("capacity", Capacity);
+        w.Bytes("allocation", Allocation);
+        w.Open("target");
+        w.Text("path", Path);
+        if (Format is not null)
+        {
+            w.Empty("format", ("type", Format));
+        }
+
+        if (Permissions is { } p)
+        {
+            w.Open("permissions");
+            if (p.Mode is not null)
+            {
+                w.Text("mode", p.Mode);
+            }
+
+            if (p.Owner is not null)
+            {
+                w.Text("owner", p.Owner);
+            }
+
+            if (p.Group is not null)
+            {
+                w.Text("group", p.Group);
+            }
+
+            if (p.Label is not null)
+            {
+                w.Text("label", p.Label);
+            }
+
+            w.Close("permissions");
+        }
+
+        w.Close("target");
+        w.Close("volume");
+        return w.ToString();
+    }
+
+    // libvirt's size units: bytes by default, k/m/g/... powers of 1024 and kb/mb/... powers of 1000.
+    private static ulong Scaled(XElement element, string what)
+    {
+        string unit = ((string?)element.Attribute("unit") ?? "b").ToLowerInvariant();
+        if (!ulong.TryParse(element.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out ulong value))
+        {
+            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Storage, $"XML error: malformed {what} element");
+        }
+
+        ulong scale = unit switch
+        {
+            "b" or "byte" or "bytes" => 1,
+            "k" or "kib" => 1UL << 10,
+            "kb" => 1000,
+            "m" or "mib" => 1UL << 20,
+            "mb" => 1000_000,
+            "g" or "gib" => 1UL << 30,
+            "gb" => 1000_000_000,
+            "t" or "tib" => 1UL << 40,
+            "tb" => 1000_000_000_000,
+            "p" or "pib" => 1UL << 50,
+            "pb" => 1000_000_000_000_000,
+            "e" or "eib" => 1UL << 60,
+            "eb" => 1000_000_000_000_000_000,
+            _ => throw new LibvirtErrorException(ErrorCode.InvalidArg, ErrorDomain.None, $"invalid argument: unknown suffix '{unit}'"),
+        };
+        return checked(value * scale);
+    }
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace LibvirtRemote.Bench.Compare;
+
+/// <summary>One line of the results table.</summary>
+internal sealed record Row(string Id, string Scenario, string Baseline, string Ours, string Ratio, string Target, string Result)
+{
+    public const string NotMeasured = "not measured yet";
+
+    public static Row Missing(string id, string scenario, string target, string why) => new(id, scenario, "—", "—", "—", target, NotMeasured + (why.Length > 0 ? $" ({why})" : string.Empty));
+
+    /// <summary>A row where bigger is better: PASS when ours/baseline ≥ <paramref name="target"/>.</summary>
+    public static Row AtLeast(string id, string scenario, double baseline, double ours, double target, Func<double, string> format)
+    {
+        double ratio = ours / baseline;
+        return new(id, scenario, format(baseline), format(ours), FormatRatio(ratio), $"≥ {target.ToString("0.##", CultureInfo.InvariantCulture)}×", Verdict(ratio >= target, ratio));
+    }
+
+    /// <summary>A row where smaller is better: PASS when ours/baseline ≤ <paramref name="target"/>.</summary>
+    public static Row AtMost(string id, string scenario, double baseline, double ours, double target, Func<double, string> format)
+    {
+        double ratio = ours / baseline;
+        return new(id, scenario, format(baseline), format(ours), FormatRatio(ratio), $"≤ {target.ToString("0.##", CultureInfo.InvariantCulture)}×", Verdict(ratio <= target, ratio));
+    }
+
+    /// <summary>A row reported for information: no target in the issue.</summary>
+    public static Row Info(string id, string scenario, double baseline, double ours, Func<double, string> format)
+        => new(id, scenario, format(baseline), format(ours), FormatRatio(ours / baseline), "(report only)", "—");
+
+    public static string FormatRatio(double ratio) => double.IsFinite(ratio) ? ratio.ToString("0.00", CultureInfo.InvariantCulture) + "×" : "—";
+
+    public static string PerSecond(double value) => double.IsFinite(value) ? value.ToString("N0", CultureInfo.InvariantCulture) + "/s" : "—";
+
+    public static string Micros(double value) => double.IsFinite(value) ? value.ToString(value < 10 ? "0.00" : "N1", CultureInfo.InvariantCulture) + " µs" : "—";
+
+    public static string MegabytesPerSecond(double bytesPerSecond) => double.IsFinite(bytesPerSecond) ? (bytesPerSecond / 1e6).ToString("N0", CultureInfo.InvariantCulture) + " MB/s" : "—";
+
+    private static string Verdict(bool pass, double ratio) => !double.IsFinite(ratio) ? "ERROR" : pass ? "PASS" : "FALL SHORT";
+}

@@ -1,0 +1,250 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace LibvirtRemote.Bench.Compare;
+
+/// <summary>
+/// The comparison run: builds the C load client, starts libvirtd and our server, runs every scenario with the
+/// sides interleaved (A B A B ...), and prints/writes the table.
+/// </summary>
+internal static class Runner
+{
+    private static readonly string[] Operations = ["version", "listall", "getinfo"];
+
+    private static readonly Dictionary<string, string> OperationNames = new()
+    {
+        ["version"] = "GetLibVersion",
+        ["listall"] = "ListAllDomains",
+        ["getinfo"] = "DomainGetInfo",
+    };
+
+    public static async Task<int> RunAsync(RunSettings settings)
+    {
+        string repo = FindRepository();
+        string cload = await BuildCloadAsync(repo).ConfigureAwait(false);
+        var clock = Stopwatch.StartNew();
+        string loadBefore = File.ReadAllText("/proc/loadavg").Trim();
+        var rows = new List<Row>();
+        await using (Daemon libvirtd = await Daemon.StartLibvirtdAsync().ConfigureAwait(false))
+        await using (Daemon ours = await Daemon.StartOursAsync(settings.VolumeBytes).ConfigureAwait(false))
+        {
+            var sides = new Sides(settings, cload, libvirtd, ours);
+            await AddAsync(rows, "P1", () => ClientScenariosAsync(settings, sides)).ConfigureAwait(false);
+            await AddAsync(rows, "P2", () => ServerScenariosAsync(settings, sides)).ConfigureAwait(false);
+            await AddAsync(rows, "P3", () => PipeliningAsync(settings, sides)).ConfigureAwait(false);
+            await AddAsync(rows, "P4", () => StreamScenariosAsync(settings, sides)).ConfigureAwait(false);
+            rows.Add(new Row("P5", "codec: encode+decode message mix (BenchmarkDotNet, bench/Codec)", "—", "see bench/README.md", "—", "0 B allocated for fixed-size messages; MB/s, ns/message", "not run here: `dotnet run -c Release --project bench -- --filter '*' --job short`"));
+            await AddAsync(rows, "P6", () => ConnectScenariosAsync(settings, sides)).ConfigureAwait(false);
+            rows.Add(Row.Missing("P6", "connect: open+close over TLS, our client→our server vs C client→libvirtd", "≤ 0.5× time per open", string.Empty));
+            await AddAsync(rows, "P7", () => ScaleScenario.RunAsync(settings, sides)).ConfigureAwait(false);
+            await AddAsync(rows, "P8", () => EventsScenarioAsync(settings, sides)).ConfigureAwait(false);
+        }
+
+        string report = Report(settings, rows, loadBefore, File.ReadAllText("/proc/loadavg").Trim(), clock.Elapsed);
+        Console.WriteLine(report);
+        string? output = settings.Output ?? (settings.Smoke ? null : Path.Combine(repo, "bench", "results", $"compare-{DateTime.UtcNow:yyyy-MM-dd}.md"));
+        if (output is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+            await File.WriteAllTextAsync(output, report).ConfigureAwait(false);
+            Console.Error.WriteLine($"written to {output}");
+        }
+
+        return rows.Any(r => r.Result.StartsWith("ERROR", StringComparison.Ordinal)) ? 1 : 0;
+    }
+
+    private static async Task AddAsync(List<Row> rows, string id, Func<Task<IReadOnlyList<Row>>> scenario)
+    {
+        try
+        {
+            rows.AddRange(await scenario().ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or OperationCanceledException or IOException or FormatException or KeyNotFoundException)
+        {
+            Console.Error.WriteLine($"{id} failed: {e}");
+            rows.Add(new Row(id, $"{id} scenarios", "—", "—", "—", "—", "ERROR: " + e.Message.ReplaceLineEndings(" ").Replace('|', '/')));
+        }
+    }
+
+    // P1: our client vs the C client, both against libvirtd.
+    private static async Task<IReadOnlyList<Row>> ClientScenariosAsync(RunSettings settings, Sides s)
+    {
+        var rows = new List<Row>();
+        foreach (int callers in new[] { 1, 8, 64 })
+        {
+            foreach (string op in Operations)
+            {
+                string what = $"{OperationNames[op]}, {Callers(callers)}";
+                Summary[] r = await InterleaveAsync(settings, $"P1 {what}", () => s.CAsync(s.Libvirtd, op, callers), () => s.OursAsync(s.Libvirtd, op, callers)).ConfigureAwait(false);
+                rows.Add(Row.AtLeast("P1", $"client calls/s: {what} → libvirtd (C client vs ours)", r[0].CallsPerSecond, r[1].CallsPerSecond, 1.0, Row.PerSecond));
+                rows.Add(Row.AtMost("P1", $"client CPU per call: {what} → libvirtd (C client vs ours)", r[0].ClientCpuPerCallUs, r[1].ClientCpuPerCallUs, 0.5, Row.Micros));
+            }
+        }
+
+        return rows;
+    }
+
+    // P2: the C client against libvirtd vs against our server.
+    private static async Task<IReadOnlyList<Row>> ServerScenariosAsync(RunSettings settings, Sides s)
+    {
+        var rows = new List<Row>();
+        foreach (int callers in new[] { 1, 64 })
+        {
+            foreach (string op in Operations)
+            {
+                string what = $"{OperationNames[op]}, {Callers(callers)}";
+                Summary[] r = await InterleaveAsync(settings, $"P2 {what}", () => s.CAsync(s.Libvirtd, op, callers), () => s.CAsync(s.Ours, op, callers)).ConfigureAwait(false);
+                rows.Add(Row.AtLeast("P2", $"server calls/s: C client, {what} (libvirtd vs ours)", r[0].CallsPerSecond, r[1].CallsPerSecond, 2.0, Row.PerSecond));
+                rows.Add(Row.AtMost("P2", $"server CPU per call: C client, {what} (libvirtd vs ours)", r[0].ServerCpuPerCallUs, r[1].ServerCpuPerCallUs, 0.25, Row.Micros));
+            }
+        }
+
+        return rows;
+    }
+
+    // P3: our client to our server, 64 calls in flight on one connection; an absolute target.
+    private static async Task<IReadOnlyList<Row>> PipeliningAsync(RunSettings settings, Sides s)
+    {
+        Summary[] r = await InterleaveAsync(settings, "P3", () => s.OursAsync(s.Ours, "version", 64)).ConfigureAwait(false);
+        const double target = 250_000;
+        double got = r[0].CallsPerSecond;
+        return
+        [
+            new Row("P3", "pipelining: our client → our server, GetLibVersion, 64 in flight", "—", Row.PerSecond(got), "—", "≥ 250,000/s", double.IsFinite(got) && got >= target ? "PASS" : "FALL SHORT"),
+            new Row("P3", "pipelining: CPU per call (client / server)", "—", $"{Row.Micros(r[0].ClientCpuPerCallUs)} / {Row.Micros(r[0].ServerCpuPerCallUs)}", "—", "(report only)", "—"),
+        ];
+    }
+
+    // P4: volume download from our server vs a raw Unix socket copy; screenshot vs libvirtd.
+    private static async Task<IReadOnlyList<Row>> StreamScenariosAsync(RunSettings settings, Sides s)
+    {
+        string size = $"{settings.VolumeBytes / (1024 * 1024)} MiB";
+        Summary[] r = await InterleaveAsync(
+            settings,
+            "P4 download",
+            () => RawCopy.RunAsync(settings.VolumeBytes),
+            () => s.OursAsync(s.Ours, "download", 1),
+            () => s.CAsync(s.Ours, "download", 1)).ConfigureAwait(false);
+        Summary[] shot = await InterleaveAsync(settings, "P4 screenshot", () => s.CAsync(s.Libvirtd, "screenshot", 1), () => s.CAsync(s.Ours, "screenshot", 1)).ConfigureAwait(false);
+        return
+        [
+            Row.AtLeast("P4", $"stream: {size} volume download, our server → our client (raw Unix copy vs ours)", r[0].BytesPerSecond, r[1].BytesPerSecond, 0.5, Row.MegabytesPerSecond),
+            Row.AtLeast("P4", $"stream: {size} volume download, our server → C client (raw Unix copy vs ours)", r[0].BytesPerSecond, r[2].BytesPerSecond, 0.5, Row.MegabytesPerSecond),
+            Row.Info("P4", "stream: screenshot (test-screenshot.png) to the C client (libvirtd vs ours)", shot[0].BytesPerSecond, shot[1].BytesPerSecond, Row.MegabytesPerSecond),
+            Row.Info("P4", "stream: screenshots/s to the C client (libvirtd vs ours)", shot[0].CallsPerSecond, shot[1].CallsPerSecond, Row.PerSecond),
+        ];
+    }
+
+    // P6: open+close over Unix. The target compares our whole stack with libvirt's; the second row isolates the client.
+    private static async Task<IReadOnlyList<Row>> ConnectScenariosAsync(RunSettings settings, Sides s)
+    {
+        Summary[] r = await InterleaveAsync(
+            settings,
+            "P6",
+            () => s.CAsync(s.Libvirtd, "openclose", 1),
+            () => s.OursAsync(s.Ours, "openclose", 1),
+            () => s.OursAsync(s.Libvirtd, "openclose", 1),
+            () => s.CAsync(s.Ours, "openclose", 1)).ConfigureAwait(false);
+        double Us(Summary x) => 1e6 / x.CallsPerSecond;
+        return
+        [
+            Row.AtMost("P6", "connect: open+close over Unix, time per open (C client→libvirtd vs our client→our server)", Us(r[0]), Us(r[1]), 0.5, Row.Micros),
+            Row.Info("P6", "connect: open+close over Unix, time per open, client only (C client vs ours, → libvirtd)", Us(r[0]), Us(r[2]), Row.Micros),
+            Row.Info("P6", "connect: open+close over Unix, time per open, server only (C client → libvirtd vs → ours)", Us(r[0]), Us(r[3]), Row.Micros),
+        ];
+    }
+
+    // P8: a burst of lifecycle events fanned out by our server to many subscribed connections of our client.
+    private static async Task<IReadOnlyList<Row>> EventsScenarioAsync(RunSettings settings, Sides s)
+    {
+        int connections = settings.Smoke ? 50 : 1000, events = settings.Smoke ? 20 : 200;
+        LoadResult r = await LoadRun.RunAsync(
+            Environment.ProcessPath!,
+            ["events", s.Ours.Uri, connections.ToString(CultureInfo.InvariantCulture), events.ToString(CultureInfo.InvariantCulture)],
+            s.Ours.Pid,
+            TimeSpan.FromSeconds(300)).ConfigureAwait(false);
+        Console.Error.WriteLine(FormattableString.Invariant($"P8 {r.Calls} events in {r.Seconds:F2} s, lost {r.Lost}, client CPU {r.ClientCpu:F2} s, server CPU {r.ServerCpu:F2} s"));
+        double rate = r.CallsPerSecond;
+        return
+        [
+            new Row("P8", $"events: {events} lifecycle events fanned out to {connections:N0} subscribed connections (our server → our client)", "—", $"{Row.PerSecond(rate)}, lost {r.Lost}", "—", "≥ 100,000 events/s, none lost", rate >= 100_000 && r.Lost == 0 ? "PASS" : "FALL SHORT"),
+            new Row("P8", "events: CPU per delivered event (subscriber process / server)", "—", $"{Row.Micros(r.ClientCpuPerCallUs)} / {Row.Micros(r.ServerCpuPerCallUs)}", "—", "(report only)", "—"),
+        ];
+    }
+
+    /// <summary>Runs the sides in turn, <see cref="RunSettings.Repetitions"/> rounds, and returns each side's medians.</summary>
+    private static async Task<Summary[]> InterleaveAsync(RunSettings settings, string label, params Func<Task<LoadResult>>[] sides)
+    {
+        var results = sides.Select(_ => new List<LoadResult>()).ToArray();
+        for (int rep = 0; rep < settings.Repetitions; rep++)
+        {
+            for (int i = 0; i < sides.Length; i++)
+            {
+                LoadResult result = await sides[i]().ConfigureAwait(false);
+                results[i].Add(result);
+                Console.Error.WriteLine(FormattableString.Invariant($"{label} [{(char)('A' + i)}{rep + 1}] {result.Calls} calls in {result.Seconds:F2} s = {result.CallsPerSecond:F0}/s, {result.BytesPerSecond / 1e6:F0} MB/s, client CPU {result.ClientCpu:F2} s (self {result.ClientCpuSelf:F2}), server CPU {result.ServerCpu:F2} s"));
+            }
+        }
+
+        return [.. results.Select(Summary.Of)];
+    }
+
+    private static string Callers(int n) => n == 1 ? "sequential" : $"{n} callers on one connection";
+
+    private static string FindRepository()
+    {
+        for (string? dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
+        {
+            if (File.Exists(Path.Combine(dir, "LibvirtRemote.slnx")))
+            {
+                return dir;
+            }
+        }
+
+        string cwd = Directory.GetCurrentDirectory();
+        return File.Exists(Path.Combine(cwd, "LibvirtRemote.slnx")) ? cwd : throw new InvalidOperationException("run from the repository (LibvirtRemote.slnx not found)");
+    }
+
+    private static async Task<string> BuildCloadAsync(string repo)
+    {
+        string source = Path.Combine(repo, "bench", "cload", "cload.c");
+        string binary = Path.Combine(AppContext.BaseDirectory, "cload");
+        if (File.Exists(binary) && File.GetLastWriteTimeUtc(binary) >= File.GetLastWriteTimeUtc(source))
+        {
+            return binary;
+        }
+
+        string flags = (await Tool.OutputAsync("pkg-config", "--cflags", "--libs", "libvirt").ConfigureAwait(false)).Trim();
+        var args = new List<string> { "-O2", "-Wall", "-o", binary, source };
+        args.AddRange(flags.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        args.Add("-lpthread");
+        await Tool.OutputAsync("gcc", [.. args]).ConfigureAwait(false);
+        return binary;
+    }
+
+    private static string Report(RunSettings settings, List<Row> rows, string loadBefore, string loadAfter, TimeSpan elapsed)
+    {
+        var b = new StringBuilder();
+        b.AppendLine(CultureInfo.InvariantCulture, $"# Comparison run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC{(settings.Smoke ? " (smoke: numbers are meaningless)" : string.Empty)}");
+        b.AppendLine();
+        foreach (string line in Machine.Describe())
+        {
+            b.AppendLine(CultureInfo.InvariantCulture, $"- {line}");
+        }
+
+        b.AppendLine(CultureInfo.InvariantCulture, $"- Run: {settings.Repetitions} repetition(s) per side, sides interleaved (A B A B …), {settings.Seconds.ToString(CultureInfo.InvariantCulture)} s per call-rate run, volume {settings.VolumeBytes / (1024 * 1024)} MiB; medians; took {elapsed.TotalSeconds:F0} s");
+        b.AppendLine(CultureInfo.InvariantCulture, $"- Load average before / after: {loadBefore} / {loadAfter}");
+        b.AppendLine("- Both servers allow 64 calls in progress per client (libvirtd `max_client_requests = 64`, ours `MaxClientRequests = 64`). Our server runs a small benchmark backend (bench/Compare/BenchHandlers.cs), libvirtd its test driver.");
+        b.AppendLine("- CPU = user+sys from /proc/PID/stat of the client and server process over the measured window, divided by calls. Ratio = ours ÷ baseline.");
+        b.AppendLine();
+        b.AppendLine("| # | Scenario | Baseline | Ours | Ratio | Target | Result |");
+        b.AppendLine("| --- | --- | ---: | ---: | ---: | --- | --- |");
+        foreach (Row r in rows)
+        {
+            b.AppendLine(CultureInfo.InvariantCulture, $"| {r.Id} | {r.Scenario} | {r.Baseline} | {r.Ours} | {r.Ratio} | {r.Target} | {r.Result} |");
+        }
+
+        return b.ToString();
+    }
+}
