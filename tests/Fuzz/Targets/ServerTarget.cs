@@ -2,15 +2,20 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using LibvirtRemote.Client;
+using LibvirtRemote.Protocol;
 using LibvirtRemote.Server;
+using LibvirtRemote.Server.Config;
 using LibvirtRemote.Server.TestHypervisor;
 using LibvirtRemote.Transport.Framing;
+using LibvirtRemote.Transport.Sasl.Server;
+using LibvirtRemote.Xdr;
 
 namespace LibvirtRemote.Fuzz.Targets;
 
 /// <summary>
 /// A whole server connection: the input is the byte stream one client sends (seeds: the client side of each golden
-/// session), fed over an in-memory pipe to <see cref="LibvirtServer.ServeAsync"/> with the embedded test hypervisor;
+/// session, and a SASL PLAIN session), fed over an in-memory pipe to <see cref="LibvirtServer.ServeAsync"/> with the
+/// embedded test hypervisor (every third session on a listener that requires SASL, every fifth read-only);
 /// then the client's end is closed. The session must end on its own within the time bound, handlers must not fail
 /// with anything but libvirt errors (the server logs those at Error level), what the server sends must be valid
 /// frames, and every so often a fresh, well-behaved client must still be served.
@@ -26,13 +31,18 @@ public sealed class ServerTarget : IFuzzTarget, IDisposable
     /// <summary>Starts the server (in memory; no sockets).</summary>
     public ServerTarget()
     {
+        var users = new SaslUserDatabase("fuzz");
+        users.AddUser("user", "pencil", iterations: 16);
         _server = new LibvirtServer(new TestBackend(), log: (level, message) =>
         {
             if (level >= LogLevelName.Error)
             {
                 _errors.Enqueue(message);
             }
-        });
+        })
+        {
+            Sasl = new SaslServerOptions { Users = users },
+        };
     }
 
     /// <inheritdoc/>
@@ -43,7 +53,7 @@ public sealed class ServerTarget : IFuzzTarget, IDisposable
 
     /// <inheritdoc/>
     public IReadOnlyList<byte[]> Seeds(SeedCorpus corpus)
-        => [.. corpus.ClientSessions(), .. corpus.Frames.Where(f => f.FromClient).Select(f => f.Bytes)];
+        => [.. corpus.ClientSessions(), .. corpus.Frames.Where(f => f.FromClient).Select(f => f.Bytes), SaslSession()];
 
     /// <inheritdoc/>
     public bool IsExpected(Exception exception) => exception is ShallowSessionException;
@@ -55,7 +65,7 @@ public sealed class ServerTarget : IFuzzTarget, IDisposable
         _sessions++;
         var toServer = new Pipe();
         var toClient = new Pipe();
-        var listener = new ListenerOptions { ReadOnly = _sessions % 5 == 0 };
+        var listener = new ListenerOptions { ReadOnly = _sessions % 5 == 0, Auth = _sessions % 3 == 0 ? ServerAuth.Sasl : ServerAuth.None };
         using var timeout = new CancellationTokenSource(SessionBound);
         Task serve = _server.ServeAsync(new Duplex(toServer.Reader, toClient.Writer), listener, timeout.Token);
         Task<int> drain = DrainAsync(toClient.Reader);
@@ -179,6 +189,29 @@ public sealed class ServerTarget : IFuzzTarget, IDisposable
     {
         _server.DisposeAsync().AsTask().Wait(SessionBound);
         _decoder.Dispose();
+    }
+
+    /// <summary>A client that authenticates with SASL PLAIN (user/pencil), opens test:///default and asks for the host name.</summary>
+    private static byte[] SaslSession()
+    {
+        using var output = new PooledBufferWriter();
+        uint serial = 0;
+        VirNetMessageHeader Call(Procedure procedure) => new()
+        {
+            Prog = (uint)RemoteProtocol.RemoteProgram,
+            Vers = (uint)RemoteProtocol.RemoteProtocolVersion,
+            Proc = (int)procedure,
+            Type = VirNetMessageType.Call,
+            Serial = serial++,
+            Status = VirNetMessageStatus.Ok,
+        };
+
+        FrameWriter.Write(output, Call(Procedure.AuthList));
+        FrameWriter.Write(output, Call(Procedure.AuthSaslInit));
+        FrameWriter.Write(output, Call(Procedure.AuthSaslStart), new AuthSaslStartArgs { Mech = "PLAIN", Nil = 0, Data = "\0user\0pencil"u8.ToArray() });
+        FrameWriter.Write(output, Call(Procedure.ConnectOpen), new ConnectOpenArgs { Name = "test:///default" });
+        FrameWriter.Write(output, Call(Procedure.ConnectGetHostname));
+        return output.ToArray();
     }
 
     /// <summary>Reads everything the server sends; returns how many frames it was.</summary>
