@@ -169,7 +169,10 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     private bool HandleFrame(in Frame frame)
     {
         VirNetMessageHeader header = frame.Header;
-        if (header.Prog == (uint)KeepaliveProtocol.KeepaliveProgram)
+        // Like libvirtd, only keepalive MESSAGEs of the right version are keepalive traffic; anything else with that
+        // program number (a CALL, say) is looked up as an ordinary program and refused as unknown.
+        if (header.Prog == (uint)KeepaliveProtocol.KeepaliveProgram && header.Type == VirNetMessageType.Message
+            && header.Vers == (uint)KeepaliveProtocol.KeepaliveProtocolVersion)
         {
             return HandleKeepalive(header);
         }

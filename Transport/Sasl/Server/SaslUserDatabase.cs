@@ -162,6 +162,12 @@ public sealed class SaslUserDatabase
             }
 
             string[] fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length == 0)
+            {
+                // A line of spaces only (found by the fuzzer: it used to index past the empty field list).
+                continue;
+            }
+
             try
             {
                 if (fields[0] == "realm")
@@ -170,7 +176,11 @@ public sealed class SaslUserDatabase
                     continue;
                 }
 
-                users.Add(ParseUser(fields));
+                // Checked here, not only when the user is stored below, so a bad name is reported as a format
+                // error with its line like every other problem in the file.
+                SaslUser user = ParseUser(fields);
+                ValidateName(user.Name);
+                users.Add(user);
             }
             catch (Exception e) when (e is FormatException or ArgumentException)
             {
