@@ -54,6 +54,12 @@ public ref struct XdrReader
     /// <summary>When set, non-zero padding bytes are rejected with <see cref="XdrErrorKind.NonZeroPadding"/>.</summary>
     public bool StrictPadding { get; set; }
 
+    /// <summary>
+    /// When set, any non-zero presence flag of optional data means "present", as libvirt's C decoder reads it; by
+    /// default only 0 and 1 are accepted. A server uses this to answer exactly as libvirtd does.
+    /// </summary>
+    public bool LenientOptionalFlags { get; set; }
+
     /// <summary>Bytes not read yet.</summary>
     public readonly long Remaining => _remaining;
 
@@ -122,7 +128,7 @@ public ref struct XdrReader
     }
 
     /// <summary>Reads the presence flag of optional data (<c>type *name</c>).</summary>
-    public bool ReadOptionalFlag() => ReadBool();
+    public bool ReadOptionalFlag() => LenientOptionalFlags ? ReadUInt32() != 0 : ReadBool();
 
     /// <summary>Reads a C <c>char</c>, which XDR widens to a whole word.</summary>
     public sbyte ReadChar() => unchecked((sbyte)ReadUInt32());

@@ -106,7 +106,13 @@ internal sealed partial class ClientConnection
 
     private ValueTask<AuthPolkitRet> Polkit()
     {
-        if (_listener.Auth != ServerAuth.Polkit || Context.UnixUserId is not int uid)
+        if (_listener.Auth != ServerAuth.Polkit)
+        {
+            // libvirtd's answer on a listener without polkit: its failure path sets no error, so the generic one goes out.
+            return ValueTask.FromException<AuthPolkitRet>(new LibvirtErrorException(ErrorCode.InternalError, ErrorDomain.Rpc, "Library function returned error but did not set virError"));
+        }
+
+        if (Context.UnixUserId is not int uid)
         {
             return ValueTask.FromException<AuthPolkitRet>(new LibvirtErrorException(ErrorCode.AuthFailed, ErrorDomain.Rpc, "authentication failed"));
         }

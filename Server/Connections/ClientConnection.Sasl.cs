@@ -120,6 +120,7 @@ internal sealed partial class ClientConnection
 
             // The completing reply goes out in the clear; everything after it is protected in both directions.
             // Activation starts once that reply is queued (see AfterReply) and completes before the next read.
+            layered.ActivateInput(layer);
             _layerAfterReply = (layered, layer);
         }
 

@@ -280,6 +280,12 @@ internal sealed partial class ClientConnection : IAsyncDisposable
                 return true;
             }
 
+            if (isRemote && DispatcherChecks.Refuse(header.Proc, frame.Body) is { } refusal)
+            {
+                call.Fail(refusal);
+                return true;
+            }
+
             if (Server.AccessCheck is { } check && !check(Context, info))
             {
                 call.Fail(new LibvirtErrorException(ErrorCode.AccessDenied, ErrorDomain.Access, $"access denied: {call.PublicApi} is not allowed for this client"));

@@ -102,7 +102,8 @@ public static class HandlerDispatch
     {
         try
         {
-            var reader = new XdrReader(body);
+            // libvirtd's decoder takes any non-zero optional flag as present; so do we, to answer the same.
+            var reader = new XdrReader(body) { LenientOptionalFlags = true };
             // Bytes after the arguments are ignored, as libvirtd ignores them.
             args = TArgs.Decode(ref reader);
             return true;

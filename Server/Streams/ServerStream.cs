@@ -235,7 +235,9 @@ public sealed class ServerStream
                     sendAbortConfirm = true;
                     break;
                 default:
-                    return header.Type != VirNetMessageType.StreamHole;
+                    // A hole on a download stream means nothing here; libvirtd ignores it too. On an upload
+                    // stream it is handled above, so only unexpected packet kinds arrive here.
+                    return header.Type != VirNetMessageType.StreamHole || Direction == StreamDirection.Read;
             }
 
             wake = _incomingWaiter;

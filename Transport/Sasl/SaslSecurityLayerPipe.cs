@@ -25,6 +25,7 @@ public sealed class SaslSecurityLayerPipe : IDuplexPipe, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
     private volatile ISaslSecurityLayer? _layer;
+    private volatile ISaslSecurityLayer? _inputLayer;
     private int _disposed;
 
     /// <summary>Wraps <paramref name="inner"/>, applying <paramref name="layer"/> at once, or only after <see cref="Activate"/> when null.</summary>
@@ -58,6 +59,17 @@ public sealed class SaslSecurityLayerPipe : IDuplexPipe, IAsyncDisposable
         }
 
         _layer = layer;
+    }
+
+    /// <summary>
+    /// Starts unwrapping incoming bytes only, leaving output in the clear until <see cref="Activate"/>. A server calls
+    /// it before it sends the reply that completes the exchange: the client may answer that reply at once, and its
+    /// next bytes are already protected, possibly before the server gets round to activating its output.
+    /// </summary>
+    public void ActivateInput(ISaslSecurityLayer layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        _inputLayer = layer;
     }
 
     /// <summary>Stops the input pump and disposes the inner pipe when it is disposable.</summary>
@@ -108,7 +120,7 @@ public sealed class SaslSecurityLayerPipe : IDuplexPipe, IAsyncDisposable
                 }
 
                 ReadOnlySequence<byte> buffer = result.Buffer;
-                ISaslSecurityLayer? layer = _layer;
+                ISaslSecurityLayer? layer = _inputLayer ?? _layer;
                 if (layer is null)
                 {
                     foreach (ReadOnlyMemory<byte> segment in buffer)

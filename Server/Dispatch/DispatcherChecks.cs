@@ -1,0 +1,45 @@
+using System.Buffers;
+using LibvirtRemote.Protocol;
+using LibvirtRemote.Xdr;
+
+namespace LibvirtRemote.Server.Dispatch;
+
+/// <summary>
+/// Argument checks libvirtd's remote dispatcher makes itself, before the driver (and so before "not supported")
+/// sees the call.
+/// </summary>
+internal static class DispatcherChecks
+{
+    /// <summary>The error libvirtd answers with, or null when the call passes.</summary>
+    public static LibvirtErrorException? Refuse(int procedure, ReadOnlySequence<byte> body)
+    {
+        try
+        {
+            switch ((Procedure)procedure)
+            {
+                case Procedure.DomainMemoryPeek:
+                    return Decode<DomainMemoryPeekArgs>(body).Size > RemoteProtocol.RemoteDomainMemoryPeekBufferMax
+                        ? LibvirtErrorException.Internal("size > maximum buffer size")
+                        : null;
+                case Procedure.DomainBlockPeek:
+                    return Decode<DomainBlockPeekArgs>(body).Size > RemoteProtocol.RemoteDomainBlockPeekBufferMax
+                        ? LibvirtErrorException.Internal("size > maximum buffer size")
+                        : null;
+                default:
+                    return null;
+            }
+        }
+        catch (XdrException)
+        {
+            // The dispatch proper reports the decoding error.
+            return null;
+        }
+    }
+
+    private static T Decode<T>(ReadOnlySequence<byte> body)
+        where T : IXdrType<T>
+    {
+        var reader = new XdrReader(body) { LenientOptionalFlags = true };
+        return T.Decode(ref reader);
+    }
+}
