@@ -1,0 +1,30 @@
+using System.Globalization;
+using LibvirtRemote.Soak;
+
+// Soak runner: `dotnet run -c Release --project tests/Soak -- [--calls N] [--cycles N] [--callers N]`.
+// Defaults are the full budget: 1,000,000 calls and 10,000 connect/disconnect cycles.
+long calls = 1_000_000;
+int cycles = 10_000;
+int callers = 16;
+for (int i = 0; i + 1 < args.Length; i += 2)
+{
+    switch (args[i])
+    {
+        case "--calls":
+            calls = long.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            break;
+        case "--cycles":
+            cycles = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            break;
+        case "--callers":
+            callers = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            break;
+        default:
+            Console.Error.WriteLine("usage: Soak [--calls N] [--cycles N] [--callers N]");
+            return 64;
+    }
+}
+
+SoakResult result = await SoakRun.RunAsync(calls, cycles, callers, Console.WriteLine);
+Console.WriteLine(result);
+return result.Passed ? 0 : 1;

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Globalization;
+using LibvirtRemote.Client;
+using LibvirtRemote.Protocol;
+using LibvirtRemote.Server;
+using LibvirtRemote.Server.TestHypervisor;
+
+namespace LibvirtRemote.Soak;
+
+/// <summary>What a soak run measured.</summary>
+/// <param name="Calls">Calls made.</param>
+/// <param name="Cycles">Connect/disconnect cycles made.</param>
+/// <param name="HeapAfterWarmUp">Managed heap after a full collection once warm-up ended.</param>
+/// <param name="HeapAtEnd">Managed heap after a full collection at the end.</param>
+/// <param name="FdsBaseline">Open descriptors of the process after warm-up.</param>
+/// <param name="FdsAtEnd">Open descriptors at the end, once every connection closed.</param>
+/// <param name="Elapsed">Wall time of the measured part.</param>
+public sealed record SoakResult(long Calls, int Cycles, long HeapAfterWarmUp, long HeapAtEnd, int FdsBaseline, int FdsAtEnd, TimeSpan Elapsed)
+{
+    /// <summary>Heap growth relative to the post-warm-up heap.</summary>
+    public double HeapGrowth => HeapAfterWarmUp == 0 ? 0 : (double)(HeapAtEnd - HeapAfterWarmUp) / HeapAfterWarmUp;
+
+    /// <summary>The issue's criteria: heap growth under 5 % and descriptors back to the baseline.</summary>
+    public bool Passed => HeapGrowth < 0.05 && FdsAtEnd <= FdsBaseline;
+
+    /// <inheritdoc/>
+    public override string ToString() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{Calls} calls, {Cycles} connect cycles in {Elapsed.TotalSeconds:F1} s; heap {HeapAfterWarmUp / 1024} KiB -> {HeapAtEnd / 1024} KiB ({HeapGrowth:P1}); fds {FdsBaseline} -> {FdsAtEnd}: {(Passed ? "PASS" : "FAIL")}");
+}
+
+/// <summary>
+/// Runs calls from concurrent callers on one connection and connect/disconnect cycles against an in-process server
+/// (embedded test hypervisor) over a private Unix socket, and measures heap and descriptors before and after.
+/// </summary>
+public static class SoakRun
+{
+    /// <summary>Runs the soak; <paramref name="calls"/> and <paramref name="cycles"/> include a 10 % warm-up.</summary>
+    public static async Task<SoakResult> RunAsync(long calls, int cycles, int callers, Action<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        string dir = Directory.CreateTempSubdirectory("lr-soak-").FullName;
+        string socket = Path.Combine(dir, "sock");
+        string uri = $"test+unix:///default?socket={socket}";
+        await using var server = new LibvirtServer(new TestBackend());
+        server.ListenUnix(socket, new ListenerOptions());
+        try
+        {
+            // Warm-up: a tenth of each workload, so pools, JIT and caches reach their steady size.
+            await CallsAsync(uri, calls / 10, callers, cancellationToken).ConfigureAwait(false);
+            await CyclesAsync(uri, cycles / 10, cancellationToken).ConfigureAwait(false);
+            long heapBefore = SettledHeap();
+            int fdsBefore = OpenFds();
+            progress?.Invoke($"warm-up done: heap {heapBefore / 1024} KiB, {fdsBefore} fds");
+
+            var watch = Stopwatch.StartNew();
+            long measuredCalls = calls - (calls / 10);
+            int measuredCycles = cycles - (cycles / 10);
+            await CallsAsync(uri, measuredCalls, callers, cancellationToken).ConfigureAwait(false);
+            progress?.Invoke($"{measuredCalls} calls in {watch.Elapsed.TotalSeconds:F1} s");
+            await CyclesAsync(uri, measuredCycles, cancellationToken).ConfigureAwait(false);
+            watch.Stop();
+
+            // Closed connections finish on the server a moment after the client returns.
+            int fdsAfter = OpenFds();
+            for (int i = 0; i < 50 && fdsAfter > fdsBefore; i++)
+            {
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+                fdsAfter = OpenFds();
+            }
+
+            return new SoakResult(calls, cycles, heapBefore, SettledHeap(), fdsBefore, fdsAfter, watch.Elapsed);
+        }
+        finally
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static async Task CallsAsync(string uri, long count, int callers, CancellationToken cancellationToken)
+    {
+        await using LibvirtConnection client = await LibvirtConnection.OpenAsync(uri, cancellationToken: cancellationToken).ConfigureAwait(false);
+        NonnullDomain domain = (await client.Remote.DomainLookupByNameAsync(new DomainLookupByNameArgs { Name = "test" }, cancellationToken).ConfigureAwait(false)).Dom;
+        long next = 0;
+        var workers = new Task[callers];
+        for (int w = 0; w < callers; w++)
+        {
+            workers[w] = Task.Run(
+                async () =>
+                {
+                    while (Interlocked.Increment(ref next) <= count)
+                    {
+                        if ((next & 1) == 0)
+                        {
+                            await client.Remote.DomainGetInfoAsync(new DomainGetInfoArgs { Dom = domain }, cancellationToken).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            await client.Remote.ConnectGetLibVersionAsync(cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+                },
+                cancellationToken);
+        }
+
+        await Task.WhenAll(workers).ConfigureAwait(false);
+    }
+
+    private static async Task CyclesAsync(string uri, int count, CancellationToken cancellationToken)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            await using LibvirtConnection client = await LibvirtConnection.OpenAsync(uri, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await client.Remote.ConnectGetHostnameAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static long SettledHeap()
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+        }
+
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    private static int OpenFds() => OperatingSystem.IsLinux() ? Directory.GetFiles("/proc/self/fd").Length : 0;
+}
