@@ -20,13 +20,16 @@ public sealed record SoakResult(long Calls, int Cycles, long HeapAfterWarmUp, lo
     /// <summary>Heap growth relative to the post-warm-up heap.</summary>
     public double HeapGrowth => HeapAfterWarmUp == 0 ? 0 : (double)(HeapAtEnd - HeapAfterWarmUp) / HeapAfterWarmUp;
 
-    /// <summary>The issue's criteria: heap growth under 5 % and descriptors back to the baseline.</summary>
-    public bool Passed => HeapGrowth < 0.05 && FdsAtEnd <= FdsBaseline;
+    /// <summary>Errors the server logged (handler failures); any is a failure.</summary>
+    public int ServerErrors { get; init; }
+
+    /// <summary>The issue's criteria: heap growth under 5 % and descriptors back to the baseline, and no server errors.</summary>
+    public bool Passed => HeapGrowth < 0.05 && FdsAtEnd <= FdsBaseline && ServerErrors == 0;
 
     /// <inheritdoc/>
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Calls} calls, {Cycles} connect cycles in {Elapsed.TotalSeconds:F1} s; heap {HeapAfterWarmUp / 1024} KiB -> {HeapAtEnd / 1024} KiB ({HeapGrowth:P1}); fds {FdsBaseline} -> {FdsAtEnd}: {(Passed ? "PASS" : "FAIL")}");
+        $"{Calls} calls, {Cycles} connect cycles in {Elapsed.TotalSeconds:F1} s; heap {HeapAfterWarmUp / 1024} KiB -> {HeapAtEnd / 1024} KiB ({HeapGrowth:P1}); fds {FdsBaseline} -> {FdsAtEnd}; {ServerErrors} server errors: {(Passed ? "PASS" : "FAIL")}");
 }
 
 /// <summary>
@@ -41,7 +44,15 @@ public static class SoakRun
         string dir = Directory.CreateTempSubdirectory("lr-soak-").FullName;
         string socket = Path.Combine(dir, "sock");
         string uri = $"test+unix:///default?socket={socket}";
-        await using var server = new LibvirtServer(new TestBackend());
+        var errors = new List<string>();
+        await using var server = new LibvirtServer(new TestBackend(), null, (level, message) =>
+        {
+            lock (errors)
+            {
+                errors.Add($"{level}: {message}");
+            }
+        })
+        { LogLevel = LogLevelName.Error };
         server.ListenUnix(socket, new ListenerOptions());
         try
         {
@@ -50,6 +61,7 @@ public static class SoakRun
             await CyclesAsync(uri, cycles / 10, cancellationToken).ConfigureAwait(false);
             long heapBefore = SettledHeap();
             int fdsBefore = OpenFds();
+            HashSet<string> fdTargetsBefore = FdTargets();
             progress?.Invoke($"warm-up done: heap {heapBefore / 1024} KiB, {fdsBefore} fds");
 
             var watch = Stopwatch.StartNew();
@@ -68,7 +80,20 @@ public static class SoakRun
                 fdsAfter = OpenFds();
             }
 
-            return new SoakResult(calls, cycles, heapBefore, SettledHeap(), fdsBefore, fdsAfter, watch.Elapsed);
+            lock (errors)
+            {
+                foreach (string error in errors.Take(5))
+                {
+                    progress?.Invoke("server: " + error);
+                }
+            }
+
+            if (fdsAfter > fdsBefore)
+            {
+                progress?.Invoke("descriptors opened since warm-up: " + string.Join(", ", FdTargets().Except(fdTargetsBefore)));
+            }
+
+            return new SoakResult(calls, cycles, heapBefore, SettledHeap(), fdsBefore, fdsAfter, watch.Elapsed) { ServerErrors = errors.Count };
         }
         finally
         {
@@ -126,5 +151,29 @@ public static class SoakRun
         return GC.GetTotalMemory(forceFullCollection: true);
     }
 
-    private static int OpenFds() => OperatingSystem.IsLinux() ? Directory.GetFiles("/proc/self/fd").Length : 0;
+    private static HashSet<string> FdTargets()
+    {
+        var targets = new HashSet<string>(StringComparer.Ordinal);
+        if (!OperatingSystem.IsLinux())
+        {
+            return targets;
+        }
+
+        foreach (string fd in Directory.GetFiles("/proc/self/fd"))
+        {
+            try
+            {
+                targets.Add($"{Path.GetFileName(fd)}->{new FileInfo(fd).LinkTarget}");
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return targets;
+    }
+
+    // Counts descriptors that a leak would leave (sockets, pipes, files), not the assembly and symbol files the
+    // runtime maps lazily the first time it needs them (e.g. to format an exception's stack) and keeps for good.
+    private static int OpenFds() => FdTargets().Count(t => !t.EndsWith(".dll", StringComparison.Ordinal) && !t.EndsWith(".pdb", StringComparison.Ordinal) && !t.EndsWith(".so", StringComparison.Ordinal));
 }
