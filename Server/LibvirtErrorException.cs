@@ -55,12 +55,9 @@ public sealed class LibvirtErrorException : Exception
     public static LibvirtErrorException Internal(string message) => new(ErrorCode.InternalError, ErrorDomain.Rpc, "internal error: " + message);
 
     /// <summary>libvirt's answer when a driver lacks <paramref name="publicApi"/>, e.g. <c>virDomainGetGuestInfo</c>.</summary>
-    public static LibvirtErrorException NoSupport(string publicApi, ErrorDomain? domain = null)
-        => new(ErrorCode.NoSupport, domain ?? Dispatch.PublicApi.ErrorDomainOf(publicApi), $"this function is not supported by the connection driver: {publicApi}");
+    public static LibvirtErrorException NoSupport(string publicApi, ErrorDomain domain)
+        => new(ErrorCode.NoSupport, domain, $"this function is not supported by the connection driver: {publicApi}");
 
-    /// <summary>libvirt's refusal of a mutating API on a read-only connection.</summary>
-    public static LibvirtErrorException ReadOnly(string publicApi)
-        => new(ErrorCode.OperationDenied, Dispatch.PublicApi.ErrorDomainOf(publicApi), $"operation forbidden: read only access prevents {publicApi}");
 
     /// <summary>An invalid argument (<c>VIR_ERR_INVALID_ARG</c>), with the message libvirt prints for it.</summary>
     public static LibvirtErrorException InvalidArgument(ErrorDomain domain, string detail)

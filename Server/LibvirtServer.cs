@@ -27,7 +27,7 @@ public sealed class LibvirtServer : IAsyncDisposable
         Backend = backend;
         Options = options ?? new ServerOptions();
         _log = log;
-        Events = new EventHub(this);
+        Events = new EventHub();
     }
 
     /// <summary>The backend serving the hypervisor calls.</summary>

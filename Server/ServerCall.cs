@@ -65,7 +65,7 @@ public sealed class ServerCall
     internal VirNetMessageHeader Header { get; }
 
     /// <summary>The error domain the procedure's public API reports in.</summary>
-    internal ErrorDomain ApiErrorDomain => Info.ErrorDomain != 0 ? (ErrorDomain)Info.ErrorDomain : Dispatch.PublicApi.ErrorDomainOf(PublicApi);
+    internal ErrorDomain ApiErrorDomain => (ErrorDomain)Info.ErrorDomain;
 
     /// <summary>Refuses the call on a read-only connection when its rule depends on an argument (called by generated code).</summary>
     /// <exception cref="LibvirtErrorException">The rule denies the call.</exception>

@@ -14,13 +14,13 @@ public sealed class ClientEmitter(Schema schema)
     private readonly Emitter _protocol = new(schema);
 
     /// <summary>Name of the class generated for <paramref name="file"/>, e.g. <c>RemoteCalls</c> for remote_protocol.x.</summary>
-    public string ClassName(string file) => Naming.Pascal(Prefix(ProcedureEnum(file))) + "Calls";
+    public string ClassName(string file) => Naming.Pascal(ProgramProcedures.Prefix(ProgramProcedures.Enum(schema, file))) + "Calls";
 
     /// <summary>Generates the calls class of the one program defined in <paramref name="file"/>.</summary>
     public string Emit(string file, string source)
     {
-        EnumDefinition procedures = ProcedureEnum(file);
-        string prefix = Prefix(procedures);
+        EnumDefinition procedures = ProgramProcedures.Enum(schema, file);
+        string prefix = ProgramProcedures.Prefix(procedures);
         string upper = prefix.ToUpperInvariant();
         string cls = ClassName(file);
         string enumType = Naming.TypeName(procedures.Name);
@@ -86,21 +86,10 @@ public sealed class ClientEmitter(Schema schema)
         return w.ToString();
     }
 
-    private static string Prefix(EnumDefinition procedures) => procedures.Name[..^"_procedure".Length];
-
-    private EnumDefinition ProcedureEnum(string file)
-    {
-        List<EnumDefinition> found = schema.Files.Single(f => f.File == file).Definitions
-            .OfType<EnumDefinition>()
-            .Where(e => e.Name.EndsWith("_procedure", StringComparison.Ordinal))
-            .ToList();
-        return found.Count == 1 ? found[0] : throw new FormatException($"{file}: expected one *_procedure enum, found {found.Count}");
-    }
-
     private void EmitMethod(CodeWriter w, EnumMember member, string stem, string procedure)
     {
-        string? args = BodyType(stem + "_args");
-        string? ret = BodyType(stem + "_ret");
+        string? args = ProgramProcedures.BodyType(schema, stem + "_args");
+        string? ret = ProgramProcedures.BodyType(schema, stem + "_ret");
         Dictionary<string, string> tags = Emitter.ParseAnnotation(member.Annotation);
         string? stream = tags.GetValueOrDefault("stream");
         string? fds = tags.GetValueOrDefault("fds");
@@ -168,11 +157,4 @@ public sealed class ClientEmitter(Schema schema)
         w.Line($"return {call};");
         w.Close();
     }
-
-    private string? BodyType(string xdrName) => schema.Find(xdrName) switch
-    {
-        null => null,
-        StructDefinition or UnionDefinition => Naming.TypeName(xdrName),
-        _ => throw new FormatException($"'{xdrName}' should be a struct"),
-    };
 }

@@ -13,13 +13,13 @@ public sealed class ServerEmitter(Schema schema)
     public const string Namespace = "LibvirtRemote.Server";
 
     /// <summary>Name of the class generated for <paramref name="file"/>, e.g. <c>RemoteHandlers</c> for remote_protocol.x.</summary>
-    public string ClassName(string file) => Naming.Pascal(Prefix(ProcedureEnum(file))) + "Handlers";
+    public string ClassName(string file) => Naming.Pascal(ProgramProcedures.Prefix(ProgramProcedures.Enum(schema, file))) + "Handlers";
 
     /// <summary>Generates the handler class of the one program defined in <paramref name="file"/>.</summary>
     public string Emit(string file, string source)
     {
-        EnumDefinition procedures = ProcedureEnum(file);
-        string prefix = Prefix(procedures);
+        EnumDefinition procedures = ProgramProcedures.Enum(schema, file);
+        string prefix = ProgramProcedures.Prefix(procedures);
         string upper = prefix.ToUpperInvariant();
         string cls = ClassName(file);
         string procPrefix = upper + "_PROC_";
@@ -76,21 +76,10 @@ public sealed class ServerEmitter(Schema schema)
         return w.ToString();
     }
 
-    private static string Prefix(EnumDefinition procedures) => procedures.Name[..^"_procedure".Length];
-
-    private EnumDefinition ProcedureEnum(string file)
-    {
-        List<EnumDefinition> found = schema.Files.Single(f => f.File == file).Definitions
-            .OfType<EnumDefinition>()
-            .Where(e => e.Name.EndsWith("_procedure", StringComparison.Ordinal))
-            .ToList();
-        return found.Count == 1 ? found[0] : throw new FormatException($"{file}: expected one *_procedure enum, found {found.Count}");
-    }
-
     private string EmitMethod(CodeWriter w, EnumMember member, string stem, string cls)
     {
-        string? args = BodyType(stem + "_args");
-        string? ret = BodyType(stem + "_ret");
+        string? args = ProgramProcedures.BodyType(schema, stem + "_args");
+        string? ret = ProgramProcedures.BodyType(schema, stem + "_ret");
         Dictionary<string, string> tags = Emitter.ParseAnnotation(member.Annotation);
         string name = Naming.TypeName(stem) + "Async";
         long number = schema.Evaluate(member.Value);
@@ -137,11 +126,4 @@ public sealed class ServerEmitter(Schema schema)
             ? $"{numberText} => HandlerDispatch.Run<{cls}, {args ?? "XdrVoid"}>(this, call, body, {invoke}),"
             : $"{numberText} => HandlerDispatch.Run<{cls}, {args ?? "XdrVoid"}, {ret}>(this, call, body, {invoke}),";
     }
-
-    private string? BodyType(string xdrName) => schema.Find(xdrName) switch
-    {
-        null => null,
-        StructDefinition or UnionDefinition => Naming.TypeName(xdrName),
-        _ => throw new FormatException($"'{xdrName}' should be a struct"),
-    };
 }

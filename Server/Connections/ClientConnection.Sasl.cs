@@ -30,14 +30,14 @@ internal sealed partial class ClientConnection
                 Observe(HandlerDispatch.Run<ClientConnection, Xdr.XdrVoid, AuthSaslInitRet>(this, call, body, static (c, _, _) => new(c.SaslInit())));
                 break;
             case Procedure.AuthSaslStart:
-                Observe(HandlerDispatch.Run<ClientConnection, AuthSaslStartArgs, AuthSaslStartRet>(this, call, body, static (c, call, a) =>
+                Observe(HandlerDispatch.Run<ClientConnection, AuthSaslStartArgs, AuthSaslStartRet>(this, call, body, static (c, _, a) =>
                 {
-                    AuthSaslStepRet step = c.SaslStart(call, a);
+                    AuthSaslStepRet step = c.SaslStart(a);
                     return new(new AuthSaslStartRet { Complete = step.Complete, Nil = step.Nil, Data = step.Data });
                 }));
                 break;
             default:
-                Observe(HandlerDispatch.Run<ClientConnection, AuthSaslStepArgs, AuthSaslStepRet>(this, call, body, static (c, call, a) => new(c.SaslStep(call, a.Nil != 0 ? null : a.Data ?? []))));
+                Observe(HandlerDispatch.Run<ClientConnection, AuthSaslStepArgs, AuthSaslStepRet>(this, call, body, static (c, _, a) => new(c.SaslStep(a.Nil != 0 ? null : a.Data ?? []))));
                 break;
         }
     }
@@ -54,7 +54,7 @@ internal sealed partial class ClientConnection
         return new AuthSaslInitRet { Mechlist = string.Join(',', OfferedMechanisms()) };
     }
 
-    private AuthSaslStepRet SaslStart(ServerCall call, AuthSaslStartArgs args)
+    private AuthSaslStepRet SaslStart(AuthSaslStartArgs args)
     {
         if (!_saslInitialised || _sasl is not null || Server.Sasl is not { } options)
         {
@@ -68,10 +68,10 @@ internal sealed partial class ClientConnection
 
         int minSsf = ChannelIsSecure ? 0 : Math.Max(56, options.TcpMinSsf);
         _sasl = SaslServerMechanisms.Create(args.Mech, options.Users, minSsf) ?? throw SaslFailure($"mechanism '{args.Mech}' cannot be served");
-        return SaslStep(call, args.Nil != 0 ? null : args.Data ?? []);
+        return SaslStep(args.Nil != 0 ? null : args.Data ?? []);
     }
 
-    private AuthSaslStepRet SaslStep(ServerCall call, byte[]? data)
+    private AuthSaslStepRet SaslStep(byte[]? data)
     {
         if (_sasl is not { } mechanism || Server.Sasl is not { } options)
         {
@@ -125,7 +125,6 @@ internal sealed partial class ClientConnection
         }
 
         SetAuthenticated();
-        _ = call;
         return Reply(step.Data, complete: true);
     }
 

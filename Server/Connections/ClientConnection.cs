@@ -468,10 +468,10 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         StopKeepalive();
         Abort();
         DropSubscriptions();
-        ServerStream[] streams;
+
+        // Open streams end through Closing, which their work and waits observe.
         lock (_streamGate)
         {
-            streams = [.. _streams.Values];
             _streams.Clear();
         }
 
@@ -503,6 +503,5 @@ internal sealed partial class ClientConnection : IAsyncDisposable
             Server.Log(LogLevelName.Error, $"client {Context.Id}: backend close hook failed: {e.Message}");
         }
 
-        _ = streams;
     }
 }

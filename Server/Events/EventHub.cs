@@ -18,11 +18,12 @@ namespace LibvirtRemote.Server.Events;
 public sealed class EventHub
 {
     private readonly Lock _gate = new();
-    private readonly LibvirtServer _server;
     private EventSubscription[] _subscriptions = [];
     private int _nextCallbackId;
 
-    internal EventHub(LibvirtServer server) => _server = server;
+    internal EventHub()
+    {
+    }
 
     /// <summary>Number of registrations across all clients.</summary>
     public int Count => Volatile.Read(ref _subscriptions).Length;
@@ -192,6 +193,5 @@ public sealed class EventHub
             ArrayPool<byte>.Shared.Return(rented);
         }
 
-        _ = _server;
     }
 }
