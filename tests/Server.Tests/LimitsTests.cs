@@ -158,6 +158,7 @@ public sealed class LimitsTests
     {
         await using var server = new LibvirtServer(new GateBackend(), new ServerOptions { KeepaliveInterval = TimeSpan.FromMilliseconds(150), KeepaliveCount = 2 });
         await using WireClient client = WireClient.Connect(server);
+        client.SkipPingsInReplies = true;
         await client.CallAsync(Procedure.ConnectSupportsFeature, new ConnectSupportsFeatureArgs { Feature = 10 });
         await client.OpenAsync();
         int pings = 0;
