@@ -235,7 +235,7 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
                         continue;
                     }
 
-                    throw new IOException($"recvmsg failed: {Marshal.GetPInvokeErrorMessage(errno)}");
+                    throw ReceiveFailed(errno);
                 }
 
                 if (truncated)
@@ -271,6 +271,18 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
         }
     }
 
+    // The socket error rides along so callers can tell a peer that reset the connection from other failures.
+    private static IOException ReceiveFailed(int errno)
+    {
+        string message = $"recvmsg failed: {Marshal.GetPInvokeErrorMessage(errno)}";
+        return errno switch
+        {
+            UnixSocketNative.ECONNRESET => new IOException(message, new SocketException((int)SocketError.ConnectionReset)),
+            UnixSocketNative.EPIPE => new IOException(message, new SocketException((int)SocketError.Shutdown)),
+            _ => new IOException(message),
+        };
+    }
+
     private Task StartReceiveThread()
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -301,7 +313,7 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
                 {
                     if (errno != UnixSocketNative.EAGAIN)
                     {
-                        throw new IOException($"recvmsg failed: {Marshal.GetPInvokeErrorMessage(errno)}");
+                        throw ReceiveFailed(errno);
                     }
 
                     // Shutting the socket down on dispose wakes this wait (POLLHUP), so it needs no timeout.
