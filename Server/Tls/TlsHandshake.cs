@@ -13,6 +13,9 @@ namespace LibvirtRemote.Server.Listeners;
 /// </summary>
 internal static class TlsHandshake
 {
+    // Building a certificate context builds the server's chain; once per certificate, not per handshake.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<X509Certificate2, SslStreamCertificateContext> Contexts = [];
+
     public static async Task ServeAsync(LibvirtServer server, TlsServerOptions tls, Socket accepted, ListenerOptions listener, CancellationToken cancellationToken)
     {
         var remote = accepted.RemoteEndPoint;
@@ -26,7 +29,8 @@ internal static class TlsHandshake
                 await ssl.AuthenticateAsServerAsync(
                     new SslServerAuthenticationOptions
                     {
-                        ServerCertificate = tls.ServerCertificate,
+                        ServerCertificateContext = ContextFor(tls.ServerCertificate),
+                        CertificateChainPolicy = ClientChainPolicy(tls),
                         EnabledSslProtocols = tls.EnabledProtocols,
                         ClientCertificateRequired = tls.VerifyClientCertificate,
                         // Accepting here is deliberate: libvirtd finishes the handshake and only then checks the
@@ -77,5 +81,21 @@ internal static class TlsHandshake
                 await ssl.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    private static SslStreamCertificateContext ContextFor(X509Certificate2 certificate)
+        => Contexts.GetValue(certificate, static c => SslStreamCertificateContext.Create(c, additionalCertificates: null, offline: true));
+
+    // The chain .NET builds for the client's certificate before our check: against our CA only, so no handshake
+    // walks the system trust store (ClientCertificateCheck makes the decision).
+    private static X509ChainPolicy ClientChainPolicy(TlsServerOptions tls)
+    {
+        var policy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+        };
+        policy.CustomTrustStore.AddRange(tls.CaCertificates);
+        return policy;
     }
 }
