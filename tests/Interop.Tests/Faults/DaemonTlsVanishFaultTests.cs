@@ -11,11 +11,9 @@ namespace LibvirtRemote.Interop.Tests.Faults;
 /// middle of the session, or the TLS libvirtd SIGKILLed: the calls fail with <see cref="ConnectionLostException"/>,
 /// not a protocol error and not a hang.
 /// </summary>
-#pragma warning disable CA1001 // xunit disposes the PKI through IAsyncLifetime.DisposeAsync
-public sealed class DaemonTlsVanishFaultTests(ITestOutputHelper output) : IAsyncLifetime
-#pragma warning restore CA1001
+public sealed class DaemonTlsVanishFaultTests(TestPki pki, ITestOutputHelper output) : IAsyncLifetime, IClassFixture<TestPki>
 {
-    private readonly TestPki _pki = new();
+    private readonly TestPki _pki = pki;
     private PrivateLibvirtd _daemon = null!;
     private int _tlsPort;
 
@@ -38,7 +36,6 @@ public sealed class DaemonTlsVanishFaultTests(ITestOutputHelper output) : IAsync
     {
         PrivateLibvirtd.Signal(_daemon.Pid, "CONT");
         await _daemon.DisposeAsync();
-        _pki.Dispose();
     }
 
     [Fact]

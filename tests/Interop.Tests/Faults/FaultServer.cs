@@ -93,6 +93,19 @@ internal sealed class FaultServer : IAsyncDisposable
         return clock.Elapsed;
     }
 
+    /// <summary>Waits until at least <paramref name="count"/> log lines contain <paramref name="text"/>; returns how long that took.</summary>
+    public async Task<TimeSpan> WaitForLogAsync(string text, int count)
+    {
+        var clock = Stopwatch.StartNew();
+        while (Log.Count(line => line.Contains(text, StringComparison.Ordinal)) < count)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"fewer than {count} log lines with '{text}' after {clock.Elapsed.TotalMilliseconds:F0} ms; log:\n{string.Join('\n', Log)}");
+            await Task.Delay(5).ConfigureAwait(false);
+        }
+
+        return clock.Elapsed;
+    }
+
     /// <summary>No handler failed and the backend's close hook never threw: misbehaving clients are not server errors.</summary>
     public void AssertNoHandlerFailures()
     {
