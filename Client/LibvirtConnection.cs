@@ -163,7 +163,7 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
                 string socket = uri["socket"] ?? UnixSocketLocator.Locate(uri, options.ReadOnly);
                 // Our own socket loop where it can carry file descriptors; a plain stream elsewhere.
                 return UnixSocketPipe.IsSupported
-                    ? await UnixSocketPipe.ConnectAsync(socket, cancellationToken).ConfigureAwait(false)
+                    ? await UnixSocketPipe.ConnectAsync(socket, dedicatedReceiveThread: true, cancellationToken).ConfigureAwait(false)
                     : await StreamDuplexPipe.ConnectUnixAsync(socket, cancellationToken).ConfigureAwait(false);
             case "tcp":
                 string host = uri.Host ?? "localhost";

@@ -4,19 +4,34 @@ using LibvirtRemote.Xdr;
 
 namespace LibvirtRemote.Client.Rpc;
 
-/// <summary>A call waiting for its reply. Completed by the read loop while the reply's bytes are still buffered.</summary>
+/// <summary>
+/// A call waiting for its reply. The read loop decodes the reply while its bytes are still buffered, then hands the
+/// outcome to <see cref="ReplyDelivery"/>, which completes the caller's task off the read loop.
+/// </summary>
 internal abstract class PendingCall
 {
+    private int _settled;
+
     public abstract void Complete(in Frame reply);
 
+    /// <summary>Fails the call (first outcome wins).</summary>
     public abstract void Fail(Exception error);
+
+    /// <summary>Completes the caller's task with the stored outcome; runs the caller's continuation inline.</summary>
+    public abstract void Deliver();
+
+    /// <summary>True for the first outcome only: a call is answered once.</summary>
+    protected bool TrySettle() => Interlocked.Exchange(ref _settled, 1) == 0;
 }
 
 /// <summary>A call whose reply body is a <typeparamref name="T"/>; the body is decoded in place, without a copy.</summary>
 internal sealed class PendingCall<T> : PendingCall
     where T : IXdrType<T>
 {
-    private readonly TaskCompletionSource<T> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Continuations run where Deliver runs, which is never the read loop.
+    private readonly TaskCompletionSource<T> _result = new();
+    private T _value = default!;
+    private Exception? _error;
 
     public Task<T> Task => _result.Task;
 
@@ -24,7 +39,7 @@ internal sealed class PendingCall<T> : PendingCall
     {
         if (reply.Header.Status == VirNetMessageStatus.Error)
         {
-            _result.TrySetException(LibvirtException.From(reply.DecodeBody<VirNetMessageError>()));
+            Fail(LibvirtException.From(reply.DecodeBody<VirNetMessageError>()));
             return;
         }
 
@@ -34,8 +49,32 @@ internal sealed class PendingCall<T> : PendingCall
         }
 
         // A malformed body throws here: the read loop then ends the connection, failing this call too.
-        _result.TrySetResult(reply.DecodeBody<T>());
+        T value = reply.DecodeBody<T>();
+        if (TrySettle())
+        {
+            _value = value;
+            ReplyDelivery.Post(this);
+        }
     }
 
-    public override void Fail(Exception error) => _result.TrySetException(error);
+    public override void Fail(Exception error)
+    {
+        if (TrySettle())
+        {
+            _error = error;
+            ReplyDelivery.Post(this);
+        }
+    }
+
+    public override void Deliver()
+    {
+        if (_error is Exception error)
+        {
+            _result.TrySetException(error);
+        }
+        else
+        {
+            _result.TrySetResult(_value);
+        }
+    }
 }

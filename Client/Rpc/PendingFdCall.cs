@@ -16,7 +16,9 @@ internal abstract class PendingFdCall : PendingCall
 internal sealed class PendingFdCall<T> : PendingFdCall
     where T : IXdrType<T>
 {
-    private readonly TaskCompletionSource<(T Reply, SafeFileHandle[] Fds)> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<(T Reply, SafeFileHandle[] Fds)> _result = new();
+    private (T Reply, SafeFileHandle[] Fds) _value;
+    private Exception? _error;
 
     public Task<(T Reply, SafeFileHandle[] Fds)> Task => _result.Task;
 
@@ -29,7 +31,7 @@ internal sealed class PendingFdCall<T> : PendingFdCall
         {
             if (reply.Header.Status == VirNetMessageStatus.Error)
             {
-                _result.TrySetException(LibvirtException.From(reply.DecodeBody<VirNetMessageError>()));
+                Fail(LibvirtException.From(reply.DecodeBody<VirNetMessageError>()));
                 return;
             }
 
@@ -38,7 +40,13 @@ internal sealed class PendingFdCall<T> : PendingFdCall
                 throw new LibvirtProtocolException($"Reply to procedure {reply.Header.Proc} has status {reply.Header.Status}");
             }
 
-            handedOver = _result.TrySetResult((reply.DecodeBody<T>(), fds));
+            T body = reply.DecodeBody<T>();
+            if (TrySettle())
+            {
+                _value = (body, fds);
+                handedOver = true;
+                ReplyDelivery.Post(this);
+            }
         }
         finally
         {
@@ -49,5 +57,24 @@ internal sealed class PendingFdCall<T> : PendingFdCall
         }
     }
 
-    public override void Fail(Exception error) => _result.TrySetException(error);
+    public override void Fail(Exception error)
+    {
+        if (TrySettle())
+        {
+            _error = error;
+            ReplyDelivery.Post(this);
+        }
+    }
+
+    public override void Deliver()
+    {
+        if (_error is Exception error)
+        {
+            _result.TrySetException(error);
+        }
+        else if (!_result.TrySetResult(_value))
+        {
+            RpcConnection.CloseAll(_value.Fds);
+        }
+    }
 }

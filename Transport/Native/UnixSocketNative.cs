@@ -14,6 +14,7 @@ internal static unsafe partial class UnixSocketNative
     public const int EINTR = 4;
     public const int EAGAIN = 11;
 
+    private const short PollIn = 0x1;
     private const int SolSocket = 1;
     private const int ScmRights = 1;
     private const int MsgCtrunc = 0x8;
@@ -164,11 +165,52 @@ internal static unsafe partial class UnixSocketNative
         }
     }
 
+    /// <summary>
+    /// Blocks until <paramref name="socket"/> is readable, hung up or in error. Returns false with
+    /// <paramref name="errno"/> set when poll itself fails.
+    /// </summary>
+    public static bool WaitReadable(SafeHandle socket, out int errno)
+    {
+        bool added = false;
+        try
+        {
+            socket.DangerousAddRef(ref added);
+            var entry = new PollFd { Fd = (int)socket.DangerousGetHandle(), Events = PollIn };
+            int ready;
+            do
+            {
+                ready = Poll(&entry, 1, -1);
+                errno = ready < 0 ? Marshal.GetLastPInvokeError() : 0;
+            }
+            while (ready < 0 && errno == EINTR);
+
+            return ready >= 0;
+        }
+        finally
+        {
+            if (added)
+            {
+                socket.DangerousRelease();
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    private static partial int Poll(PollFd* fds, nuint count, int timeout);
+
     [LibraryImport("libc", EntryPoint = "sendmsg", SetLastError = true)]
     private static partial nint SendMsg(int socket, MsgHdr* message, int flags);
 
     [LibraryImport("libc", EntryPoint = "recvmsg", SetLastError = true)]
     private static partial nint RecvMsg(int socket, MsgHdr* message, int flags);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short ReturnedEvents;
+    }
 
     [StructLayout(LayoutKind.Sequential)]
     private struct IoVec

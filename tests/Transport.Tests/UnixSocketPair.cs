@@ -22,7 +22,8 @@ internal sealed class UnixSocketPair : IAsyncDisposable
     /// <summary>Temporary directory, also usable for the test's own files.</summary>
     public string Directory => _directory;
 
-    public static async Task<UnixSocketPair> CreateAsync()
+    /// <summary>Connects a pair; with <paramref name="serverReceiveThread"/> the accepting end receives on its own thread.</summary>
+    public static async Task<UnixSocketPair> CreateAsync(bool serverReceiveThread = false)
     {
         string directory = System.IO.Directory.CreateTempSubdirectory("lvr-fds-").FullName;
         var endPoint = new UnixDomainSocketEndPoint(Path.Combine(directory, "sock"));
@@ -32,7 +33,7 @@ internal sealed class UnixSocketPair : IAsyncDisposable
         Task<UnixSocketPipe> connecting = UnixSocketPipe.ConnectAsync(Path.Combine(directory, "sock"));
         Socket accepted = await listener.AcceptAsync().WaitAsync(TimeSpan.FromSeconds(10));
         UnixSocketPipe client = await connecting.WaitAsync(TimeSpan.FromSeconds(10));
-        return new UnixSocketPair(directory, client, new UnixSocketPipe(accepted));
+        return new UnixSocketPair(directory, client, new UnixSocketPipe(accepted, serverReceiveThread));
     }
 
     public async ValueTask DisposeAsync()

@@ -13,12 +13,21 @@ using Xunit;
 namespace LibvirtRemote.Transport.Tests;
 
 /// <summary>Frames and file descriptors over a real Unix socket, with <see cref="UnixSocketPipe"/> on both ends.</summary>
-public sealed class UnixSocketPipeTests : IAsyncLifetime
+public sealed class UnixSocketPipeTests() : UnixSocketPipeContract(receiveThread: false);
+
+/// <summary>
+/// The same with the receiving end (the pair's "server", which most tests read from) on its own blocking receive
+/// thread, the mode our client connects with.
+/// </summary>
+public sealed class UnixSocketPipeReceiveThreadTests() : UnixSocketPipeContract(receiveThread: true);
+
+/// <summary>What a <see cref="UnixSocketPipe"/> pair must do in either receive mode.</summary>
+public abstract class UnixSocketPipeContract(bool receiveThread) : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private UnixSocketPair _pair = null!;
 
-    public async Task InitializeAsync() => _pair = await UnixSocketPair.CreateAsync();
+    public async Task InitializeAsync() => _pair = await UnixSocketPair.CreateAsync(receiveThread);
 
     public async Task DisposeAsync() => await _pair.DisposeAsync();
 
