@@ -35,6 +35,10 @@ public sealed class DaemonKilledFaultTests(ITestOutputHelper output) : IAsyncLif
         await Task.Delay(100);
         Assert.All(calls, call => Assert.False(call.IsCompleted, "a call completed while the daemon was stopped"));
 
+        // The read loop's end separates noticing the loss from delivering it to 64 callers.
+        var readLoop = new FaultClock();
+        _ = readLoop.Watch(connection.Rpc.Completion);
+        readLoop.Start();
         clock.Start();
         Process.GetProcessById(_daemon.Pid).Kill();
         foreach (Task call in calls)
@@ -43,7 +47,8 @@ public sealed class DaemonKilledFaultTests(ITestOutputHelper output) : IAsyncLif
             Assert.Contains("server", lost.Message, StringComparison.Ordinal);
         }
 
-        output.WriteLine($"{transport}: SIGKILL to the last of {Calls} pending calls failing: {clock.Last.TotalMilliseconds:F1} ms");
+        await connection.Rpc.Completion.Within();
+        output.WriteLine($"{transport}: SIGKILL to the last of {Calls} pending calls failing: {clock.Last.TotalMilliseconds:F1} ms (read loop ended after {readLoop.Last.TotalMilliseconds:F1} ms)");
         Assert.True(clock.Last < TimeSpan.FromSeconds(2), $"the last pending call failed {clock.Last.TotalMilliseconds:F0} ms after the kill");
         Assert.IsType<ConnectionLostException>(connection.Rpc.Failure);
         await Assert.ThrowsAsync<ConnectionLostException>(() => connection.GetLibVersionAsync().Within());
