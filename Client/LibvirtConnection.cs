@@ -23,7 +23,7 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
     private readonly RpcConnection _rpc;
     private readonly EventDispatcher _events;
     private readonly SaslSecurityLayerPipe? _securityLayerPipe;
-    private bool _closeCallbackRegistered;
+    private int _closeCallbackWanted;
     private int _closed;
 
     private LibvirtConnection(RpcConnection rpc, LibvirtUri uri, SaslSecurityLayerPipe? securityLayerPipe)
@@ -62,7 +62,22 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
     /// connection closed, or when this connection ends (server gone, error, or this client closing it), like
     /// virConnectRegisterCloseCallback. Never faults.
     /// </summary>
-    public Task<CloseReason> Closed => _events.Closed;
+    /// <remarks>
+    /// As in libvirt, the server is asked for its close notice only once someone wants it: the first read of this
+    /// property registers (in the background), so opening a connection costs no extra round trips.
+    /// </remarks>
+    public Task<CloseReason> Closed
+    {
+        get
+        {
+            if (Interlocked.Exchange(ref _closeCallbackWanted, 1) == 0)
+            {
+                _ = RegisterCloseCallbackAsync();
+            }
+
+            return _events.Closed;
+        }
+    }
 
     /// <summary>Whether the server supports callback-style event registration (feature 14).</summary>
     public bool SupportsEventCallbacks { get; private set; }
@@ -136,12 +151,8 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
         {
             if (_rpc.Failure is null)
             {
+                // CONNECT_CLOSE also drops a registered close callback on the server, so libvirt sends nothing else.
                 using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                if (_closeCallbackRegistered)
-                {
-                    await CallAsync<XdrVoid, XdrVoid>(Procedure.ConnectUnregisterCloseCallback, default, timeout.Token).ConfigureAwait(false);
-                }
-
                 await CallAsync<XdrVoid, XdrVoid>(Procedure.ConnectClose, default, timeout.Token).ConfigureAwait(false);
             }
         }
@@ -194,6 +205,21 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
         }
     }
 
+    private async Task RegisterCloseCallbackAsync()
+    {
+        try
+        {
+            if (_rpc.Failure is null && await SupportsFeatureAsync(FeatureRemoteCloseCallback, CancellationToken.None).ConfigureAwait(false))
+            {
+                await CallAsync<XdrVoid, XdrVoid>(Procedure.ConnectRegisterCloseCallback, default).ConfigureAwait(false);
+            }
+        }
+        catch (LibvirtClientException)
+        {
+            // The connection ending completes Closed anyway; a server that refuses only loses the early notice.
+        }
+    }
+
     private async Task<bool> SupportsFeatureAsync(int feature, CancellationToken cancellationToken)
         => (await CallAsync<ConnectSupportsFeatureArgs, ConnectSupportsFeatureRet>(
             Procedure.ConnectSupportsFeature,
@@ -224,11 +250,6 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
             new ConnectOpenArgs { Name = Uri.RemoteName(), Flags = options.ReadOnly ? ConnectReadOnlyFlag : 0 },
             cancellationToken).ConfigureAwait(false);
         SupportsEventCallbacks = await SupportsFeatureAsync(FeatureRemoteEventCallback, cancellationToken).ConfigureAwait(false);
-        if (await SupportsFeatureAsync(FeatureRemoteCloseCallback, cancellationToken).ConfigureAwait(false))
-        {
-            await CallAsync<XdrVoid, XdrVoid>(Procedure.ConnectRegisterCloseCallback, default, cancellationToken).ConfigureAwait(false);
-            _closeCallbackRegistered = true;
-        }
 
         if (keepalive && options.KeepaliveInterval is TimeSpan interval)
         {

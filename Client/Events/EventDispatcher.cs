@@ -364,8 +364,23 @@ internal sealed class EventDispatcher
         }
 
         CloseReason reason = _closingByClient ? CloseReason.Client
-            : failure is LibvirtProtocolException || failure.InnerException is not null ? CloseReason.Error
+            : failure is LibvirtProtocolException || (failure.InnerException is not null && !PeerHungUp(failure)) ? CloseReason.Error
             : CloseReason.Eof;
         _closed.TrySetResult(reason);
+    }
+
+    // A peer that dies with our bytes unread resets the socket instead of ending it; libvirt sees the hang-up
+    // (POLLHUP) either way and reports end of file, not an error.
+    private static bool PeerHungUp(Exception failure)
+    {
+        for (Exception? e = failure; e is not null; e = e.InnerException)
+        {
+            if (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionReset or System.Net.Sockets.SocketError.ConnectionAborted or System.Net.Sockets.SocketError.Shutdown })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -13,6 +13,8 @@ internal static unsafe partial class UnixSocketNative
 {
     public const int EINTR = 4;
     public const int EAGAIN = 11;
+    public const int EPIPE = 32;
+    public const int ECONNRESET = 104;
 
     private const short PollIn = 0x1;
     private const int SolSocket = 1;

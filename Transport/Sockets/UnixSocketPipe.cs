@@ -19,6 +19,10 @@ namespace LibvirtRemote.Transport.Sockets;
 public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
 {
     private const int MinimumReceiveSize = 16 * 1024;
+
+    // A receive that filled its buffer means bulk data (a stream) is flowing: ask for room for a whole stream packet
+    // next time, so a gigabyte costs thousands of recvmsg calls rather than tens of thousands.
+    private const int BulkReceiveSize = 256 * 1024;
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
 
     private readonly Socket _socket;
@@ -225,7 +229,7 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
                     await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.Peek).ConfigureAwait(false);
                 }
 
-                Memory<byte> memory = input.GetMemory(MinimumReceiveSize);
+                Memory<byte> memory = input.GetMemory(mayHaveMore ? BulkReceiveSize : MinimumReceiveSize);
                 int received = UnixSocketNative.Receive(_socket.SafeHandle, memory.Span, _receivedFds, out int errno, out bool truncated);
                 if (received < 0)
                 {
@@ -235,7 +239,7 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
                         continue;
                     }
 
-                    throw new IOException($"recvmsg failed: {Marshal.GetPInvokeErrorMessage(errno)}");
+                    throw ReceiveFailed(errno);
                 }
 
                 if (truncated)
@@ -271,6 +275,18 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
         }
     }
 
+    // The socket error rides along so callers can tell a peer that reset the connection from other failures.
+    private static IOException ReceiveFailed(int errno)
+    {
+        string message = $"recvmsg failed: {Marshal.GetPInvokeErrorMessage(errno)}";
+        return errno switch
+        {
+            UnixSocketNative.ECONNRESET => new IOException(message, new SocketException((int)SocketError.ConnectionReset)),
+            UnixSocketNative.EPIPE => new IOException(message, new SocketException((int)SocketError.Shutdown)),
+            _ => new IOException(message),
+        };
+    }
+
     private Task StartReceiveThread()
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -291,17 +307,18 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
     {
         PipeWriter input = _inputPipe.Writer;
         Exception? error = null;
+        int want = MinimumReceiveSize;
         try
         {
             while (true)
             {
-                Memory<byte> memory = input.GetMemory(MinimumReceiveSize);
+                Memory<byte> memory = input.GetMemory(want);
                 int received = UnixSocketNative.Receive(_socket.SafeHandle, memory.Span, _receivedFds, out int errno, out bool truncated);
                 if (received < 0)
                 {
                     if (errno != UnixSocketNative.EAGAIN)
                     {
-                        throw new IOException($"recvmsg failed: {Marshal.GetPInvokeErrorMessage(errno)}");
+                        throw ReceiveFailed(errno);
                     }
 
                     // Shutting the socket down on dispose wakes this wait (POLLHUP), so it needs no timeout.
@@ -324,6 +341,7 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
                 }
 
                 input.Advance(received);
+                want = received == memory.Length ? BulkReceiveSize : MinimumReceiveSize;
 
                 // The inline reader usually consumes the bytes during the flush; only back-pressure blocks here.
                 ValueTask<FlushResult> flush = input.FlushAsync();

@@ -7,7 +7,7 @@ namespace LibvirtRemote.Bench.Compare;
 /// A server process for the scenarios: libvirtd 9.0.0 with only its test driver, or our server (<c>Compare serve</c>),
 /// each on a Unix socket in a private directory; stopped by PID.
 /// </summary>
-internal sealed class Daemon : IAsyncDisposable
+internal sealed partial class Daemon : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _directory;
@@ -26,9 +26,10 @@ internal sealed class Daemon : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public string Uri => $"test+unix:///default?socket={Socket}";
+    /// <summary>The URI the load clients use: the Unix socket, or the TLS listener when the daemon was started with one.</summary>
+    public string Uri => _tlsUri ?? $"test+unix:///default?socket={Socket}";
 
-    public static async Task<Daemon> StartLibvirtdAsync()
+    public static async Task<Daemon> StartLibvirtdAsync(string extraConfig = "", bool listen = false)
     {
         const string daemon = "/usr/sbin/libvirtd";
         string directory = Directory.CreateTempSubdirectory("lvr-compare-libvirtd-").FullName;
@@ -36,9 +37,10 @@ internal sealed class Daemon : IAsyncDisposable
         Directory.CreateDirectory(Path.Combine(directory, "drivers"));
         string config = Path.Combine(directory, "libvirtd.conf");
 
-        // No TCP/TLS listeners: every scenario is over Unix. max_client_requests matches our server's limit.
+        // Over Unix unless a TLS listener is asked for (with its settings in extraConfig). max_client_requests
+        // matches our server's limit.
         await File.WriteAllTextAsync(config, $"""
-            listen_tls = 0
+            listen_tls = {(listen ? 1 : 0)}
             listen_tcp = 0
             auth_unix_rw = "none"
             auth_unix_ro = "none"
@@ -47,6 +49,7 @@ internal sealed class Daemon : IAsyncDisposable
             max_client_requests = {Limits.MaxClientRequests}
             max_clients = 5000
             log_outputs = "3:file:{directory}/libvirtd.log"
+            {extraConfig}
             """).ConfigureAwait(false);
         var start = new ProcessStartInfo(daemon)
         {
@@ -55,6 +58,11 @@ internal sealed class Daemon : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+
+        if (listen)
+        {
+            start.ArgumentList.Add("--listen");
+        }
 
         // Only the built-in test driver: hypervisor modules without their packages would abort the daemon.
         start.Environment["LIBVIRT_DRIVER_DIR"] = Path.Combine(directory, "drivers");
@@ -68,7 +76,7 @@ internal sealed class Daemon : IAsyncDisposable
         return result;
     }
 
-    public static async Task<Daemon> StartOursAsync(long volumeBytes)
+    public static async Task<Daemon> StartOursAsync(long volumeBytes, params string[] extraArguments)
     {
         string directory = Directory.CreateTempSubdirectory("lvr-compare-ours-").FullName;
         string socket = Path.Combine(directory, "libvirt-sock");
@@ -80,6 +88,11 @@ internal sealed class Daemon : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (string argument in extraArguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         Process process = Process.Start(start) ?? throw new InvalidOperationException("our server did not start");
         process.ErrorDataReceived += (_, e) =>
         {

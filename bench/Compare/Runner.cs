@@ -30,15 +30,15 @@ internal static class Runner
         await using (Daemon ours = await Daemon.StartOursAsync(settings.VolumeBytes).ConfigureAwait(false))
         {
             var sides = new Sides(settings, cload, libvirtd, ours);
-            await AddAsync(rows, "P1", () => ClientScenariosAsync(settings, sides)).ConfigureAwait(false);
-            await AddAsync(rows, "P2", () => ServerScenariosAsync(settings, sides)).ConfigureAwait(false);
-            await AddAsync(rows, "P3", () => PipeliningAsync(settings, sides)).ConfigureAwait(false);
-            await AddAsync(rows, "P4", () => StreamScenariosAsync(settings, sides)).ConfigureAwait(false);
+            await AddAsync(settings, rows, "P1", () => ClientScenariosAsync(settings, sides)).ConfigureAwait(false);
+            await AddAsync(settings, rows, "P2", () => ServerScenariosAsync(settings, sides)).ConfigureAwait(false);
+            await AddAsync(settings, rows, "P3", () => PipeliningAsync(settings, sides)).ConfigureAwait(false);
+            await AddAsync(settings, rows, "P4", () => StreamScenariosAsync(settings, sides)).ConfigureAwait(false);
             rows.Add(new Row("P5", "codec: encode+decode message mix (BenchmarkDotNet, bench/Codec)", "—", "see bench/README.md", "—", "0 B allocated for fixed-size messages; MB/s, ns/message", "not run here: `dotnet run -c Release --project bench -- --filter '*' --job short`"));
-            await AddAsync(rows, "P6", () => ConnectScenariosAsync(settings, sides)).ConfigureAwait(false);
-            rows.Add(Row.Missing("P6", "connect: open+close over TLS, our client→our server vs C client→libvirtd", "≤ 0.5× time per open", string.Empty));
-            await AddAsync(rows, "P7", () => ScaleScenario.RunAsync(settings, sides)).ConfigureAwait(false);
-            await AddAsync(rows, "P8", () => EventsScenarioAsync(settings, sides)).ConfigureAwait(false);
+            await AddAsync(settings, rows, "P6", () => ConnectScenariosAsync(settings, sides)).ConfigureAwait(false);
+            await AddAsync(settings, rows, "P6", () => TlsConnectScenariosAsync(settings, cload)).ConfigureAwait(false);
+            await AddAsync(settings, rows, "P7", () => ScaleScenario.RunAsync(settings, sides)).ConfigureAwait(false);
+            await AddAsync(settings, rows, "P8", () => EventsScenarioAsync(settings, sides)).ConfigureAwait(false);
         }
 
         string report = Report(settings, rows, loadBefore, File.ReadAllText("/proc/loadavg").Trim(), clock.Elapsed);
@@ -54,8 +54,13 @@ internal static class Runner
         return rows.Any(r => r.Result.StartsWith("ERROR", StringComparison.Ordinal)) ? 1 : 0;
     }
 
-    private static async Task AddAsync(List<Row> rows, string id, Func<Task<IReadOnlyList<Row>>> scenario)
+    private static async Task AddAsync(RunSettings settings, List<Row> rows, string id, Func<Task<IReadOnlyList<Row>>> scenario)
     {
+        if (settings.Only is { } only && !only.Contains(id))
+        {
+            return;
+        }
+
         try
         {
             rows.AddRange(await scenario().ConfigureAwait(false));
@@ -152,6 +157,27 @@ internal static class Runner
             Row.AtMost("P6", "connect: open+close over Unix, time per open (C client→libvirtd vs our client→our server)", Us(r[0]), Us(r[1]), 0.5, Row.Micros),
             Row.Info("P6", "connect: open+close over Unix, time per open, client only (C client vs ours, → libvirtd)", Us(r[0]), Us(r[2]), Row.Micros),
             Row.Info("P6", "connect: open+close over Unix, time per open, server only (C client → libvirtd vs → ours)", Us(r[0]), Us(r[3]), Row.Micros),
+        ];
+    }
+
+    // P6 over TLS: both servers get a TLS listener on loopback with a throw-away PKI; each open is a full handshake.
+    private static async Task<IReadOnlyList<Row>> TlsConnectScenariosAsync(RunSettings settings, string cload)
+    {
+        using BenchPki pki = await BenchPki.CreateAsync().ConfigureAwait(false);
+        await using Daemon libvirtd = await Daemon.StartLibvirtdTlsAsync(pki).ConfigureAwait(false);
+        await using Daemon ours = await Daemon.StartOursTlsAsync(pki).ConfigureAwait(false);
+        var s = new Sides(settings, cload, libvirtd, ours);
+        Summary[] r = await InterleaveAsync(
+            settings,
+            "P6",
+            () => s.CAsync(s.Libvirtd, "openclose", 1),
+            () => s.OursAsync(s.Ours, "openclose", 1),
+            () => s.OursAsync(s.Libvirtd, "openclose", 1)).ConfigureAwait(false);
+        double Us(Summary x) => 1e6 / x.CallsPerSecond;
+        return
+        [
+            Row.AtMost("P6", "connect: open+close over TLS, time per open (C client→libvirtd vs our client→our server)", Us(r[0]), Us(r[1]), 0.5, Row.Micros),
+            Row.Info("P6", "connect: open+close over TLS, time per open, client only (C client vs ours, → libvirtd)", Us(r[0]), Us(r[2]), Row.Micros),
         ];
     }
 

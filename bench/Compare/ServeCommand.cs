@@ -18,6 +18,14 @@ internal static class ServeCommand
         var options = new ServerOptions { MaxClientRequests = Limits.MaxClientRequests, MaxClients = 20_000 };
         await using var server = new LibvirtServer(new BenchBackend(volumeBytes, screenshot), options, (level, message) => Console.Error.WriteLine($"{level}: {message}"));
         server.ListenUnix(socket, new ListenerOptions(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (args.Length >= 5 && args[2] == "--tls")
+        {
+            // --tls PORT PKIDIR: a TLS listener on loopback with the bench PKI's server files (see BenchPki).
+            var endPoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
+            TlsServerOptions tls = TlsServerOptions.FromPemFiles(Path.Combine(args[4], "servercert.pem"), Path.Combine(args[4], "serverkey.pem"), Path.Combine(args[4], "cacert.pem"));
+            server.ListenTls(endPoint, new ListenerOptions(), tls);
+        }
+
         Console.Out.WriteLine("READY");
         Console.Out.Flush();
         while (await Console.In.ReadLineAsync().ConfigureAwait(false) is not null)
