@@ -1,3 +1,4 @@
+using LibvirtRemote.Client.Events;
 using LibvirtRemote.Client.Tests.Support;
 using LibvirtRemote.Protocol;
 using LibvirtRemote.Transport.Framing;
@@ -40,6 +41,9 @@ public class PeerCutMidFrameTests
 
             ConnectionLostException lost = Assert.IsType<ConnectionLostException>(client.Rpc.Failure);
             Assert.Contains("middle of a message", lost.Message, StringComparison.Ordinal);
+
+            // libvirt reports a hang-up in the middle of a message as end of file, not as an error.
+            Assert.Equal(CloseReason.Eof, await client.Closed.WaitAsync(Timeout));
         }
     }
 }
