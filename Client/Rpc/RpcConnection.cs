@@ -243,6 +243,13 @@ public sealed partial class RpcConnection : IAsyncDisposable
         {
             failure = new ConnectionLostException("The connection was closed by this client");
         }
+        catch (FrameException e) when (e.EndedInsideFrame)
+        {
+            // A peer killed or reset while sending (typically mid stream data) cuts a frame short: that is a lost
+            // connection, not a malformed message. No inner exception, so the close reason is end of file, as
+            // libvirt reports a hang-up in the middle of a message.
+            failure = new ConnectionLostException($"The server closed the connection in the middle of a message: {e.Message}");
+        }
         catch (Exception e) when (e is FrameException or XdrException or LibvirtProtocolException)
         {
             failure = e as LibvirtProtocolException ?? new LibvirtProtocolException($"Protocol error from the server: {e.Message}", e);

@@ -11,6 +11,7 @@ internal sealed partial class ClientConnection
 
     private long _lastActivity = Environment.TickCount64;
     private int _unansweredPings;
+    private long _lastPing;
     private volatile bool _sawFrame;
     private Timer? _keepaliveTimer;
     private Timer? _authTimer;
@@ -64,11 +65,22 @@ internal sealed partial class ClientConnection
 
     private void OnKeepaliveTick()
     {
-        long idle = Environment.TickCount64 - Volatile.Read(ref _lastActivity);
-        if (idle < Options.KeepaliveInterval.TotalMilliseconds)
+        long now = Environment.TickCount64;
+        double interval = Options.KeepaliveInterval.TotalMilliseconds;
+        long idle = now - Volatile.Read(ref _lastActivity);
+        if (idle < interval)
         {
             return;
         }
+
+        // Timer callbacks delayed by a busy thread pool can run back to back; each ping must get a whole interval
+        // to be answered, or a loaded server would drop a healthy client after a fraction of the promised time.
+        if (Volatile.Read(ref _unansweredPings) > 0 && now - Volatile.Read(ref _lastPing) < interval * 0.9)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _lastPing, now);
 
         if (Interlocked.Increment(ref _unansweredPings) > Options.KeepaliveCount)
         {

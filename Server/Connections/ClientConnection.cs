@@ -458,6 +458,21 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         Abort();
     }
 
+    private async Task DisposeTransportAsync()
+    {
+        try
+        {
+            if (_pipe is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException or OperationCanceledException)
+        {
+            Server.Log(LogLevelName.Debug, $"client {Context.Id}: disposing the transport: {e.Message}");
+        }
+    }
+
     private async Task CloseAsync()
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
@@ -486,11 +501,21 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         }
 
         Outbox.Dispose();
-        await _pipe.Input.CompleteAsync().ConfigureAwait(false);
-        await _pipe.Output.CompleteAsync().ConfigureAwait(false);
-        if (_pipe is IAsyncDisposable disposable)
+        try
         {
-            await disposable.DisposeAsync().ConfigureAwait(false);
+            await _pipe.Input.CompleteAsync().ConfigureAwait(false);
+
+            // Completing the output flushes what the pipe still buffers; toward a peer that reset the connection
+            // that write fails, and the failure must not keep the client on the server's books.
+            await _pipe.Output.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or System.Net.Sockets.SocketException or OperationCanceledException)
+        {
+            Server.Log(LogLevelName.Debug, $"client {Context.Id}: closing the transport: {e.Message}");
+        }
+        finally
+        {
+            await DisposeTransportAsync().ConfigureAwait(false);
         }
 
         Server.OnClientClosed(this);

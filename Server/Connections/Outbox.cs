@@ -162,6 +162,14 @@ internal sealed class Outbox : IDisposable
     {
         while (Backlog > 0 && !cancellationToken.IsCancellationRequested)
         {
+            lock (_gate)
+            {
+                if (_closed)
+                {
+                    return;
+                }
+            }
+
             await WaitForRoomAsync(0).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -174,6 +182,10 @@ internal sealed class Outbox : IDisposable
         {
             _closed = true;
             _pending.Reset();
+
+            // Nothing more reaches the transport, so nothing is in flight either: a flush that failed mid-way must
+            // not leave a phantom backlog for DrainAsync to wait out.
+            _flushingBytes = 0;
             foreach ((_, SafeHandle[] fds) in _pendingFds)
             {
                 DisposeAll(fds);

@@ -18,6 +18,12 @@ public sealed class FrameException : Exception
     {
     }
 
+    /// <summary>
+    /// The peer closed the stream part-way through a frame: the bytes so far were valid, the connection was cut (a
+    /// killed or reset peer), so callers may report it as a lost connection rather than a protocol violation.
+    /// </summary>
+    public bool EndedInsideFrame { get; init; }
+
     /// <summary>Creates the exception with a generic message.</summary>
     public FrameException()
         : base("Invalid frame")

@@ -65,6 +65,6 @@ public sealed class FrameReader
             return null;
         }
 
-        throw new FrameException($"Stream ended inside a frame ({_buffer.Length} bytes of it received)");
+        throw new FrameException($"Stream ended inside a frame ({_buffer.Length} bytes of it received)") { EndedInsideFrame = true };
     }
 }
