@@ -32,4 +32,12 @@ public sealed record ServerOptions
     /// pile up by not reading is disconnected rather than allowed to grow the server's memory.
     /// </summary>
     public long MaxOutputBacklog { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Longest the calls taken from one receive may run on the thread that received them (with inline socket
+    /// completions, the runtime's epoll thread, shared by many connections). A connection whose batch takes longer is
+    /// served from the thread pool from then on, so a slow or blocking handler holds up only its own client after the
+    /// first time. Zero or less serves every connection from the pool.
+    /// </summary>
+    public TimeSpan InlineBudget { get; init; } = TimeSpan.FromMilliseconds(5);
 }

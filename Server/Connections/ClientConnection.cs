@@ -23,7 +23,6 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     private readonly IDuplexPipe _pipe;
     private readonly IFdTransport? _fdTransport;
     private readonly ListenerOptions _listener;
-    private readonly FrameReader _reader;
     private readonly CancellationTokenSource _closing = new();
     private readonly Lock _slotGate = new();
     private readonly Dictionary<uint, ServerStream> _streams = [];
@@ -34,6 +33,8 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     private TaskCompletionSource? _slotWaiter;
     private int _inFlight;
     private int _closed;
+    private bool _inline = true;
+    private long _batchStarted;
 
     public ClientConnection(LibvirtServer server, IDuplexPipe pipe, ClientContext context, ListenerOptions listener)
     {
@@ -43,7 +44,6 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         _listener = listener;
         Context = context;
         Context.Authenticated = listener.Auth == ServerAuth.None;
-        _reader = new FrameReader(pipe.Input);
         Outbox = new Outbox(pipe.Output, _fdTransport);
         Outbox.Failed += e => { Server.Log(LogLevelName.Debug, $"client {Context.Id}: output failed: {e?.Message ?? "peer stopped reading"}"); Abort(); };
     }
@@ -114,32 +114,158 @@ internal sealed partial class ClientConnection : IAsyncDisposable
 
     private async Task ReadLoopAsync()
     {
+        PipeReader input = _pipe.Input;
+        long budget = (long)(Options.InlineBudget.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        _inline = budget > 0;
         while (!_closing.IsCancellationRequested)
         {
-            await WaitForRequestSlotAsync().ConfigureAwait(false);
-            if (_beforeNextRead is { } pending)
+            ReadResult result = await input.ReadAsync(_closing.Token).ConfigureAwait(false);
+            if (result.IsCanceled)
             {
-                _beforeNextRead = null;
-                await pending.ConfigureAwait(false);
+                throw new OperationCanceledException("Frame read was cancelled", _closing.Token);
             }
 
-            if (Outbox.Backlog > Options.MaxOutputBacklog)
+            if (!_inline)
             {
-                Server.Log(LogLevelName.Warning, $"client {Context.Id}: {Outbox.Backlog} bytes of output unread, dropping it");
+                // The receive may have completed on the epoll thread; this connection's calls run on the pool instead.
+                await Task.Yield();
+            }
+
+            _batchStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            bool keepGoing;
+            Outbox.Cork();
+            try
+            {
+                // Every frame already received is served before the next receive, and the replies of the ones that
+                // complete at once leave together when the outbox is uncorked.
+                keepGoing = await ServeBufferedAsync(buffer).ConfigureAwait(false) is { } rest
+                    && Consumed(input, rest, result.IsCompleted);
+            }
+            finally
+            {
+                Outbox.Uncork();
+            }
+
+            if (!keepGoing)
+            {
                 return;
             }
 
-            Frame? next = await _reader.ReadAsync(_closing.Token).ConfigureAwait(false);
-            if (next is not Frame frame)
+            if (_inline && System.Diagnostics.Stopwatch.GetTimestamp() - _batchStarted > budget)
             {
-                return;
+                _inline = false;
+                Server.Log(LogLevelName.Debug, $"client {Context.Id}: calls ran longer than the inline budget; serving it from the thread pool");
+            }
+        }
+    }
+
+    /// <summary>Releases the parsed part of the input; false when the peer is gone.</summary>
+    private static bool Consumed(PipeReader input, ReadOnlySequence<byte> rest, bool completed)
+    {
+        input.AdvanceTo(rest.Start, rest.End);
+        if (!completed)
+        {
+            return true;
+        }
+
+        if (rest.Length == 0)
+        {
+            return false;
+        }
+
+        throw new FrameException($"Stream ended inside a frame ({rest.Length} bytes of it received)");
+    }
+
+    /// <summary>
+    /// Serves the whole frames at the front of <paramref name="buffer"/>; returns what is left (a partial frame), or
+    /// null when the connection must end. Completes synchronously unless it has to wait for a request slot.
+    /// </summary>
+    private ValueTask<ReadOnlySequence<byte>?> ServeBufferedAsync(ReadOnlySequence<byte> buffer)
+    {
+        while (true)
+        {
+            if (!HasRequestSlot() || _beforeNextRead is not null)
+            {
+                return ServeBufferedSlowAsync(buffer);
             }
 
-            NoteActivity();
-            if (!HandleFrame(frame))
+            if (!ServeNext(ref buffer, out bool more))
             {
-                return;
+                return new((ReadOnlySequence<byte>?)null);
             }
+
+            if (!more)
+            {
+                return new(buffer);
+            }
+        }
+    }
+
+    private async ValueTask<ReadOnlySequence<byte>?> ServeBufferedSlowAsync(ReadOnlySequence<byte> buffer)
+    {
+        while (true)
+        {
+            if (!HasRequestSlot() || _beforeNextRead is not null)
+            {
+                // Whatever was answered so far goes out before the wait.
+                Outbox.Uncork();
+                await WaitForRequestSlotAsync().ConfigureAwait(false);
+                if (_beforeNextRead is { } pending)
+                {
+                    _beforeNextRead = null;
+                    await pending.ConfigureAwait(false);
+                }
+
+                Outbox.Cork();
+
+                // Time spent waiting for other calls is not this batch's running time.
+                _batchStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+                continue;
+            }
+
+            if (!ServeNext(ref buffer, out bool more))
+            {
+                return null;
+            }
+
+            if (!more)
+            {
+                return buffer;
+            }
+        }
+    }
+
+    /// <summary>Serves the next frame of <paramref name="buffer"/> if it holds a whole one; false ends the connection.</summary>
+    private bool ServeNext(ref ReadOnlySequence<byte> buffer, out bool more)
+    {
+        more = false;
+        if (_closing.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        if (Outbox.Backlog > Options.MaxOutputBacklog)
+        {
+            Server.Log(LogLevelName.Warning, $"client {Context.Id}: {Outbox.Backlog} bytes of output unread, dropping it");
+            return false;
+        }
+
+        if (FrameParser.TryParse(ref buffer, out Frame frame) != OperationStatus.Done)
+        {
+            return true;
+        }
+
+        NoteActivity();
+        more = true;
+        return HandleFrame(frame);
+    }
+
+    private bool HasRequestSlot()
+    {
+        lock (_slotGate)
+        {
+            return _inFlight < Options.MaxClientRequests;
         }
     }
 
