@@ -22,6 +22,7 @@ internal sealed partial class ClientConnection : IAsyncDisposable
 {
     private const int SlowBatchesToMove = 4;
     private const long SlowBatchWindowMs = 2000;
+    private const long PipelinedBatches = 256;
 
     private readonly IDuplexPipe _pipe;
     private readonly IFdTransport? _fdTransport;
@@ -40,6 +41,9 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     private long _batchStarted;
     private long _slowWindowStart;
     private int _slowBatches;
+    private long _batches;
+    private int _servedInBatch;
+    private long _pipelinedUntil;
 
     public ClientConnection(LibvirtServer server, IDuplexPipe pipe, ClientContext context, ListenerOptions listener)
     {
@@ -144,12 +148,13 @@ internal sealed partial class ClientConnection : IAsyncDisposable
             {
                 // Every frame already received is served before the next receive, and the replies of the ones that
                 // complete at once leave together when the outbox is uncorked.
+                _servedInBatch = 0;
                 keepGoing = await ServeBufferedAsync(buffer).ConfigureAwait(false) is { } rest
                     && Consumed(input, rest, result.IsCompleted);
             }
             finally
             {
-                Outbox.Uncork();
+                Outbox.Uncork(deferToPool: Pipelining());
             }
 
             if (!keepGoing)
@@ -180,6 +185,22 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         }
 
         return ++_slowBatches >= SlowBatchesToMove;
+    }
+
+    /// <summary>
+    /// Whether the client has lately been sending calls back to back (several in one receive). Its replies are then
+    /// written from the pool a moment later, so replies to calls that trickle in meanwhile share the write; a client
+    /// that waits for each reply gets it at once, from this thread.
+    /// </summary>
+    private bool Pipelining()
+    {
+        _batches++;
+        if (_servedInBatch > 1)
+        {
+            _pipelinedUntil = _batches + PipelinedBatches;
+        }
+
+        return _batches < _pipelinedUntil;
     }
 
     /// <summary>Releases the parsed part of the input; false when the peer is gone.</summary>
@@ -279,6 +300,7 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         }
 
         NoteActivity();
+        _servedInBatch++;
         more = true;
         return HandleFrame(frame);
     }
