@@ -128,6 +128,13 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         _inline = budget > 0;
         while (!_closing.IsCancellationRequested)
         {
+            if (_beforeNextRead is { } pending)
+            {
+                // A security layer starts behind the reply just sent: nothing more may be read through the pipe before.
+                _beforeNextRead = null;
+                await pending.ConfigureAwait(false);
+            }
+
             ReadResult result = await input.ReadAsync(_closing.Token).ConfigureAwait(false);
             if (result.IsCanceled)
             {
