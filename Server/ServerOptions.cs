@@ -32,4 +32,13 @@ public sealed record ServerOptions
     /// pile up by not reading is disconnected rather than allowed to grow the server's memory.
     /// </summary>
     public long MaxOutputBacklog { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Longest the calls taken from one receive may run on the thread that received them (with inline socket
+    /// completions, the runtime's epoll thread, shared by many connections). A connection whose batches take longer a
+    /// few times within seconds is served from the thread pool from then on, so a slow or blocking handler holds up
+    /// other clients only briefly (a few times, because on a busy machine a preempted thread makes a quick batch look
+    /// slow now and then). Zero or less serves every connection from the pool.
+    /// </summary>
+    public TimeSpan InlineBudget { get; init; } = TimeSpan.FromMilliseconds(5);
 }

@@ -16,6 +16,9 @@ internal static class ServeCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        // Before any socket exists: the runtime reads the setting once. DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0
+        // in the environment keeps completions on the thread pool.
+        SocketCompletionMode.PreferInline();
         string tcp = "127.0.0.1:16509";
         string unixDir = Path.Combine(Path.GetTempPath(), "libvirtremote");
         string? configFile = null;

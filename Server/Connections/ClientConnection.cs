@@ -20,10 +20,13 @@ namespace LibvirtRemote.Server.Connections;
 /// </summary>
 internal sealed partial class ClientConnection : IAsyncDisposable
 {
+    private const int SlowBatchesToMove = 4;
+    private const long SlowBatchWindowMs = 2000;
+    private const long PipelinedBatches = 256;
+
     private readonly IDuplexPipe _pipe;
     private readonly IFdTransport? _fdTransport;
     private readonly ListenerOptions _listener;
-    private readonly FrameReader _reader;
     private readonly CancellationTokenSource _closing = new();
     private readonly Lock _slotGate = new();
     private readonly Dictionary<uint, ServerStream> _streams = [];
@@ -34,6 +37,13 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     private TaskCompletionSource? _slotWaiter;
     private int _inFlight;
     private int _closed;
+    private bool _inline = true;
+    private long _batchStarted;
+    private long _slowWindowStart;
+    private int _slowBatches;
+    private long _batches;
+    private int _servedInBatch;
+    private long _pipelinedUntil;
 
     public ClientConnection(LibvirtServer server, IDuplexPipe pipe, ClientContext context, ListenerOptions listener)
     {
@@ -43,7 +53,6 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         _listener = listener;
         Context = context;
         Context.Authenticated = listener.Auth == ServerAuth.None;
-        _reader = new FrameReader(pipe.Input);
         Outbox = new Outbox(pipe.Output, _fdTransport);
         Outbox.Failed += e => { Server.Log(LogLevelName.Debug, $"client {Context.Id}: output failed: {e?.Message ?? "peer stopped reading"}"); Abort(); };
     }
@@ -114,32 +123,200 @@ internal sealed partial class ClientConnection : IAsyncDisposable
 
     private async Task ReadLoopAsync()
     {
+        PipeReader input = _pipe.Input;
+        long budget = (long)(Options.InlineBudget.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        _inline = budget > 0;
         while (!_closing.IsCancellationRequested)
         {
-            await WaitForRequestSlotAsync().ConfigureAwait(false);
             if (_beforeNextRead is { } pending)
             {
+                // A security layer starts behind the reply just sent: nothing more may be read through the pipe before.
                 _beforeNextRead = null;
                 await pending.ConfigureAwait(false);
             }
 
-            if (Outbox.Backlog > Options.MaxOutputBacklog)
+            ReadResult result = await input.ReadAsync(_closing.Token).ConfigureAwait(false);
+            if (result.IsCanceled)
             {
-                Server.Log(LogLevelName.Warning, $"client {Context.Id}: {Outbox.Backlog} bytes of output unread, dropping it");
+                throw new OperationCanceledException("Frame read was cancelled", _closing.Token);
+            }
+
+            if (!_inline)
+            {
+                // The receive may have completed on the epoll thread; this connection's calls run on the pool instead.
+                await Task.Yield();
+            }
+
+            _batchStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            bool keepGoing;
+            Outbox.Cork();
+            try
+            {
+                // Every frame already received is served before the next receive, and the replies of the ones that
+                // complete at once leave together when the outbox is uncorked.
+                _servedInBatch = 0;
+                keepGoing = await ServeBufferedAsync(buffer).ConfigureAwait(false) is { } rest
+                    && Consumed(input, rest, result.IsCompleted);
+            }
+            finally
+            {
+                Outbox.Uncork(deferToPool: Pipelining());
+            }
+
+            if (!keepGoing)
+            {
                 return;
             }
 
-            Frame? next = await _reader.ReadAsync(_closing.Token).ConfigureAwait(false);
-            if (next is not Frame frame)
+            if (_inline && System.Diagnostics.Stopwatch.GetTimestamp() - _batchStarted > budget && CountSlowBatch())
             {
-                return;
+                _inline = false;
+                Server.Log(LogLevelName.Debug, $"client {Context.Id}: calls ran longer than the inline budget; serving it from the thread pool");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Notes a batch over the inline budget; true once there were enough of them close together. Wall time also
+    /// counts time the thread was preempted or the runtime paused it, which on a busy machine puts a quick batch over
+    /// the budget now and then; a blocking handler does it every time it runs.
+    /// </summary>
+    private bool CountSlowBatch()
+    {
+        long now = Environment.TickCount64;
+        if (now - _slowWindowStart > SlowBatchWindowMs)
+        {
+            _slowWindowStart = now;
+            _slowBatches = 0;
+        }
+
+        return ++_slowBatches >= SlowBatchesToMove;
+    }
+
+    /// <summary>
+    /// Whether the client has lately been sending calls back to back (several in one receive). Its replies are then
+    /// written from the pool a moment later, so replies to calls that trickle in meanwhile share the write; a client
+    /// that waits for each reply gets it at once, from this thread.
+    /// </summary>
+    private bool Pipelining()
+    {
+        _batches++;
+        if (_servedInBatch > 1)
+        {
+            _pipelinedUntil = _batches + PipelinedBatches;
+        }
+
+        return _batches < _pipelinedUntil;
+    }
+
+    /// <summary>Releases the parsed part of the input; false when the peer is gone.</summary>
+    private static bool Consumed(PipeReader input, ReadOnlySequence<byte> rest, bool completed)
+    {
+        input.AdvanceTo(rest.Start, rest.End);
+        if (!completed)
+        {
+            return true;
+        }
+
+        if (rest.Length == 0)
+        {
+            return false;
+        }
+
+        throw new FrameException($"Stream ended inside a frame ({rest.Length} bytes of it received)");
+    }
+
+    /// <summary>
+    /// Serves the whole frames at the front of <paramref name="buffer"/>; returns what is left (a partial frame), or
+    /// null when the connection must end. Completes synchronously unless it has to wait for a request slot.
+    /// </summary>
+    private ValueTask<ReadOnlySequence<byte>?> ServeBufferedAsync(ReadOnlySequence<byte> buffer)
+    {
+        while (true)
+        {
+            if (!HasRequestSlot() || _beforeNextRead is not null)
+            {
+                return ServeBufferedSlowAsync(buffer);
             }
 
-            NoteActivity();
-            if (!HandleFrame(frame))
+            if (!ServeNext(ref buffer, out bool more))
             {
-                return;
+                return new((ReadOnlySequence<byte>?)null);
             }
+
+            if (!more)
+            {
+                return new(buffer);
+            }
+        }
+    }
+
+    private async ValueTask<ReadOnlySequence<byte>?> ServeBufferedSlowAsync(ReadOnlySequence<byte> buffer)
+    {
+        while (true)
+        {
+            if (!HasRequestSlot() || _beforeNextRead is not null)
+            {
+                // Whatever was answered so far goes out before the wait.
+                Outbox.Uncork();
+                await WaitForRequestSlotAsync().ConfigureAwait(false);
+                if (_beforeNextRead is { } pending)
+                {
+                    _beforeNextRead = null;
+                    await pending.ConfigureAwait(false);
+                }
+
+                Outbox.Cork();
+
+                // Time spent waiting for other calls is not this batch's running time.
+                _batchStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+                continue;
+            }
+
+            if (!ServeNext(ref buffer, out bool more))
+            {
+                return null;
+            }
+
+            if (!more)
+            {
+                return buffer;
+            }
+        }
+    }
+
+    /// <summary>Serves the next frame of <paramref name="buffer"/> if it holds a whole one; false ends the connection.</summary>
+    private bool ServeNext(ref ReadOnlySequence<byte> buffer, out bool more)
+    {
+        more = false;
+        if (_closing.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        if (Outbox.Backlog > Options.MaxOutputBacklog)
+        {
+            Server.Log(LogLevelName.Warning, $"client {Context.Id}: {Outbox.Backlog} bytes of output unread, dropping it");
+            return false;
+        }
+
+        if (FrameParser.TryParse(ref buffer, out Frame frame) != OperationStatus.Done)
+        {
+            return true;
+        }
+
+        NoteActivity();
+        _servedInBatch++;
+        more = true;
+        return HandleFrame(frame);
+    }
+
+    private bool HasRequestSlot()
+    {
+        lock (_slotGate)
+        {
+            return _inFlight < Options.MaxClientRequests;
         }
     }
 

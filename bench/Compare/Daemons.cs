@@ -93,6 +93,8 @@ internal sealed partial class Daemon : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        // Our server's launchers ask for inline socket completions (Cli serve and Compare serve do it themselves too).
+        start.Environment[LibvirtRemote.Server.SocketCompletionMode.VariableName] = "1";
         Process process = Process.Start(start) ?? throw new InvalidOperationException("our server did not start");
         process.ErrorDataReceived += (_, e) =>
         {

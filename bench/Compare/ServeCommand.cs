@@ -10,6 +10,8 @@ internal static class ServeCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        // As Cli serve does: inline socket completions, decided before the first socket (the runner also sets it).
+        SocketCompletionMode.PreferInline();
         string socket = args[0];
         long volumeBytes = long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
         byte[] screenshot = File.Exists(Screenshots.LibvirtTestImage) ? await File.ReadAllBytesAsync(Screenshots.LibvirtTestImage).ConfigureAwait(false) : new byte[4096];
