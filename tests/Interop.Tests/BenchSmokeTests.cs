@@ -17,7 +17,7 @@ public sealed class BenchSmokeTests
         ["P3"] = 2,
         ["P4"] = 4,
         ["P5"] = 1,
-        ["P6"] = 4,
+        ["P6"] = 5,
         ["P7"] = 2,
         ["P8"] = 2,
     };
