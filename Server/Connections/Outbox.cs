@@ -159,9 +159,11 @@ internal sealed class Outbox : IDisposable
             start = ShouldStartFlush();
         }
 
+        // Events are queued by a publisher fanning one event out to every subscriber: writing inline would cost it a
+        // system call per subscriber per event. From the pool, the events that queue up meanwhile share one write.
         if (start)
         {
-            RunFlush();
+            ThreadPool.UnsafeQueueUserWorkItem(static outbox => outbox.RunFlush(), this, preferLocal: false);
         }
     }
 

@@ -22,8 +22,11 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
 
     // A receive that filled its buffer means bulk data (a stream) is flowing: ask for room for a whole stream packet
     // next time, so a gigabyte costs thousands of recvmsg calls rather than tens of thousands.
-    private const int BulkReceiveSize = 256 * 1024;
+    private const int BulkReceiveSize = 64 * 1024;
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
+
+    private static readonly int MaxReceiveThreads = Math.Max(8, 4 * Environment.ProcessorCount);
+    private static int _receiveThreads;
 
     private readonly Socket _socket;
     private readonly Pipe _inputPipe;
@@ -49,7 +52,8 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
     /// Serves <paramref name="socket"/>. With <paramref name="dedicatedReceiveThread"/> the receive side runs on its
     /// own thread that blocks in poll/recvmsg, and the reader of <see cref="Input"/> continues on that thread: a
     /// client waiting for replies then costs one wake-up per reply instead of a hand-off from the socket engine to
-    /// the thread pool. Worth a thread for a client's few connections, not for a server's many.
+    /// the thread pool. Worth a thread for a client's few connections, not for a server's many: a process gets at
+    /// most max(8, 4 × processors) such threads at once, and further connections receive on the thread pool.
     /// </summary>
     /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
     public UnixSocketPipe(Socket socket, bool dedicatedReceiveThread)
@@ -86,7 +90,7 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
             minimumSegmentSize: 16 * 1024,
             useSynchronizationContext: false));
         _output = new CountingPipeWriter(_outputPipe.Writer);
-        _receiveLoop = dedicatedReceiveThread ? StartReceiveThread() : Task.Run(ReceiveLoopAsync);
+        _receiveLoop = dedicatedReceiveThread && TakeReceiveThreadSlot() ? StartReceiveThread() : Task.Run(ReceiveLoopAsync);
         _sendLoop = Task.Run(SendLoopAsync);
     }
 
@@ -287,13 +291,33 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
         };
     }
 
+    // A process with a handful of connections gets a thread each; one with hundreds (an event fan-out, a monitoring
+    // tool) would pay more for the threads' wake-ups than it saves, so past this many the pool serves the rest.
+    private static bool TakeReceiveThreadSlot()
+    {
+        if (Interlocked.Increment(ref _receiveThreads) <= MaxReceiveThreads)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _receiveThreads);
+        return false;
+    }
+
     private Task StartReceiveThread()
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
-            ReceiveLoopBlocking();
-            done.SetResult();
+            try
+            {
+                ReceiveLoopBlocking();
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _receiveThreads);
+                done.SetResult();
+            }
         })
         {
             IsBackground = true,
