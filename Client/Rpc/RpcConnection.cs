@@ -23,12 +23,13 @@ public sealed partial class RpcConnection : IAsyncDisposable
     private readonly ConcurrentDictionary<uint, PendingCall> _pending = new();
     private readonly ConcurrentDictionary<uint, byte> _abandoned = new();
     private readonly ConcurrentDictionary<uint, IStreamPacketHandler> _streams = new();
-    private readonly CancellationTokenSource _stop = new();
+    private volatile bool _stopping;
     private readonly Task _readLoop;
     private int _serial = -1;
     private volatile Exception? _failure;
     private long _lastReceived = Environment.TickCount64;
     private Task? _keepalive;
+    private PeriodicTimer? _keepaliveTimer;
 
     /// <summary>Starts serving <paramref name="pipe"/>; the connection owns it from now on.</summary>
     public RpcConnection(IDuplexPipe pipe, RpcConnectionOptions? options = null)
@@ -36,7 +37,7 @@ public sealed partial class RpcConnection : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(pipe);
         _pipe = pipe;
         _options = options ?? new RpcConnectionOptions();
-        _reader = new FrameReader(pipe.Input);
+        _reader = new FrameReader(pipe.Input) { CanceledReadEndsStream = true };
         _readLoop = Task.Run(ReadLoopAsync);
     }
 
@@ -135,14 +136,15 @@ public sealed partial class RpcConnection : IAsyncDisposable
             throw new InvalidOperationException("Keepalive is already running");
         }
 
-        _keepalive = Task.Run(() => KeepaliveLoopAsync(interval, count));
+        _keepaliveTimer = new PeriodicTimer(interval);
+        _keepalive = Task.Run(() => KeepaliveLoopAsync(_keepaliveTimer, interval, count));
     }
 
     /// <summary>Ends the connection: pending calls fail with <see cref="ConnectionLostException"/>.</summary>
     public async ValueTask DisposeAsync()
     {
         Fail(new ConnectionLostException("The connection was closed by this client"));
-        await _stop.CancelAsync().ConfigureAwait(false);
+        _stopping = true;
         _pipe.Input.CancelPendingRead();
         try
         {
@@ -154,6 +156,8 @@ public sealed partial class RpcConnection : IAsyncDisposable
 
         if (_keepalive is not null)
         {
+            // Disposing the timer ends its wait with false rather than an exception, which a close would pay for.
+            _keepaliveTimer!.Dispose();
             await _keepalive.ConfigureAwait(false);
         }
 
@@ -163,7 +167,6 @@ public sealed partial class RpcConnection : IAsyncDisposable
             await disposable.DisposeAsync().ConfigureAwait(false);
         }
 
-        _stop.Dispose();
         _writeLock.Dispose();
     }
 
@@ -228,20 +231,18 @@ public sealed partial class RpcConnection : IAsyncDisposable
         {
             while (true)
             {
-                Frame? frame = await _reader.ReadAsync(_stop.Token).ConfigureAwait(false);
+                Frame? frame = await _reader.ReadAsync().ConfigureAwait(false);
                 if (frame is null)
                 {
-                    failure = new ConnectionLostException("The server closed the connection");
+                    failure = _stopping
+                        ? new ConnectionLostException("The connection was closed by this client")
+                        : new ConnectionLostException("The server closed the connection");
                     break;
                 }
 
                 Volatile.Write(ref _lastReceived, Environment.TickCount64);
                 Dispatch(frame.Value);
             }
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-            failure = new ConnectionLostException("The connection was closed by this client");
         }
         catch (FrameException e) when (e.EndedInsideFrame)
         {
@@ -326,14 +327,13 @@ public sealed partial class RpcConnection : IAsyncDisposable
         Status = VirNetMessageStatus.Ok,
     };
 
-    private async Task KeepaliveLoopAsync(TimeSpan interval, int count)
+    private async Task KeepaliveLoopAsync(PeriodicTimer timer, TimeSpan interval, int count)
     {
-        using var timer = new PeriodicTimer(interval);
         int unanswered = 0;
         long lastSeen = Volatile.Read(ref _lastReceived);
         try
         {
-            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false) && _failure is null)
+            while (await timer.WaitForNextTickAsync().ConfigureAwait(false) && _failure is null)
             {
                 long received = Volatile.Read(ref _lastReceived);
                 if (received != lastSeen)

@@ -23,6 +23,13 @@ public sealed class FrameReader
     }
 
     /// <summary>
+    /// When set, a read cancelled with <see cref="PipeReader.CancelPendingRead"/> returns <see langword="null"/> like the
+    /// end of the stream instead of throwing: an owner that stops its read loop that way on close then pays for no
+    /// exception.
+    /// </summary>
+    public bool CanceledReadEndsStream { get; init; }
+
+    /// <summary>
     /// Returns the next frame, or <see langword="null"/> when the peer closed the stream between frames.
     /// </summary>
     /// <exception cref="FrameException">Invalid framing, or the stream ended inside a frame.</exception>
@@ -49,6 +56,12 @@ public sealed class FrameReader
             ReadResult result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
             if (result.IsCanceled)
             {
+                if (CanceledReadEndsStream)
+                {
+                    _input.AdvanceTo(result.Buffer.Start);
+                    return null;
+                }
+
                 throw new OperationCanceledException("Frame read was cancelled", cancellationToken);
             }
 

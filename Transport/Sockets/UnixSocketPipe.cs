@@ -199,6 +199,16 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
         {
         }
 
+        // The shut-down socket reads as ended, so the receive loop stops by itself; closing the socket under it
+        // would make it fail (and throw) instead.
+        try
+        {
+            await _receiveLoop.WaitAsync(DrainTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+
         _socket.Dispose();
         await _inputPipe.Reader.CompleteAsync().ConfigureAwait(false);
         await Task.WhenAll(_receiveLoop, _sendLoop).ConfigureAwait(false);
