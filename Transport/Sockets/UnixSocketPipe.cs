@@ -28,9 +28,6 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
     private static readonly int MaxReceiveThreads = Math.Max(8, 4 * Environment.ProcessorCount);
     private static int _receiveThreads;
 
-    // Opening and closing a connection take about five receives; a connection still here after this many is in use.
-    private const int ReceivesBeforeThread = 16;
-
     private readonly Socket _socket;
     private readonly Pipe _inputPipe;
     private readonly Pipe _outputPipe;
@@ -56,9 +53,7 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
     /// own thread that blocks in poll/recvmsg, and the reader of <see cref="Input"/> continues on that thread: a
     /// client waiting for replies then costs one wake-up per reply instead of a hand-off from the socket engine to
     /// the thread pool. Worth a thread for a client's few connections, not for a server's many: a process gets at
-    /// most max(8, 4 × processors) such threads at once, and further connections receive on the thread pool. The
-    /// connection starts on the pool and moves to its thread after its first few receives, so a connection that is
-    /// only opened and closed never pays for a thread.
+    /// most max(8, 4 × processors) such threads at once, and further connections receive on the thread pool.
     /// </summary>
     /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
     public UnixSocketPipe(Socket socket, bool dedicatedReceiveThread)
@@ -95,7 +90,7 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
             minimumSegmentSize: 16 * 1024,
             useSynchronizationContext: false));
         _output = new CountingPipeWriter(_outputPipe.Writer);
-        _receiveLoop = Task.Run(() => ReceiveLoopAsync(dedicatedReceiveThread));
+        _receiveLoop = dedicatedReceiveThread && TakeReceiveThreadSlot() ? StartReceiveThread() : Task.Run(ReceiveLoopAsync);
         _sendLoop = Task.Run(SendLoopAsync);
     }
 
@@ -232,26 +227,15 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
         }
     }
 
-    private async Task ReceiveLoopAsync(bool moveToThread)
+    private async Task ReceiveLoopAsync()
     {
         PipeWriter input = _inputPipe.Writer;
         Exception? error = null;
         bool mayHaveMore = false;
-        bool handedOver = false;
-        int receives = 0;
         try
         {
             while (true)
             {
-                // A connection that lives past its opening exchanges moves to its own thread (see the constructor);
-                // starting a thread for each short-lived one would cost more than its calls save.
-                if (moveToThread && !mayHaveMore && ++receives == ReceivesBeforeThread && TakeReceiveThreadSlot())
-                {
-                    handedOver = true;
-                    await StartReceiveThread().ConfigureAwait(false);
-                    return;
-                }
-
                 if (!mayHaveMore)
                 {
                     // Waits for readability without taking bytes: .NET peeks, and we ask for a peek explicitly,
@@ -301,10 +285,7 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
         }
         finally
         {
-            if (!handedOver)
-            {
-                await input.CompleteAsync(error).ConfigureAwait(false);
-            }
+            await input.CompleteAsync(error).ConfigureAwait(false);
         }
     }
 
