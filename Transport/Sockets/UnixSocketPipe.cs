@@ -314,28 +314,17 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
         return false;
     }
 
-    private Task StartReceiveThread()
+    private Task StartReceiveThread() => ReceiveThreads.Run(() =>
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
+        try
         {
-            try
-            {
-                ReceiveLoopBlocking();
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _receiveThreads);
-                done.SetResult();
-            }
-        })
+            ReceiveLoopBlocking();
+        }
+        finally
         {
-            IsBackground = true,
-            Name = "libvirt unix receive",
-        };
-        thread.UnsafeStart();
-        return done.Task;
-    }
+            Interlocked.Decrement(ref _receiveThreads);
+        }
+    });
 
     private void ReceiveLoopBlocking()
     {

@@ -19,6 +19,7 @@ public sealed class UnixSocketPipeTests() : UnixSocketPipeContract(receiveThread
 /// The same with the receiving end (the pair's "server", which most tests read from) on its own blocking receive
 /// thread, the mode our client connects with.
 /// </summary>
+[Collection(ReceiveThreadCollection.Name)]
 public sealed class UnixSocketPipeReceiveThreadTests() : UnixSocketPipeContract(receiveThread: true);
 
 /// <summary>What a <see cref="UnixSocketPipe"/> pair must do in either receive mode.</summary>
