@@ -14,11 +14,21 @@ internal abstract class PendingCall
 
     public abstract void Complete(in Frame reply);
 
-    /// <summary>Fails the call (first outcome wins).</summary>
-    public abstract void Fail(Exception error);
-
     /// <summary>Completes the caller's task with the stored outcome; runs the caller's continuation inline.</summary>
     public abstract void Deliver();
+
+    /// <summary>Fails the call (first outcome wins).</summary>
+    public void Fail(Exception error)
+    {
+        if (TrySettle())
+        {
+            Error = error;
+            ReplyDelivery.Post(this);
+        }
+    }
+
+    /// <summary>The failure to deliver, when the call failed.</summary>
+    protected Exception? Error { get; private set; }
 
     /// <summary>True for the first outcome only: a call is answered once.</summary>
     protected bool TrySettle() => Interlocked.Exchange(ref _settled, 1) == 0;
@@ -31,7 +41,6 @@ internal sealed class PendingCall<T> : PendingCall
     // Continuations run where Deliver runs, which is never the read loop.
     private readonly TaskCompletionSource<T> _result = new();
     private T _value = default!;
-    private Exception? _error;
 
     public Task<T> Task => _result.Task;
 
@@ -57,18 +66,9 @@ internal sealed class PendingCall<T> : PendingCall
         }
     }
 
-    public override void Fail(Exception error)
-    {
-        if (TrySettle())
-        {
-            _error = error;
-            ReplyDelivery.Post(this);
-        }
-    }
-
     public override void Deliver()
     {
-        if (_error is Exception error)
+        if (Error is Exception error)
         {
             _result.TrySetException(error);
         }

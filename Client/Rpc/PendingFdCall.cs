@@ -18,7 +18,6 @@ internal sealed class PendingFdCall<T> : PendingFdCall
 {
     private readonly TaskCompletionSource<(T Reply, SafeFileHandle[] Fds)> _result = new();
     private (T Reply, SafeFileHandle[] Fds) _value;
-    private Exception? _error;
 
     public Task<(T Reply, SafeFileHandle[] Fds)> Task => _result.Task;
 
@@ -57,18 +56,9 @@ internal sealed class PendingFdCall<T> : PendingFdCall
         }
     }
 
-    public override void Fail(Exception error)
-    {
-        if (TrySettle())
-        {
-            _error = error;
-            ReplyDelivery.Post(this);
-        }
-    }
-
     public override void Deliver()
     {
-        if (_error is Exception error)
+        if (Error is Exception error)
         {
             _result.TrySetException(error);
         }

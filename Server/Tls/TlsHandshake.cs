@@ -30,7 +30,7 @@ internal static class TlsHandshake
                     new SslServerAuthenticationOptions
                     {
                         ServerCertificateContext = ContextFor(tls.ServerCertificate),
-                        CertificateChainPolicy = ClientChainPolicy(tls),
+                        CertificateChainPolicy = CaOnlyChainPolicy.For(tls.CaCertificates),
                         EnabledSslProtocols = tls.EnabledProtocols,
                         ClientCertificateRequired = tls.VerifyClientCertificate,
                         // Accepting here is deliberate: libvirtd finishes the handshake and only then checks the
@@ -85,17 +85,4 @@ internal static class TlsHandshake
 
     private static SslStreamCertificateContext ContextFor(X509Certificate2 certificate)
         => Contexts.GetValue(certificate, static c => SslStreamCertificateContext.Create(c, additionalCertificates: null, offline: true));
-
-    // The chain .NET builds for the client's certificate before our check: against our CA only, so no handshake
-    // walks the system trust store (ClientCertificateCheck makes the decision).
-    private static X509ChainPolicy ClientChainPolicy(TlsServerOptions tls)
-    {
-        var policy = new X509ChainPolicy
-        {
-            TrustMode = X509ChainTrustMode.CustomRootTrust,
-            RevocationMode = X509RevocationMode.NoCheck,
-        };
-        policy.CustomTrustStore.AddRange(tls.CaCertificates);
-        return policy;
-    }
 }

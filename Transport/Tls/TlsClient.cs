@@ -67,7 +67,7 @@ public static class TlsClient
                 TargetHost = options.ServerName,
                 EnabledSslProtocols = TlsPriority.ToProtocols(options.Priority),
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-                CertificateChainPolicy = ChainPolicy(trusted),
+                CertificateChainPolicy = CaOnlyChainPolicy.For(trusted),
                 RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
                 {
                     if (options.NoVerify)
@@ -113,19 +113,6 @@ public static class TlsClient
             await ssl.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-    }
-
-    // The chain .NET builds before our callback: against the configured CA only, so no handshake walks the system
-    // trust store (ServerCertificateCheck makes the decision, as libvirt trusts only its CA file).
-    private static X509ChainPolicy ChainPolicy(X509Certificate2Collection trusted)
-    {
-        var policy = new X509ChainPolicy
-        {
-            TrustMode = X509ChainTrustMode.CustomRootTrust,
-            RevocationMode = X509RevocationMode.NoCheck,
-        };
-        policy.CustomTrustStore.AddRange(trusted);
-        return policy;
     }
 
     private static async Task ReadConfirmationAsync(SslStream ssl, TlsClientOptions options, CancellationToken cancellationToken)
