@@ -8,7 +8,7 @@ namespace LibvirtRemote.Client.Rpc;
 /// A call waiting for its reply. The read loop decodes the reply while its bytes are still buffered, then hands the
 /// outcome to <see cref="ReplyDelivery"/>, which completes the caller's task off the read loop.
 /// </summary>
-internal abstract class PendingCall
+internal abstract class PendingCall : IThreadPoolWorkItem
 {
     private int _settled;
 
@@ -16,6 +16,8 @@ internal abstract class PendingCall
 
     /// <summary>Completes the caller's task with the stored outcome; runs the caller's continuation inline.</summary>
     public abstract void Deliver();
+
+    void IThreadPoolWorkItem.Execute() => Deliver();
 
     /// <summary>Fails the call (first outcome wins).</summary>
     public void Fail(Exception error)

@@ -1,3 +1,5 @@
+using LibvirtRemote.Transport.Sockets;
+
 namespace LibvirtRemote.Client.Rpc;
 
 /// <summary>
@@ -6,6 +8,7 @@ namespace LibvirtRemote.Client.Rpc;
 /// process-wide thread takes a reply when it is parked waiting for work, which costs a single wake-up and no
 /// thread-pool spinning — the common case of callers awaiting one call at a time. When that thread is busy (it may be
 /// running a caller that blocks), the reply goes to the thread pool instead, so no caller waits behind another.
+/// Unix connections with their own receive thread skip both (see <see cref="ReceiveThreadWork"/>).
 /// </summary>
 internal static class ReplyDelivery
 {
@@ -22,6 +25,13 @@ internal static class ReplyDelivery
     /// <summary>Runs <paramref name="call"/>'s delivery on the reply thread if it is idle, else on the thread pool.</summary>
     public static void Post(PendingCall call)
     {
+        // On a Unix connection's own receive thread the delivery waits until the received bytes are consumed and
+        // then runs there: no second thread wakes. That thread hands its connection to another if the caller blocks.
+        if (ReceiveThreadWork.TryDefer(call))
+        {
+            return;
+        }
+
         lock (Gate)
         {
             if (_parked && _next is null)

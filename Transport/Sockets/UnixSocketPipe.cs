@@ -314,27 +314,50 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
         return false;
     }
 
-    private Task StartReceiveThread() => ReceiveThreads.Run(() =>
+    private Task StartReceiveThread()
     {
-        try
-        {
-            ReceiveLoopBlocking();
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _receiveThreads);
-        }
-    });
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ReceiveWorkQueue? work = null;
+        work = new ReceiveWorkQueue(() => ReceiveThreads.Run(() => RunReceiveThread(work!, done)));
+        ReceiveThreadWatchdog.Watch(work);
+        ReceiveThreads.Run(() => RunReceiveThread(work, done));
+        return done.Task;
+    }
 
-    private void ReceiveLoopBlocking()
+    // The loop may move between threads (see ReceiveWorkQueue); whichever thread ends it reports the end.
+    private void RunReceiveThread(ReceiveWorkQueue work, TaskCompletionSource done)
     {
+        if (!ReceiveLoopBlocking(work))
+        {
+            return;
+        }
+
+        ReceiveThreadWatchdog.Unwatch(work);
+        Interlocked.Decrement(ref _receiveThreads);
+        done.TrySetResult();
+    }
+
+    /// <summary>Returns <see langword="false"/> when the loop was handed to another thread, which carries on.</summary>
+    private bool ReceiveLoopBlocking(ReceiveWorkQueue work)
+    {
+        int generation = work.Generation;
         PipeWriter input = _inputPipe.Writer;
         Exception? error = null;
         int want = MinimumReceiveSize;
+        bool drained = false;
+        bool owner = true;
         try
         {
             while (true)
             {
+                // A receive shorter than its buffer took all there was: wait before asking again rather than
+                // paying for a recvmsg that finds nothing. Shutting the socket down on dispose wakes this wait
+                // (POLLHUP), so it needs no timeout.
+                if (drained && !UnixSocketNative.WaitReadable(_socket.SafeHandle, out int pollErrno))
+                {
+                    throw new IOException($"poll failed: {Marshal.GetPInvokeErrorMessage(pollErrno)}");
+                }
+
                 Memory<byte> memory = input.GetMemory(want);
                 int received = UnixSocketNative.Receive(_socket.SafeHandle, memory.Span, _receivedFds, out int errno, out bool truncated);
                 if (received < 0)
@@ -344,12 +367,7 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
                         throw ReceiveFailed(errno);
                     }
 
-                    // Shutting the socket down on dispose wakes this wait (POLLHUP), so it needs no timeout.
-                    if (!UnixSocketNative.WaitReadable(_socket.SafeHandle, out errno))
-                    {
-                        throw new IOException($"poll failed: {Marshal.GetPInvokeErrorMessage(errno)}");
-                    }
-
+                    drained = true;
                     continue;
                 }
 
@@ -364,11 +382,30 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
                 }
 
                 input.Advance(received);
-                want = received == memory.Length ? BulkReceiveSize : MinimumReceiveSize;
+                drained = received < memory.Length;
+                want = drained ? MinimumReceiveSize : BulkReceiveSize;
 
                 // The inline reader usually consumes the bytes during the flush; only back-pressure blocks here.
-                ValueTask<FlushResult> flush = input.FlushAsync();
-                FlushResult flushed = flush.IsCompletedSuccessfully ? flush.Result : flush.AsTask().GetAwaiter().GetResult();
+                // Work it leaves for this thread runs after the flush, when the pipe is consistent again, so that
+                // another thread can take the loop over if the work blocks.
+                FlushResult flushed;
+                ReceiveThreadWork.Collecting = work;
+                try
+                {
+                    ValueTask<FlushResult> flush = input.FlushAsync();
+                    flushed = flush.IsCompletedSuccessfully ? flush.Result : flush.AsTask().GetAwaiter().GetResult();
+                }
+                finally
+                {
+                    ReceiveThreadWork.Collecting = null;
+                }
+
+                if (!work.Run(generation))
+                {
+                    owner = false;
+                    return false;
+                }
+
                 if (flushed.IsCompleted || flushed.IsCanceled)
                 {
                     break;
@@ -384,8 +421,13 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
         }
         finally
         {
-            input.Complete(error);
+            if (owner)
+            {
+                input.Complete(error);
+            }
         }
+
+        return true;
     }
 
     private async Task SendLoopAsync()
