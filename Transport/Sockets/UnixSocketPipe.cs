@@ -38,6 +38,12 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
     private readonly Task _receiveLoop;
     private readonly Task _sendLoop;
     private long _sentBytes;
+
+    // While the receive thread runs callers' work, what they send is held back and goes out in one write when the
+    // work is done: 64 callers answered by one receive then cost one send, not 64.
+    private volatile int _corkThread;
+    private int _heldBack;
+    private int _uncorkRequested;
     private volatile bool _disposing;
     private int _disposed;
 
@@ -318,7 +324,12 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         ReceiveWorkQueue? work = null;
-        work = new ReceiveWorkQueue(() => ReceiveThreads.Run(() => RunReceiveThread(work!, done)));
+        work = new ReceiveWorkQueue(() =>
+        {
+            // The stuck work may be waiting for the reply to a call it sent: that call must go out now.
+            Uncork();
+            ReceiveThreads.Run(() => RunReceiveThread(work!, done));
+        });
         ReceiveThreadWatchdog.Watch(work);
         ReceiveThreads.Run(() => RunReceiveThread(work, done));
         return done.Task;
@@ -400,7 +411,10 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
                     ReceiveThreadWork.Collecting = null;
                 }
 
-                if (!work.Run(generation))
+                _corkThread = Environment.CurrentManagedThreadId;
+                bool stillOwner = work.Run(generation);
+                Uncork();
+                if (!stillOwner)
                 {
                     owner = false;
                     return false;
@@ -440,9 +454,16 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
             {
                 ReadResult result = await output.ReadAsync().ConfigureAwait(false);
                 ReadOnlySequence<byte> buffer = result.Buffer;
-                if (result.IsCanceled)
+                if (result.IsCanceled && Interlocked.Exchange(ref _uncorkRequested, 0) == 0)
                 {
                     break;
+                }
+
+                if (!result.IsCompleted && _corkThread == Environment.CurrentManagedThreadId)
+                {
+                    Volatile.Write(ref _heldBack, 1);
+                    output.AdvanceTo(buffer.Start, buffer.End);
+                    continue;
                 }
 
                 if (!buffer.IsEmpty)
@@ -470,6 +491,17 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
         finally
         {
             await output.CompleteAsync(error).ConfigureAwait(false);
+        }
+    }
+
+    // Wakes the send loop for what the receive thread's work held back (see _corkThread).
+    private void Uncork()
+    {
+        _corkThread = 0;
+        if (Interlocked.Exchange(ref _heldBack, 0) == 1)
+        {
+            Volatile.Write(ref _uncorkRequested, 1);
+            _outputPipe.Reader.CancelPendingRead();
         }
     }
 

@@ -73,7 +73,12 @@ public class ReceiveThreadDeliveryTests
         LibvirtConnection client = bridge.Client;
         Task closing = Task.Run(async () =>
         {
-            await client.GetLibVersionAsync().ConfigureAwait(false);
+            // A reply that beats the await continues on the calling thread instead: call until one does not.
+            for (int i = 0; i < 100 && Thread.CurrentThread.Name != ReceiveThreadName; i++)
+            {
+                await client.GetLibVersionAsync().ConfigureAwait(false);
+            }
+
             Assert.Equal(ReceiveThreadName, Thread.CurrentThread.Name);
 
             // Closing waits for the receive loop to end, which ran this continuation: it must be handed over.
@@ -123,14 +128,16 @@ public class ReceiveThreadDeliveryTests
         private readonly string _directory;
         private readonly FakeLibvirtd _server;
         private readonly Socket _accepted;
-        private readonly Task _pumps;
+        private readonly Task _toClient;
+        private readonly Task _toServer;
 
-        private UnixBridge(string directory, FakeLibvirtd server, Socket accepted, Task pumps, LibvirtConnection client)
+        private UnixBridge(string directory, FakeLibvirtd server, Socket accepted, Task toClient, Task toServer, LibvirtConnection client)
         {
             _directory = directory;
             _server = server;
             _accepted = accepted;
-            _pumps = pumps;
+            _toClient = toClient;
+            _toServer = toServer;
             Client = client;
         }
 
@@ -157,24 +164,32 @@ public class ReceiveThreadDeliveryTests
             });
 
             LibvirtConnection client = await LibvirtConnection.OpenAsync(pipe, LibvirtUri.Parse("test:///default")).WaitAsync(Timeout);
-            return new UnixBridge(directory, server, accepted, Task.WhenAll(toClient, toServer), client);
+            return new UnixBridge(directory, server, accepted, toClient, toServer, client);
         }
 
         public async ValueTask DisposeAsync()
         {
             await Client.DisposeAsync().AsTask().WaitAsync(Timeout);
+
+            // The fake ends its serving loop when its input ends; completing that input under the loop instead
+            // would pull buffers from under a read in progress.
             _accepted.Shutdown(SocketShutdown.Both);
+            await Settle(_toServer);
             await _server.DisposeAsync().AsTask().WaitAsync(Timeout);
+            await Settle(_toClient);
+            _accepted.Dispose();
+            Directory.Delete(_directory, recursive: true);
+        }
+
+        private static async Task Settle(Task pump)
+        {
             try
             {
-                await _pumps.WaitAsync(Timeout);
+                await pump.WaitAsync(Timeout);
             }
             catch (Exception e) when (e is IOException or SocketException or InvalidOperationException or OperationCanceledException)
             {
             }
-
-            _accepted.Dispose();
-            Directory.Delete(_directory, recursive: true);
         }
     }
 }
