@@ -25,6 +25,16 @@ for (int i = 0; i + 1 < args.Length; i += 2)
     }
 }
 
+// A fixed number of pool threads, all started during warm-up and kept (Soak.csproj), so that the heap readings do not
+// move with the pool's thread count (see SoakRun.OccupyEveryPoolThreadAsync).
+int poolThreads = Math.Max(callers, 2 * Environment.ProcessorCount);
+ThreadPool.GetMinThreads(out _, out int minIo);
+ThreadPool.GetMaxThreads(out _, out int maxIo);
+if (!ThreadPool.SetMinThreads(poolThreads, minIo) || !ThreadPool.SetMaxThreads(poolThreads, maxIo))
+{
+    Console.Error.WriteLine($"soak: could not fix the thread pool at {poolThreads} threads");
+}
+
 // Touch the console first: its first use opens the runtime's signal-handling pipes, which would otherwise show up
 // as descriptors "opened since warm-up".
 Console.WriteLine($"soak: {calls} calls from {callers} callers, {cycles} connect cycles (10 % warm-up)");

@@ -101,6 +101,10 @@ public static class SoakRun
             // Warm-up: a tenth of each workload, so pools, JIT and caches reach their steady size.
             await CallsAsync(uri, calls / 10, callers, hooks, cancellationToken).ConfigureAwait(false);
             await CyclesAsync(uri, cycles / 10, hooks, cancellationToken).ConfigureAwait(false);
+            if (!await OccupyEveryPoolThreadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                progress?.Invoke("thread pool size not fixed (or not all its threads started): readings move by ~2 KiB per pool thread started or retired");
+            }
 
             // Everything the measuring itself keeps until the end is made before the first reading, so that it is in
             // every reading: the descriptor snapshot alone is ~100 strings (~16 KiB, 2-3 % of this heap).
@@ -298,6 +302,42 @@ public static class SoakRun
 
             taken.Clear();
         }
+    }
+
+    // Every pool thread carries ~2 KiB of its own bookkeeping (work-stealing queue, per-thread pool and random
+    // state, counters), made the first time it runs something. How many threads exist moves with the pool's hill
+    // climbing and idle retirement, not with the work: a short run measured +13 KiB (six more pool threads) after
+    // warm-up. When the process fixes the pool's size and keeps its threads (Program.cs, Soak.csproj), one work item
+    // per thread, held at a barrier until all have started, makes every thread exist and set up its state before the
+    // baseline. Returns false when the pool's size is not fixed (e.g. inside a test host) or a thread did not start.
+    private static async Task<bool> OccupyEveryPoolThreadAsync(CancellationToken cancellationToken)
+    {
+        ThreadPool.GetMinThreads(out int min, out _);
+        ThreadPool.GetMaxThreads(out int max, out _);
+        if (min != max)
+        {
+            return false;
+        }
+
+        using var barrier = new Barrier(min);
+        var items = new Task<bool>[min];
+        for (int i = 0; i < min; i++)
+        {
+            items[i] = Task.Factory.StartNew(
+                () =>
+                {
+                    ArrayPool<byte>.Shared.Return(ArrayPool<byte>.Shared.Rent(16));
+                    ArrayPool<char>.Shared.Return(ArrayPool<char>.Shared.Rent(16));
+                    _ = Random.Shared.Next();
+                    return barrier.SignalAndWait(TimeSpan.FromSeconds(30), cancellationToken);
+                },
+                cancellationToken,
+                TaskCreationOptions.None,
+                TaskScheduler.Default);
+        }
+
+        bool[] met = await Task.WhenAll(items).ConfigureAwait(false);
+        return met.All(m => m);
     }
 
     // The server closes its end of the last warm-up connection a moment after the client returns: count once the
