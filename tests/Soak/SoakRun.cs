@@ -54,6 +54,9 @@ public sealed record SoakResult(long Calls, int Cycles, long HeapAfterWarmUp, IR
     /// <summary>Errors the server logged (handler failures); any is a failure.</summary>
     public int ServerErrors { get; init; }
 
+    /// <summary>The issue's own figure: under 5 % growth from the post-warm-up heap to the end.</summary>
+    public bool HeapBoundedEndToEnd => HeapGrowth < 0.05;
+
     /// <summary>The heap criterion: under 5 % growth end to end, or, failing that, under 5 % by trend.</summary>
     public bool HeapBounded => HeapGrowth < 0.05 || HeapTrend < 0.05;
 
