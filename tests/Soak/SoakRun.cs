@@ -271,11 +271,9 @@ public static class SoakRun
         return live;
     }
 
-    /// <summary>
-    /// Whether this process's full collections release the arrays pooled per thread (the shared pool does so when
-    /// the runtime reports high memory pressure, 90 % of the configured threshold).
-    /// </summary>
-    public static bool PooledArraysReleasedByCollections
+    // Whether this process's full collections release the arrays pooled per thread: the shared pool does so when the
+    // runtime reports high memory pressure (90 % of the configured threshold, which Soak.csproj sets at 1 %).
+    private static bool PooledArraysReleasedByCollections
     {
         get
         {
