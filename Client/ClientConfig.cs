@@ -11,6 +11,8 @@ namespace LibvirtRemote.Client;
 public sealed class ClientConfig
 {
     private static readonly SearchValues<char> AliasCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+    private static readonly ClientConfig Empty = new(null, []);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, CachedFile> Cached = new(StringComparer.Ordinal);
 
     private ClientConfig(string? uriDefault, IReadOnlyList<string> aliases)
     {
@@ -91,6 +93,34 @@ public sealed class ClientConfig
     }
 
     /// <summary>Resolves with this process's environment and configuration file.</summary>
+    /// <remarks>
+    /// libvirt reads the file on every open; so does this, in effect: the parsed file is kept only while its size and
+    /// modification time stay the same, so an edit is seen by the next open without re-parsing it every time.
+    /// </remarks>
     public static string ResolveForThisProcess(string? uri)
-        => Load(DefaultPath()).Resolve(uri, Environment.GetEnvironmentVariable("LIBVIRT_DEFAULT_URI"));
+        => LoadCached(DefaultPath()).Resolve(uri, Environment.GetEnvironmentVariable("LIBVIRT_DEFAULT_URI"));
+
+    /// <summary>Like <see cref="Load"/>, but re-parses only when the file's size or modification time changed.</summary>
+    internal static ClientConfig LoadCached(string path)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists)
+        {
+            return Empty;
+        }
+
+        var stamp = new FileStamp(info.LastWriteTimeUtc, info.Length);
+        if (Cached.TryGetValue(path, out CachedFile? cached) && cached.Stamp == stamp)
+        {
+            return cached.Config;
+        }
+
+        ClientConfig config = Load(path);
+        Cached[path] = new CachedFile(stamp, config);
+        return config;
+    }
+
+    private readonly record struct FileStamp(DateTime Written, long Length);
+
+    private sealed record CachedFile(FileStamp Stamp, ClientConfig Config);
 }

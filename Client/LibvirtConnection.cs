@@ -244,11 +244,16 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
         }
 
         // Same order as libvirt's remote driver; asking for keepalive makes the server ping us, and we answer.
-        bool keepalive = await SupportsFeatureAsync(FeatureProgramKeepalive, cancellationToken).ConfigureAwait(false);
-        await CallAsync<ConnectOpenArgs, XdrVoid>(
+        // The keepalive query and CONNECT_OPEN go out together and cost one round trip: libvirtd answers feature 10
+        // whether or not the hypervisor connection is open (it may run the two calls in either order), and
+        // CONNECT_OPEN does not depend on it. Both are awaited, the open's failure first, so neither goes unobserved.
+        Task<bool> keepaliveQuery = SupportsFeatureAsync(FeatureProgramKeepalive, cancellationToken);
+        Task open = CallAsync<ConnectOpenArgs, XdrVoid>(
             Procedure.ConnectOpen,
             new ConnectOpenArgs { Name = Uri.RemoteName(), Flags = options.ReadOnly ? ConnectReadOnlyFlag : 0 },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken).AsTask();
+        await Task.WhenAll(open, keepaliveQuery).ConfigureAwait(false);
+        bool keepalive = await keepaliveQuery.ConfigureAwait(false);
         SupportsEventCallbacks = await SupportsFeatureAsync(FeatureRemoteEventCallback, cancellationToken).ConfigureAwait(false);
 
         if (keepalive && options.KeepaliveInterval is TimeSpan interval)

@@ -29,8 +29,8 @@ public static class TlsClient
         ArgumentNullException.ThrowIfNull(options);
 
         // Load files first: a missing CA should not cost a connection attempt.
-        X509Certificate2Collection trusted = LoadCa(options.Files.CaCertificate);
-        X509Certificate2? mine = LoadClientCertificate(options.Files);
+        X509Certificate2Collection trusted = TrustedCaCache.Load(options.Files.CaCertificate);
+        SslStreamCertificateContext? mine = ClientCertificateCache.ContextFor(options.Files);
         var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
@@ -53,10 +53,10 @@ public static class TlsClient
     public static Task<Stream> StartAsync(Stream transport, TlsClientOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return StartAsync(transport, options, LoadCa(options.Files.CaCertificate), LoadClientCertificate(options.Files), cancellationToken);
+        return StartAsync(transport, options, TrustedCaCache.Load(options.Files.CaCertificate), ClientCertificateCache.ContextFor(options.Files), cancellationToken);
     }
 
-    private static async Task<Stream> StartAsync(Stream transport, TlsClientOptions options, X509Certificate2Collection trusted, X509Certificate2? mine, CancellationToken cancellationToken)
+    private static async Task<Stream> StartAsync(Stream transport, TlsClientOptions options, X509Certificate2Collection trusted, SslStreamCertificateContext? mine, CancellationToken cancellationToken)
     {
         string? refusal = null;
         var ssl = new SslStream(transport, leaveInnerStreamOpen: false);
@@ -86,11 +86,8 @@ public static class TlsClient
                     return refusal is null;
                 },
             };
-            if (mine is not null)
-            {
-                // Given as a context so .NET sends it as is; judging it is the server's business, as with libvirt.
-                authentication.ClientCertificateContext = ClientCertificateCache.ContextFor(options.Files, mine);
-            }
+            // Given as a context so .NET sends it as is; judging it is the server's business, as with libvirt.
+            authentication.ClientCertificateContext = mine;
 
             try
             {
@@ -142,44 +139,6 @@ public static class TlsClient
         if (one[0] != Confirmation)
         {
             throw new TlsNegotiationException($"TLS: the server sent {one[0]} instead of the session confirmation byte {Confirmation}");
-        }
-    }
-
-    private static X509Certificate2Collection LoadCa(string path)
-    {
-        var trusted = new X509Certificate2Collection();
-        try
-        {
-            trusted.ImportFromPemFile(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
-        {
-            throw new TlsNegotiationException($"TLS: cannot read the CA certificate '{path}': {e.Message}", e);
-        }
-
-        if (trusted.Count == 0)
-        {
-            throw new TlsNegotiationException($"TLS: no certificate in the CA file '{path}'");
-        }
-
-        return trusted;
-    }
-
-    private static X509Certificate2? LoadClientCertificate(TlsPkiFiles files)
-    {
-        // libvirt's client goes on without a certificate when the files are missing; the server then decides.
-        if (!File.Exists(files.ClientCertificate) || !File.Exists(files.ClientKey))
-        {
-            return null;
-        }
-
-        try
-        {
-            return X509Certificate2.CreateFromPemFile(files.ClientCertificate, files.ClientKey);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
-        {
-            throw new TlsNegotiationException($"TLS: cannot load the client certificate '{files.ClientCertificate}' with key '{files.ClientKey}': {e.Message}", e);
         }
     }
 }
