@@ -29,8 +29,12 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     private readonly ListenerOptions _listener;
     private readonly CancellationTokenSource _closing = new();
     private readonly Lock _slotGate = new();
-    private readonly Dictionary<uint, ServerStream> _streams = [];
+    private static readonly QemuHandlers NoQemu = new();
+    private static readonly LxcHandlers NoLxc = new();
     private readonly Lock _streamGate = new();
+
+    // Created by the first stream: most connections never open one.
+    private Dictionary<uint, ServerStream>? _streams;
     private RemoteHandlers? _remote;
     private QemuHandlers? _qemu;
     private LxcHandlers? _lxc;
@@ -73,9 +77,10 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         try
         {
             _remote = Server.Backend.CreateRemoteHandlers(Context);
-            // Like libvirtd, every connection speaks all three programs; a backend without them answers "not supported".
-            _qemu = Server.Backend.CreateQemuHandlers(Context) ?? new QemuHandlers();
-            _lxc = Server.Backend.CreateLxcHandlers(Context) ?? new LxcHandlers();
+            // Like libvirtd, every connection speaks all three programs; a backend without them answers "not supported"
+            // (from handlers that keep no state, so all connections share them).
+            _qemu = Server.Backend.CreateQemuHandlers(Context) ?? NoQemu;
+            _lxc = Server.Backend.CreateLxcHandlers(Context) ?? NoLxc;
             StartAuthenticationTimer();
             await ReadLoopAsync().ConfigureAwait(false);
         }
@@ -664,7 +669,7 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         // Open streams end through Closing, which their work and waits observe.
         lock (_streamGate)
         {
-            _streams.Clear();
+            _streams?.Clear();
         }
 
         try
