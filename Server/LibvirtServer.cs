@@ -140,12 +140,16 @@ public sealed class LibvirtServer : IAsyncDisposable
         }
     }
 
-    internal async Task ServeAsync(IDuplexPipe pipe, ClientContext context, ListenerOptions listener, CancellationToken cancellationToken)
+    internal Task ServeAsync(IDuplexPipe pipe, ClientContext context, ListenerOptions listener, CancellationToken cancellationToken)
     {
         var connection = new ClientConnection(this, pipe, context, listener);
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_disposed)
+            {
+                return Task.FromException(new ObjectDisposedException(nameof(LibvirtServer)));
+            }
+
             _clients.Add(connection);
             if (!context.Authenticated)
             {
@@ -153,8 +157,8 @@ public sealed class LibvirtServer : IAsyncDisposable
             }
         }
 
-        using CancellationTokenRegistration stop = cancellationToken.Register(static c => ((ClientConnection)c!).Abort(), connection);
-        await connection.RunAsync().ConfigureAwait(false);
+        // Not async itself: the connection's own method is the only one that waits, for as long as the client stays.
+        return connection.RunAsync(cancellationToken);
     }
 
     /// <summary>Completes when another client may be accepted (below max_clients and max_anonymous_clients).</summary>

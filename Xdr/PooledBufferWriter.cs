@@ -79,12 +79,28 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         Length = 0;
     }
 
+    /// <summary>
+    /// Forgets the content and returns the segments' memory to the pool, keeping the writer usable: it rents again
+    /// on the next write. For a writer that sits idle most of the time (one per connection), so idle owners hold no
+    /// buffers.
+    /// </summary>
+    public void ReleaseBuffers()
+    {
+        foreach (Segment segment in _segments)
+        {
+            segment.Release();
+        }
+
+        _current = _segments.Count > 0 ? 0 : -1;
+        Length = 0;
+    }
+
     /// <summary>Returns the segments to the pool.</summary>
     public void Dispose()
     {
         foreach (Segment segment in _segments)
         {
-            ArrayPool<byte>.Shared.Return(segment.Array);
+            segment.Release();
         }
 
         _segments.Clear();
@@ -109,8 +125,7 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 
             if (_segments[_current].Written == 0)
             {
-                ArrayPool<byte>.Shared.Return(_segments[_current].Array);
-                _segments[_current] = new Segment(ArrayPool<byte>.Shared.Rent(Math.Max(size, DefaultSegmentSize)));
+                _segments[_current].Replace(ArrayPool<byte>.Shared.Rent(Math.Max(size, DefaultSegmentSize)));
                 return _segments[_current];
             }
         }
@@ -123,9 +138,29 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 
     private sealed class Segment(byte[] array) : ReadOnlySequenceSegment<byte>
     {
-        public byte[] Array { get; } = array;
+        public byte[] Array { get; private set; } = array;
 
         public int Written { get; set; }
+
+        /// <summary>Returns the current array to the pool (if it has one) and takes <paramref name="array"/> instead.</summary>
+        public void Replace(byte[] array)
+        {
+            Release();
+            Array = array;
+        }
+
+        /// <summary>Returns the array to the pool; the segment is empty until <see cref="Replace"/>.</summary>
+        public void Release()
+        {
+            if (Array.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(Array);
+                Array = [];
+            }
+
+            Written = 0;
+            Memory = default;
+        }
 
         public void Link(Segment? previous)
         {

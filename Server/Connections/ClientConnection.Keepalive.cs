@@ -21,6 +21,12 @@ internal sealed partial class ClientConnection
         Volatile.Write(ref _lastActivity, Environment.TickCount64);
         Volatile.Write(ref _unansweredPings, 0);
         _sawFrame = true;
+        if (_authTimer is { } timer && Context.Authenticated)
+        {
+            // The deadline is met (authenticated, and a frame seen): an idle client need not keep a timer.
+            _authTimer = null;
+            timer.Dispose();
+        }
     }
 
     private bool HandleKeepalive(in VirNetMessageHeader header)
@@ -95,7 +101,7 @@ internal sealed partial class ClientConnection
     private void StopKeepalive()
     {
         _keepaliveTimer?.Dispose();
-        _authTimer?.Dispose();
+        Interlocked.Exchange(ref _authTimer, null)?.Dispose();
     }
 
     private void StartAuthenticationTimer()

@@ -12,7 +12,7 @@ internal sealed partial class ClientConnection
         var stream = new ServerStream(this, call);
         lock (_streamGate)
         {
-            _streams[call.Serial] = stream;
+            (_streams ??= [])[call.Serial] = stream;
         }
 
         return stream;
@@ -22,7 +22,7 @@ internal sealed partial class ClientConnection
     {
         lock (_streamGate)
         {
-            if (_streams.TryGetValue(stream.Serial, out ServerStream? current) && ReferenceEquals(current, stream))
+            if (_streams is not null && _streams.TryGetValue(stream.Serial, out ServerStream? current) && ReferenceEquals(current, stream))
             {
                 _streams.Remove(stream.Serial);
             }
@@ -32,10 +32,10 @@ internal sealed partial class ClientConnection
     /// <summary>Routes a stream packet; false when it breaks the protocol (the connection ends, as with libvirtd).</summary>
     private bool HandleStreamPacket(in VirNetMessageHeader header, ReadOnlySequence<byte> body)
     {
-        ServerStream? stream;
+        ServerStream? stream = null;
         lock (_streamGate)
         {
-            _streams.TryGetValue(header.Serial, out stream);
+            _streams?.TryGetValue(header.Serial, out stream);
         }
 
         if (stream is null || stream.Procedure != header.Proc)

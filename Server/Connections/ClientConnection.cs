@@ -29,8 +29,12 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     private readonly ListenerOptions _listener;
     private readonly CancellationTokenSource _closing = new();
     private readonly Lock _slotGate = new();
-    private readonly Dictionary<uint, ServerStream> _streams = [];
+    private static readonly QemuHandlers NoQemu = new();
+    private static readonly LxcHandlers NoLxc = new();
     private readonly Lock _streamGate = new();
+
+    // Created by the first stream: most connections never open one.
+    private Dictionary<uint, ServerStream>? _streams;
     private RemoteHandlers? _remote;
     private QemuHandlers? _qemu;
     private LxcHandlers? _lxc;
@@ -67,17 +71,74 @@ internal sealed partial class ClientConnection : IAsyncDisposable
 
     private ServerOptions Options => Server.Options;
 
-    /// <summary>Serves the client until it disconnects, breaks the protocol or the server stops.</summary>
-    public async Task RunAsync()
+    /// <summary>
+    /// Serves the client until it disconnects, breaks the protocol or <paramref name="stopping"/> fires. One async
+    /// method for the whole life of the connection: each method suspended in an await holds its own state on the heap,
+    /// which every idle connection would pay for.
+    /// </summary>
+    public async Task RunAsync(CancellationToken stopping)
     {
+        using CancellationTokenRegistration stop = stopping.Register(static c => ((ClientConnection)c!).Abort(), this);
         try
         {
             _remote = Server.Backend.CreateRemoteHandlers(Context);
-            // Like libvirtd, every connection speaks all three programs; a backend without them answers "not supported".
-            _qemu = Server.Backend.CreateQemuHandlers(Context) ?? new QemuHandlers();
-            _lxc = Server.Backend.CreateLxcHandlers(Context) ?? new LxcHandlers();
+            // Like libvirtd, every connection speaks all three programs; a backend without them answers "not supported"
+            // (from handlers that keep no state, so all connections share them).
+            _qemu = Server.Backend.CreateQemuHandlers(Context) ?? NoQemu;
+            _lxc = Server.Backend.CreateLxcHandlers(Context) ?? NoLxc;
             StartAuthenticationTimer();
-            await ReadLoopAsync().ConfigureAwait(false);
+            PipeReader input = _pipe.Input;
+            long budget = (long)(Options.InlineBudget.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+            _inline = budget > 0;
+            while (!_closing.IsCancellationRequested)
+            {
+                if (_beforeNextRead is { } pending)
+                {
+                    // A security layer starts behind the reply just sent: nothing more may be read through the pipe before.
+                    _beforeNextRead = null;
+                    await pending.ConfigureAwait(false);
+                }
+
+                ReadResult result = await input.ReadAsync(_closing.Token).ConfigureAwait(false);
+                if (result.IsCanceled)
+                {
+                    throw new OperationCanceledException("Frame read was cancelled", _closing.Token);
+                }
+
+                if (!_inline)
+                {
+                    // The receive may have completed on the epoll thread; this connection's calls run on the pool instead.
+                    await Task.Yield();
+                }
+
+                _batchStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                bool keepGoing;
+                Outbox.Cork();
+                try
+                {
+                    // Every frame already received is served before the next receive, and the replies of the ones that
+                    // complete at once leave together when the outbox is uncorked.
+                    _servedInBatch = 0;
+                    keepGoing = await ServeBufferedAsync(buffer).ConfigureAwait(false) is { } rest
+                        && Consumed(input, rest, result.IsCompleted);
+                }
+                finally
+                {
+                    Outbox.Uncork(deferToPool: Pipelining());
+                }
+
+                if (!keepGoing)
+                {
+                    return;
+                }
+
+                if (_inline && System.Diagnostics.Stopwatch.GetTimestamp() - _batchStarted > budget && CountSlowBatch())
+                {
+                    _inline = false;
+                    Server.Log(LogLevelName.Debug, $"client {Context.Id}: calls ran longer than the inline budget; serving it from the thread pool");
+                }
+            }
         }
         catch (Exception e) when (e is FrameException or IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {
@@ -119,62 +180,6 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         }
 
         waiter?.TrySetResult();
-    }
-
-    private async Task ReadLoopAsync()
-    {
-        PipeReader input = _pipe.Input;
-        long budget = (long)(Options.InlineBudget.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
-        _inline = budget > 0;
-        while (!_closing.IsCancellationRequested)
-        {
-            if (_beforeNextRead is { } pending)
-            {
-                // A security layer starts behind the reply just sent: nothing more may be read through the pipe before.
-                _beforeNextRead = null;
-                await pending.ConfigureAwait(false);
-            }
-
-            ReadResult result = await input.ReadAsync(_closing.Token).ConfigureAwait(false);
-            if (result.IsCanceled)
-            {
-                throw new OperationCanceledException("Frame read was cancelled", _closing.Token);
-            }
-
-            if (!_inline)
-            {
-                // The receive may have completed on the epoll thread; this connection's calls run on the pool instead.
-                await Task.Yield();
-            }
-
-            _batchStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-            ReadOnlySequence<byte> buffer = result.Buffer;
-            bool keepGoing;
-            Outbox.Cork();
-            try
-            {
-                // Every frame already received is served before the next receive, and the replies of the ones that
-                // complete at once leave together when the outbox is uncorked.
-                _servedInBatch = 0;
-                keepGoing = await ServeBufferedAsync(buffer).ConfigureAwait(false) is { } rest
-                    && Consumed(input, rest, result.IsCompleted);
-            }
-            finally
-            {
-                Outbox.Uncork(deferToPool: Pipelining());
-            }
-
-            if (!keepGoing)
-            {
-                return;
-            }
-
-            if (_inline && System.Diagnostics.Stopwatch.GetTimestamp() - _batchStarted > budget && CountSlowBatch())
-            {
-                _inline = false;
-                Server.Log(LogLevelName.Debug, $"client {Context.Id}: calls ran longer than the inline budget; serving it from the thread pool");
-            }
-        }
     }
 
     /// <summary>
@@ -664,7 +669,7 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         // Open streams end through Closing, which their work and waits observe.
         lock (_streamGate)
         {
-            _streams.Clear();
+            _streams?.Clear();
         }
 
         try

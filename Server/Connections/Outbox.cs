@@ -265,7 +265,21 @@ internal sealed class Outbox : IDisposable
     public void Dispose()
     {
         Close();
-        _scratch.Dispose();
+        lock (_gate)
+        {
+            if (!_flushing)
+            {
+                ReleaseBuffers();
+            }
+        }
+    }
+
+    /// <summary>Under the lock, with no flush under way: returns every buffer to the pool.</summary>
+    private void ReleaseBuffers()
+    {
+        _scratch.ReleaseBuffers();
+        _pending.ReleaseBuffers();
+        _sending.ReleaseBuffers();
     }
 
     /// <summary>Under the lock: whether the caller must run the flush loop (after leaving the lock).</summary>
@@ -301,6 +315,10 @@ internal sealed class Outbox : IDisposable
                     {
                         _flushing = false;
                         _flushingBytes = 0;
+
+                        // Nothing is queued: give the buffers back, so a connection that goes quiet (most of a
+                        // server's connections, most of the time) holds none; the next frame rents them again.
+                        ReleaseBuffers();
                         waiter = _roomWaiter;
                         _roomWaiter = null;
                         waiter?.TrySetResult();

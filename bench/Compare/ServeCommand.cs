@@ -30,8 +30,16 @@ internal static class ServeCommand
 
         Console.Out.WriteLine("READY");
         Console.Out.Flush();
-        while (await Console.In.ReadLineAsync().ConfigureAwait(false) is not null)
+        while (await Console.In.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
+            if (line == "MEMORY")
+            {
+                // Diagnostic for P7 by hand: where the server's memory is (managed heap after a full collection).
+                long live = GC.GetTotalMemory(forceFullCollection: true);
+                GCMemoryInfo info = GC.GetGCMemoryInfo();
+                Console.Out.WriteLine($"MEMORY live={live} heap={info.HeapSizeBytes} committed={info.TotalCommittedBytes} fragmented={info.FragmentedBytes} clients={server.ClientCount} threads={System.Diagnostics.Process.GetCurrentProcess().Threads.Count}");
+                Console.Out.Flush();
+            }
         }
 
         return 0;
