@@ -48,7 +48,7 @@ public sealed class ServerEmitter(Schema schema)
         w.Line($"/// <summary>The program's procedure table.</summary>");
         w.Line($"public static ProcedureTable Table => {Naming.Pascal(prefix)}Protocol.Procedures;");
 
-        var arms = new List<string>();
+        var arms = new List<(long Number, string Expression)>();
         for (int i = 0; i < procedures.Members.Count; i++)
         {
             EnumMember member = procedures.Members[i];
@@ -61,22 +61,38 @@ public sealed class ServerEmitter(Schema schema)
             arms.Add(EmitMethod(w, member, stem, cls));
         }
 
+        // A table of small methods rather than one switch: with every arm's decode and reply inlined, a switch over
+        // hundreds of procedures has a stack frame of tens of kilobytes that its prologue zeroes on every call.
+        string dispatcher = $"Func<{cls}, ServerCall, ReadOnlySequence<byte>, ValueTask>";
+        long size = arms.Count == 0 ? 1 : arms.Max(a => a.Number) + 1;
+        w.Line();
+        w.Line($"private static readonly {dispatcher}?[] Dispatchers = CreateDispatchers();");
         w.Line();
         w.Line("/// <summary>Decodes the arguments of <paramref name=\"call\"/>, runs its method and queues the reply.</summary>");
-        w.Line("internal ValueTask DispatchAsync(ServerCall call, ReadOnlySequence<byte> body) => call.Procedure switch");
+        w.Line("internal ValueTask DispatchAsync(ServerCall call, ReadOnlySequence<byte> body)");
         w.Open();
-        foreach (string arm in arms)
+        w.Line($"{dispatcher}?[] dispatchers = Dispatchers;");
+        w.Line("int procedure = call.Procedure;");
+        w.Line("return (uint)procedure < (uint)dispatchers.Length && dispatchers[procedure] is { } dispatch");
+        w.Line("    ? dispatch(this, call, body)");
+        w.Line("    : HandlerDispatch.UnknownProcedure(call);");
+        w.Close();
+        w.Line();
+        w.Line($"private static {dispatcher}?[] CreateDispatchers()");
+        w.Open();
+        w.Line($"var dispatchers = new {dispatcher}?[{size.ToString(CultureInfo.InvariantCulture)}];");
+        foreach ((long number, string expression) in arms)
         {
-            w.Line(arm);
+            w.Line($"dispatchers[{number.ToString(CultureInfo.InvariantCulture)}] = static (self, call, body) => {expression};");
         }
 
-        w.Line("_ => HandlerDispatch.UnknownProcedure(call),");
-        w.Close(";");
+        w.Line("return dispatchers;");
+        w.Close();
         w.Close();
         return w.ToString();
     }
 
-    private string EmitMethod(CodeWriter w, EnumMember member, string stem, string cls)
+    private (long Number, string Expression) EmitMethod(CodeWriter w, EnumMember member, string stem, string cls)
     {
         string? args = ProgramProcedures.BodyType(schema, stem + "_args");
         string? ret = ProgramProcedures.BodyType(schema, stem + "_ret");
@@ -123,7 +139,7 @@ public sealed class ServerEmitter(Schema schema)
             invoke = $"static (h, c, a) => {{ c.CheckReadOnly((ulong)a.{Naming.Pascal(field)}); return h.{name}(c, a); }}";
         }
         return ret is null
-            ? $"{numberText} => HandlerDispatch.Run<{cls}, {args ?? "XdrVoid"}>(this, call, body, {invoke}),"
-            : $"{numberText} => HandlerDispatch.Run<{cls}, {args ?? "XdrVoid"}, {ret}>(this, call, body, {invoke}),";
+            ? (number, $"HandlerDispatch.Run<{cls}, {args ?? "XdrVoid"}>(self, call, body, {invoke})")
+            : (number, $"HandlerDispatch.Run<{cls}, {args ?? "XdrVoid"}, {ret}>(self, call, body, {invoke})");
     }
 }

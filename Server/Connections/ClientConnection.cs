@@ -206,6 +206,13 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     /// </summary>
     private bool Pipelining()
     {
+        if (ReceiveThreadWork.OnReceiveThread)
+        {
+            // A pipe's own receive thread writes at once: waking a pool worker for the write costs more than the
+            // writes it saves, and the calls that arrive meanwhile are read by this thread right after.
+            return false;
+        }
+
         _batches++;
         if (_servedInBatch > 1)
         {

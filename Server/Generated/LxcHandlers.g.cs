@@ -25,10 +25,22 @@ public partial class LxcHandlers
     /// <remarks>The reply may carry file descriptors (<see cref="ServerCall.AttachReplyFds"/>).</remarks>
     public virtual ValueTask LxcDomainOpenNamespaceAsync(ServerCall call, LxcDomainOpenNamespaceArgs args) => HandlerDispatch.NotSupported(call);
 
+    private static readonly Func<LxcHandlers, ServerCall, ReadOnlySequence<byte>, ValueTask>?[] Dispatchers = CreateDispatchers();
+
     /// <summary>Decodes the arguments of <paramref name="call"/>, runs its method and queues the reply.</summary>
-    internal ValueTask DispatchAsync(ServerCall call, ReadOnlySequence<byte> body) => call.Procedure switch
+    internal ValueTask DispatchAsync(ServerCall call, ReadOnlySequence<byte> body)
     {
-        1 => HandlerDispatch.Run<LxcHandlers, LxcDomainOpenNamespaceArgs>(this, call, body, static (h, c, a) => h.LxcDomainOpenNamespaceAsync(c, a)),
-        _ => HandlerDispatch.UnknownProcedure(call),
-    };
+        Func<LxcHandlers, ServerCall, ReadOnlySequence<byte>, ValueTask>?[] dispatchers = Dispatchers;
+        int procedure = call.Procedure;
+        return (uint)procedure < (uint)dispatchers.Length && dispatchers[procedure] is { } dispatch
+            ? dispatch(this, call, body)
+            : HandlerDispatch.UnknownProcedure(call);
+    }
+
+    private static Func<LxcHandlers, ServerCall, ReadOnlySequence<byte>, ValueTask>?[] CreateDispatchers()
+    {
+        var dispatchers = new Func<LxcHandlers, ServerCall, ReadOnlySequence<byte>, ValueTask>?[2];
+        dispatchers[1] = static (self, call, body) => HandlerDispatch.Run<LxcHandlers, LxcDomainOpenNamespaceArgs>(self, call, body, static (h, c, a) => h.LxcDomainOpenNamespaceAsync(c, a));
+        return dispatchers;
+    }
 }

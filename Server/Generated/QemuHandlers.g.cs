@@ -40,15 +40,27 @@ public partial class QemuHandlers
     /// <remarks>The call carries file descriptors (<see cref="ServerCall.ReceivedFds"/>) and the reply may too (<see cref="ServerCall.AttachReplyFds"/>).</remarks>
     public virtual ValueTask<QemuDomainMonitorCommandWithFilesRet> QemuDomainMonitorCommandWithFilesAsync(ServerCall call, QemuDomainMonitorCommandWithFilesArgs args) => HandlerDispatch.NotSupported<QemuDomainMonitorCommandWithFilesRet>(call);
 
+    private static readonly Func<QemuHandlers, ServerCall, ReadOnlySequence<byte>, ValueTask>?[] Dispatchers = CreateDispatchers();
+
     /// <summary>Decodes the arguments of <paramref name="call"/>, runs its method and queues the reply.</summary>
-    internal ValueTask DispatchAsync(ServerCall call, ReadOnlySequence<byte> body) => call.Procedure switch
+    internal ValueTask DispatchAsync(ServerCall call, ReadOnlySequence<byte> body)
     {
-        1 => HandlerDispatch.Run<QemuHandlers, QemuDomainMonitorCommandArgs, QemuDomainMonitorCommandRet>(this, call, body, static (h, c, a) => h.QemuDomainMonitorCommandAsync(c, a)),
-        2 => HandlerDispatch.Run<QemuHandlers, QemuDomainAttachArgs, QemuDomainAttachRet>(this, call, body, static (h, c, a) => h.QemuDomainAttachAsync(c, a)),
-        3 => HandlerDispatch.Run<QemuHandlers, QemuDomainAgentCommandArgs, QemuDomainAgentCommandRet>(this, call, body, static (h, c, a) => h.QemuDomainAgentCommandAsync(c, a)),
-        4 => HandlerDispatch.Run<QemuHandlers, QemuConnectDomainMonitorEventRegisterArgs, QemuConnectDomainMonitorEventRegisterRet>(this, call, body, static (h, c, a) => h.QemuConnectDomainMonitorEventRegisterAsync(c, a)),
-        5 => HandlerDispatch.Run<QemuHandlers, QemuConnectDomainMonitorEventDeregisterArgs>(this, call, body, static (h, c, a) => h.QemuConnectDomainMonitorEventDeregisterAsync(c, a)),
-        7 => HandlerDispatch.Run<QemuHandlers, QemuDomainMonitorCommandWithFilesArgs, QemuDomainMonitorCommandWithFilesRet>(this, call, body, static (h, c, a) => h.QemuDomainMonitorCommandWithFilesAsync(c, a)),
-        _ => HandlerDispatch.UnknownProcedure(call),
-    };
+        Func<QemuHandlers, ServerCall, ReadOnlySequence<byte>, ValueTask>?[] dispatchers = Dispatchers;
+        int procedure = call.Procedure;
+        return (uint)procedure < (uint)dispatchers.Length && dispatchers[procedure] is { } dispatch
+            ? dispatch(this, call, body)
+            : HandlerDispatch.UnknownProcedure(call);
+    }
+
+    private static Func<QemuHandlers, ServerCall, ReadOnlySequence<byte>, ValueTask>?[] CreateDispatchers()
+    {
+        var dispatchers = new Func<QemuHandlers, ServerCall, ReadOnlySequence<byte>, ValueTask>?[8];
+        dispatchers[1] = static (self, call, body) => HandlerDispatch.Run<QemuHandlers, QemuDomainMonitorCommandArgs, QemuDomainMonitorCommandRet>(self, call, body, static (h, c, a) => h.QemuDomainMonitorCommandAsync(c, a));
+        dispatchers[2] = static (self, call, body) => HandlerDispatch.Run<QemuHandlers, QemuDomainAttachArgs, QemuDomainAttachRet>(self, call, body, static (h, c, a) => h.QemuDomainAttachAsync(c, a));
+        dispatchers[3] = static (self, call, body) => HandlerDispatch.Run<QemuHandlers, QemuDomainAgentCommandArgs, QemuDomainAgentCommandRet>(self, call, body, static (h, c, a) => h.QemuDomainAgentCommandAsync(c, a));
+        dispatchers[4] = static (self, call, body) => HandlerDispatch.Run<QemuHandlers, QemuConnectDomainMonitorEventRegisterArgs, QemuConnectDomainMonitorEventRegisterRet>(self, call, body, static (h, c, a) => h.QemuConnectDomainMonitorEventRegisterAsync(c, a));
+        dispatchers[5] = static (self, call, body) => HandlerDispatch.Run<QemuHandlers, QemuConnectDomainMonitorEventDeregisterArgs>(self, call, body, static (h, c, a) => h.QemuConnectDomainMonitorEventDeregisterAsync(c, a));
+        dispatchers[7] = static (self, call, body) => HandlerDispatch.Run<QemuHandlers, QemuDomainMonitorCommandWithFilesArgs, QemuDomainMonitorCommandWithFilesRet>(self, call, body, static (h, c, a) => h.QemuDomainMonitorCommandWithFilesAsync(c, a));
+        return dispatchers;
+    }
 }

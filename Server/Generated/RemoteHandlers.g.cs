@@ -1233,409 +1233,421 @@ public partial class RemoteHandlers
     /// <summary>Serves <c>REMOTE_PROC_DOMAIN_DEL_THROTTLE_GROUP</c> (452).</summary>
     public virtual ValueTask DomainDelThrottleGroupAsync(ServerCall call, DomainDelThrottleGroupArgs args) => HandlerDispatch.NotSupported(call);
 
+    private static readonly Func<RemoteHandlers, ServerCall, ReadOnlySequence<byte>, ValueTask>?[] Dispatchers = CreateDispatchers();
+
     /// <summary>Decodes the arguments of <paramref name="call"/>, runs its method and queues the reply.</summary>
-    internal ValueTask DispatchAsync(ServerCall call, ReadOnlySequence<byte> body) => call.Procedure switch
+    internal ValueTask DispatchAsync(ServerCall call, ReadOnlySequence<byte> body)
     {
-        1 => HandlerDispatch.Run<RemoteHandlers, ConnectOpenArgs>(this, call, body, static (h, c, a) => h.ConnectOpenAsync(c, a)),
-        2 => HandlerDispatch.Run<RemoteHandlers, XdrVoid>(this, call, body, static (h, c, _) => h.ConnectCloseAsync(c)),
-        3 => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectGetTypeRet>(this, call, body, static (h, c, _) => h.ConnectGetTypeAsync(c)),
-        4 => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectGetVersionRet>(this, call, body, static (h, c, _) => h.ConnectGetVersionAsync(c)),
-        5 => HandlerDispatch.Run<RemoteHandlers, ConnectGetMaxVcpusArgs, ConnectGetMaxVcpusRet>(this, call, body, static (h, c, a) => h.ConnectGetMaxVcpusAsync(c, a)),
-        6 => HandlerDispatch.Run<RemoteHandlers, XdrVoid, NodeGetInfoRet>(this, call, body, static (h, c, _) => h.NodeGetInfoAsync(c)),
-        7 => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectGetCapabilitiesRet>(this, call, body, static (h, c, _) => h.ConnectGetCapabilitiesAsync(c)),
-        8 => HandlerDispatch.Run<RemoteHandlers, DomainAttachDeviceArgs>(this, call, body, static (h, c, a) => h.DomainAttachDeviceAsync(c, a)),
-        9 => HandlerDispatch.Run<RemoteHandlers, DomainCreateArgs>(this, call, body, static (h, c, a) => h.DomainCreateAsync(c, a)),
-        10 => HandlerDispatch.Run<RemoteHandlers, DomainCreateXmlArgs, DomainCreateXmlRet>(this, call, body, static (h, c, a) => h.DomainCreateXmlAsync(c, a)),
-        11 => HandlerDispatch.Run<RemoteHandlers, DomainDefineXmlArgs, DomainDefineXmlRet>(this, call, body, static (h, c, a) => h.DomainDefineXmlAsync(c, a)),
-        12 => HandlerDispatch.Run<RemoteHandlers, DomainDestroyArgs>(this, call, body, static (h, c, a) => h.DomainDestroyAsync(c, a)),
-        13 => HandlerDispatch.Run<RemoteHandlers, DomainDetachDeviceArgs>(this, call, body, static (h, c, a) => h.DomainDetachDeviceAsync(c, a)),
-        14 => HandlerDispatch.Run<RemoteHandlers, DomainGetXmlDescArgs, DomainGetXmlDescRet>(this, call, body, static (h, c, a) => { c.CheckReadOnly((ulong)a.Flags); return h.DomainGetXmlDescAsync(c, a); }),
-        15 => HandlerDispatch.Run<RemoteHandlers, DomainGetAutostartArgs, DomainGetAutostartRet>(this, call, body, static (h, c, a) => h.DomainGetAutostartAsync(c, a)),
-        16 => HandlerDispatch.Run<RemoteHandlers, DomainGetInfoArgs, DomainGetInfoRet>(this, call, body, static (h, c, a) => h.DomainGetInfoAsync(c, a)),
-        17 => HandlerDispatch.Run<RemoteHandlers, DomainGetMaxMemoryArgs, DomainGetMaxMemoryRet>(this, call, body, static (h, c, a) => h.DomainGetMaxMemoryAsync(c, a)),
-        18 => HandlerDispatch.Run<RemoteHandlers, DomainGetMaxVcpusArgs, DomainGetMaxVcpusRet>(this, call, body, static (h, c, a) => h.DomainGetMaxVcpusAsync(c, a)),
-        19 => HandlerDispatch.Run<RemoteHandlers, DomainGetOsTypeArgs, DomainGetOsTypeRet>(this, call, body, static (h, c, a) => h.DomainGetOsTypeAsync(c, a)),
-        20 => HandlerDispatch.Run<RemoteHandlers, DomainGetVcpusArgs, DomainGetVcpusRet>(this, call, body, static (h, c, a) => h.DomainGetVcpusAsync(c, a)),
-        21 => HandlerDispatch.Run<RemoteHandlers, ConnectListDefinedDomainsArgs, ConnectListDefinedDomainsRet>(this, call, body, static (h, c, a) => h.ConnectListDefinedDomainsAsync(c, a)),
-        22 => HandlerDispatch.Run<RemoteHandlers, DomainLookupByIdArgs, DomainLookupByIdRet>(this, call, body, static (h, c, a) => h.DomainLookupByIdAsync(c, a)),
-        23 => HandlerDispatch.Run<RemoteHandlers, DomainLookupByNameArgs, DomainLookupByNameRet>(this, call, body, static (h, c, a) => h.DomainLookupByNameAsync(c, a)),
-        24 => HandlerDispatch.Run<RemoteHandlers, DomainLookupByUuidArgs, DomainLookupByUuidRet>(this, call, body, static (h, c, a) => h.DomainLookupByUuidAsync(c, a)),
-        25 => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectNumOfDefinedDomainsRet>(this, call, body, static (h, c, _) => h.ConnectNumOfDefinedDomainsAsync(c)),
-        26 => HandlerDispatch.Run<RemoteHandlers, DomainPinVcpuArgs>(this, call, body, static (h, c, a) => h.DomainPinVcpuAsync(c, a)),
-        27 => HandlerDispatch.Run<RemoteHandlers, DomainRebootArgs>(this, call, body, static (h, c, a) => h.DomainRebootAsync(c, a)),
-        28 => HandlerDispatch.Run<RemoteHandlers, DomainResumeArgs>(this, call, body, static (h, c, a) => h.DomainResumeAsync(c, a)),
-        29 => HandlerDispatch.Run<RemoteHandlers, DomainSetAutostartArgs>(this, call, body, static (h, c, a) => h.DomainSetAutostartAsync(c, a)),
-        30 => HandlerDispatch.Run<RemoteHandlers, DomainSetMaxMemoryArgs>(this, call, body, static (h, c, a) => h.DomainSetMaxMemoryAsync(c, a)),
-        31 => HandlerDispatch.Run<RemoteHandlers, DomainSetMemoryArgs>(this, call, body, static (h, c, a) => h.DomainSetMemoryAsync(c, a)),
-        32 => HandlerDispatch.Run<RemoteHandlers, DomainSetVcpusArgs>(this, call, body, static (h, c, a) => h.DomainSetVcpusAsync(c, a)),
-        33 => HandlerDispatch.Run<RemoteHandlers, DomainShutdownArgs>(this, call, body, static (h, c, a) => h.DomainShutdownAsync(c, a)),
-        34 => HandlerDispatch.Run<RemoteHandlers, DomainSuspendArgs>(this, call, body, static (h, c, a) => h.DomainSuspendAsync(c, a)),
-        35 => HandlerDispatch.Run<RemoteHandlers, DomainUndefineArgs>(this, call, body, static (h, c, a) => h.DomainUndefineAsync(c, a)),
-        36 => HandlerDispatch.Run<RemoteHandlers, ConnectListDefinedNetworksArgs, ConnectListDefinedNetworksRet>(this, call, body, static (h, c, a) => h.ConnectListDefinedNetworksAsync(c, a)),
-        37 => HandlerDispatch.Run<RemoteHandlers, ConnectListDomainsArgs, ConnectListDomainsRet>(this, call, body, static (h, c, a) => h.ConnectListDomainsAsync(c, a)),
-        38 => HandlerDispatch.Run<RemoteHandlers, ConnectListNetworksArgs, ConnectListNetworksRet>(this, call, body, static (h, c, a) => h.ConnectListNetworksAsync(c, a)),
-        39 => HandlerDispatch.Run<RemoteHandlers, NetworkCreateArgs>(this, call, body, static (h, c, a) => h.NetworkCreateAsync(c, a)),
-        40 => HandlerDispatch.Run<RemoteHandlers, NetworkCreateXmlArgs, NetworkCreateXmlRet>(this, call, body, static (h, c, a) => h.NetworkCreateXmlAsync(c, a)),
-        41 => HandlerDispatch.Run<RemoteHandlers, NetworkDefineXmlArgs, NetworkDefineXmlRet>(this, call, body, static (h, c, a) => h.NetworkDefineXmlAsync(c, a)),
-        42 => HandlerDispatch.Run<RemoteHandlers, NetworkDestroyArgs>(this, call, body, static (h, c, a) => h.NetworkDestroyAsync(c, a)),
-        43 => HandlerDispatch.Run<RemoteHandlers, NetworkGetXmlDescArgs, NetworkGetXmlDescRet>(this, call, body, static (h, c, a) => h.NetworkGetXmlDescAsync(c, a)),
-        44 => HandlerDispatch.Run<RemoteHandlers, NetworkGetAutostartArgs, NetworkGetAutostartRet>(this, call, body, static (h, c, a) => h.NetworkGetAutostartAsync(c, a)),
-        45 => HandlerDispatch.Run<RemoteHandlers, NetworkGetBridgeNameArgs, NetworkGetBridgeNameRet>(this, call, body, static (h, c, a) => h.NetworkGetBridgeNameAsync(c, a)),
-        46 => HandlerDispatch.Run<RemoteHandlers, NetworkLookupByNameArgs, NetworkLookupByNameRet>(this, call, body, static (h, c, a) => h.NetworkLookupByNameAsync(c, a)),
-        47 => HandlerDispatch.Run<RemoteHandlers, NetworkLookupByUuidArgs, NetworkLookupByUuidRet>(this, call, body, static (h, c, a) => h.NetworkLookupByUuidAsync(c, a)),
-        48 => HandlerDispatch.Run<RemoteHandlers, NetworkSetAutostartArgs>(this, call, body, static (h, c, a) => h.NetworkSetAutostartAsync(c, a)),
-        49 => HandlerDispatch.Run<RemoteHandlers, NetworkUndefineArgs>(this, call, body, static (h, c, a) => h.NetworkUndefineAsync(c, a)),
-        50 => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectNumOfDefinedNetworksRet>(this, call, body, static (h, c, _) => h.ConnectNumOfDefinedNetworksAsync(c)),
-        51 => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectNumOfDomainsRet>(this, call, body, static (h, c, _) => h.ConnectNumOfDomainsAsync(c)),
-        52 => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectNumOfNetworksRet>(this, call, body, static (h, c, _) => h.ConnectNumOfNetworksAsync(c)),
-        53 => HandlerDispatch.Run<RemoteHandlers, DomainCoreDumpArgs>(this, call, body, static (h, c, a) => h.DomainCoreDumpAsync(c, a)),
-        54 => HandlerDispatch.Run<RemoteHandlers, DomainRestoreArgs>(this, call, body, static (h, c, a) => h.DomainRestoreAsync(c, a)),
-        55 => HandlerDispatch.Run<RemoteHandlers, DomainSaveArgs>(this, call, body, static (h, c, a) => h.DomainSaveAsync(c, a)),
-        56 => HandlerDispatch.Run<RemoteHandlers, DomainGetSchedulerTypeArgs, DomainGetSchedulerTypeRet>(this, call, body, static (h, c, a) => h.DomainGetSchedulerTypeAsync(c, a)),
-        57 => HandlerDispatch.Run<RemoteHandlers, DomainGetSchedulerParametersArgs, DomainGetSchedulerParametersRet>(this, call, body, static (h, c, a) => h.DomainGetSchedulerParametersAsync(c, a)),
-        58 => HandlerDispatch.Run<RemoteHandlers, DomainSetSchedulerParametersArgs>(this, call, body, static (h, c, a) => h.DomainSetSchedulerParametersAsync(c, a)),
-        59 => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectGetHostnameRet>(this, call, body, static (h, c, _) => h.ConnectGetHostnameAsync(c)),
-        60 => HandlerDispatch.Run<RemoteHandlers, ConnectSupportsFeatureArgs, ConnectSupportsFeatureRet>(this, call, body, static (h, c, a) => h.ConnectSupportsFeatureAsync(c, a)),
-        61 => HandlerDispatch.Run<RemoteHandlers, DomainMigratePrepareArgs, DomainMigratePrepareRet>(this, call, body, static (h, c, a) => h.DomainMigratePrepareAsync(c, a)),
-        62 => HandlerDispatch.Run<RemoteHandlers, DomainMigratePerformArgs>(this, call, body, static (h, c, a) => h.DomainMigratePerformAsync(c, a)),
-        63 => HandlerDispatch.Run<RemoteHandlers, DomainMigrateFinishArgs, DomainMigrateFinishRet>(this, call, body, static (h, c, a) => h.DomainMigrateFinishAsync(c, a)),
-        64 => HandlerDispatch.Run<RemoteHandlers, DomainBlockStatsArgs, DomainBlockStatsRet>(this, call, body, static (h, c, a) => h.DomainBlockStatsAsync(c, a)),
-        65 => HandlerDispatch.Run<RemoteHandlers, DomainInterfaceStatsArgs, DomainInterfaceStatsRet>(this, call, body, static (h, c, a) => h.DomainInterfaceStatsAsync(c, a)),
-        66 => HandlerDispatch.Run<RemoteHandlers, XdrVoid, AuthListRet>(this, call, body, static (h, c, _) => h.AuthListAsync(c)),
-        67 => HandlerDispatch.Run<RemoteHandlers, XdrVoid, AuthSaslInitRet>(this, call, body, static (h, c, _) => h.AuthSaslInitAsync(c)),
-        68 => HandlerDispatch.Run<RemoteHandlers, AuthSaslStartArgs, AuthSaslStartRet>(this, call, body, static (h, c, a) => h.AuthSaslStartAsync(c, a)),
-        69 => HandlerDispatch.Run<RemoteHandlers, AuthSaslStepArgs, AuthSaslStepRet>(this, call, body, static (h, c, a) => h.AuthSaslStepAsync(c, a)),
-        70 => HandlerDispatch.Run<RemoteHandlers, XdrVoid, AuthPolkitRet>(this, call, body, static (h, c, _) => h.AuthPolkitAsync(c)),
-        71 => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectNumOfStoragePoolsRet>(this, call, body, static (h, c, _) => h.ConnectNumOfStoragePoolsAsync(c)),
-        72 => HandlerDispatch.Run<RemoteHandlers, ConnectListStoragePoolsArgs, ConnectListStoragePoolsRet>(this, call, body, static (h, c, a) => h.ConnectListStoragePoolsAsync(c, a)),
-        73 => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectNumOfDefinedStoragePoolsRet>(this, call, body, static (h, c, _) => h.ConnectNumOfDefinedStoragePoolsAsync(c)),
-        74 => HandlerDispatch.Run<RemoteHandlers, ConnectListDefinedStoragePoolsArgs, ConnectListDefinedStoragePoolsRet>(this, call, body, static (h, c, a) => h.ConnectListDefinedStoragePoolsAsync(c, a)),
-        75 => HandlerDispatch.Run<RemoteHandlers, ConnectFindStoragePoolSourcesArgs, ConnectFindStoragePoolSourcesRet>(this, call, body, static (h, c, a) => h.ConnectFindStoragePoolSourcesAsync(c, a)),
-        76 => HandlerDispatch.Run<RemoteHandlers, StoragePoolCreateXmlArgs, StoragePoolCreateXmlRet>(this, call, body, static (h, c, a) => h.StoragePoolCreateXmlAsync(c, a)),
-        77 => HandlerDispatch.Run<RemoteHandlers, StoragePoolDefineXmlArgs, StoragePoolDefineXmlRet>(this, call, body, static (h, c, a) => h.StoragePoolDefineXmlAsync(c, a)),
-        78 => HandlerDispatch.Run<RemoteHandlers, StoragePoolCreateArgs>(this, call, body, static (h, c, a) => h.StoragePoolCreateAsync(c, a)),
-        79 => HandlerDispatch.Run<RemoteHandlers, StoragePoolBuildArgs>(this, call, body, static (h, c, a) => h.StoragePoolBuildAsync(c, a)),
-        80 => HandlerDispatch.Run<RemoteHandlers, StoragePoolDestroyArgs>(this, call, body, static (h, c, a) => h.StoragePoolDestroyAsync(c, a)),
-        81 => HandlerDispatch.Run<RemoteHandlers, StoragePoolDeleteArgs>(this, call, body, static (h, c, a) => h.StoragePoolDeleteAsync(c, a)),
-        82 => HandlerDispatch.Run<RemoteHandlers, StoragePoolUndefineArgs>(this, call, body, static (h, c, a) => h.StoragePoolUndefineAsync(c, a)),
-        83 => HandlerDispatch.Run<RemoteHandlers, StoragePoolRefreshArgs>(this, call, body, static (h, c, a) => h.StoragePoolRefreshAsync(c, a)),
-        84 => HandlerDispatch.Run<RemoteHandlers, StoragePoolLookupByNameArgs, StoragePoolLookupByNameRet>(this, call, body, static (h, c, a) => h.StoragePoolLookupByNameAsync(c, a)),
-        85 => HandlerDispatch.Run<RemoteHandlers, StoragePoolLookupByUuidArgs, StoragePoolLookupByUuidRet>(this, call, body, static (h, c, a) => h.StoragePoolLookupByUuidAsync(c, a)),
-        86 => HandlerDispatch.Run<RemoteHandlers, StoragePoolLookupByVolumeArgs, StoragePoolLookupByVolumeRet>(this, call, body, static (h, c, a) => h.StoragePoolLookupByVolumeAsync(c, a)),
-        87 => HandlerDispatch.Run<RemoteHandlers, StoragePoolGetInfoArgs, StoragePoolGetInfoRet>(this, call, body, static (h, c, a) => h.StoragePoolGetInfoAsync(c, a)),
-        88 => HandlerDispatch.Run<RemoteHandlers, StoragePoolGetXmlDescArgs, StoragePoolGetXmlDescRet>(this, call, body, static (h, c, a) => h.StoragePoolGetXmlDescAsync(c, a)),
-        89 => HandlerDispatch.Run<RemoteHandlers, StoragePoolGetAutostartArgs, StoragePoolGetAutostartRet>(this, call, body, static (h, c, a) => h.StoragePoolGetAutostartAsync(c, a)),
-        90 => HandlerDispatch.Run<RemoteHandlers, StoragePoolSetAutostartArgs>(this, call, body, static (h, c, a) => h.StoragePoolSetAutostartAsync(c, a)),
-        91 => HandlerDispatch.Run<RemoteHandlers, StoragePoolNumOfVolumesArgs, StoragePoolNumOfVolumesRet>(this, call, body, static (h, c, a) => h.StoragePoolNumOfVolumesAsync(c, a)),
-        92 => HandlerDispatch.Run<RemoteHandlers, StoragePoolListVolumesArgs, StoragePoolListVolumesRet>(this, call, body, static (h, c, a) => h.StoragePoolListVolumesAsync(c, a)),
-        93 => HandlerDispatch.Run<RemoteHandlers, StorageVolCreateXmlArgs, StorageVolCreateXmlRet>(this, call, body, static (h, c, a) => h.StorageVolCreateXmlAsync(c, a)),
-        94 => HandlerDispatch.Run<RemoteHandlers, StorageVolDeleteArgs>(this, call, body, static (h, c, a) => h.StorageVolDeleteAsync(c, a)),
-        95 => HandlerDispatch.Run<RemoteHandlers, StorageVolLookupByNameArgs, StorageVolLookupByNameRet>(this, call, body, static (h, c, a) => h.StorageVolLookupByNameAsync(c, a)),
-        96 => HandlerDispatch.Run<RemoteHandlers, StorageVolLookupByKeyArgs, StorageVolLookupByKeyRet>(this, call, body, static (h, c, a) => h.StorageVolLookupByKeyAsync(c, a)),
-        97 => HandlerDispatch.Run<RemoteHandlers, StorageVolLookupByPathArgs, StorageVolLookupByPathRet>(this, call, body, static (h, c, a) => h.StorageVolLookupByPathAsync(c, a)),
-        98 => HandlerDispatch.Run<RemoteHandlers, StorageVolGetInfoArgs, StorageVolGetInfoRet>(this, call, body, static (h, c, a) => h.StorageVolGetInfoAsync(c, a)),
-        99 => HandlerDispatch.Run<RemoteHandlers, StorageVolGetXmlDescArgs, StorageVolGetXmlDescRet>(this, call, body, static (h, c, a) => h.StorageVolGetXmlDescAsync(c, a)),
-        100 => HandlerDispatch.Run<RemoteHandlers, StorageVolGetPathArgs, StorageVolGetPathRet>(this, call, body, static (h, c, a) => h.StorageVolGetPathAsync(c, a)),
-        101 => HandlerDispatch.Run<RemoteHandlers, NodeGetCellsFreeMemoryArgs, NodeGetCellsFreeMemoryRet>(this, call, body, static (h, c, a) => h.NodeGetCellsFreeMemoryAsync(c, a)),
-        102 => HandlerDispatch.Run<RemoteHandlers, XdrVoid, NodeGetFreeMemoryRet>(this, call, body, static (h, c, _) => h.NodeGetFreeMemoryAsync(c)),
-        103 => HandlerDispatch.Run<RemoteHandlers, DomainBlockPeekArgs, DomainBlockPeekRet>(this, call, body, static (h, c, a) => h.DomainBlockPeekAsync(c, a)),
-        104 => HandlerDispatch.Run<RemoteHandlers, DomainMemoryPeekArgs, DomainMemoryPeekRet>(this, call, body, static (h, c, a) => h.DomainMemoryPeekAsync(c, a)),
-        105 => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectDomainEventRegisterRet>(this, call, body, static (h, c, _) => h.ConnectDomainEventRegisterAsync(c)),
-        106 => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectDomainEventDeregisterRet>(this, call, body, static (h, c, _) => h.ConnectDomainEventDeregisterAsync(c)),
-        108 => HandlerDispatch.Run<RemoteHandlers, DomainMigratePrepare2Args, DomainMigratePrepare2Ret>(this, call, body, static (h, c, a) => h.DomainMigratePrepare2Async(c, a)),
-        109 => HandlerDispatch.Run<RemoteHandlers, DomainMigrateFinish2Args, DomainMigrateFinish2Ret>(this, call, body, static (h, c, a) => h.DomainMigrateFinish2Async(c, a)),
-        110 => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectGetUriRet>(this, call, body, static (h, c, _) => h.ConnectGetUriAsync(c)),
-        111 => HandlerDispatch.Run<RemoteHandlers, NodeNumOfDevicesArgs, NodeNumOfDevicesRet>(this, call, body, static (h, c, a) => h.NodeNumOfDevicesAsync(c, a)),
-        112 => HandlerDispatch.Run<RemoteHandlers, NodeListDevicesArgs, NodeListDevicesRet>(this, call, body, static (h, c, a) => h.NodeListDevicesAsync(c, a)),
-        113 => HandlerDispatch.Run<RemoteHandlers, NodeDeviceLookupByNameArgs, NodeDeviceLookupByNameRet>(this, call, body, static (h, c, a) => h.NodeDeviceLookupByNameAsync(c, a)),
-        114 => HandlerDispatch.Run<RemoteHandlers, NodeDeviceGetXmlDescArgs, NodeDeviceGetXmlDescRet>(this, call, body, static (h, c, a) => h.NodeDeviceGetXmlDescAsync(c, a)),
-        115 => HandlerDispatch.Run<RemoteHandlers, NodeDeviceGetParentArgs, NodeDeviceGetParentRet>(this, call, body, static (h, c, a) => h.NodeDeviceGetParentAsync(c, a)),
-        116 => HandlerDispatch.Run<RemoteHandlers, NodeDeviceNumOfCapsArgs, NodeDeviceNumOfCapsRet>(this, call, body, static (h, c, a) => h.NodeDeviceNumOfCapsAsync(c, a)),
-        117 => HandlerDispatch.Run<RemoteHandlers, NodeDeviceListCapsArgs, NodeDeviceListCapsRet>(this, call, body, static (h, c, a) => h.NodeDeviceListCapsAsync(c, a)),
-        118 => HandlerDispatch.Run<RemoteHandlers, NodeDeviceDettachArgs>(this, call, body, static (h, c, a) => h.NodeDeviceDettachAsync(c, a)),
-        119 => HandlerDispatch.Run<RemoteHandlers, NodeDeviceReAttachArgs>(this, call, body, static (h, c, a) => h.NodeDeviceReAttachAsync(c, a)),
-        120 => HandlerDispatch.Run<RemoteHandlers, NodeDeviceResetArgs>(this, call, body, static (h, c, a) => h.NodeDeviceResetAsync(c, a)),
-        121 => HandlerDispatch.Run<RemoteHandlers, DomainGetSecurityLabelArgs, DomainGetSecurityLabelRet>(this, call, body, static (h, c, a) => h.DomainGetSecurityLabelAsync(c, a)),
-        122 => HandlerDispatch.Run<RemoteHandlers, XdrVoid, NodeGetSecurityModelRet>(this, call, body, static (h, c, _) => h.NodeGetSecurityModelAsync(c)),
-        123 => HandlerDispatch.Run<RemoteHandlers, NodeDeviceCreateXmlArgs, NodeDeviceCreateXmlRet>(this, call, body, static (h, c, a) => h.NodeDeviceCreateXmlAsync(c, a)),
-        124 => HandlerDispatch.Run<RemoteHandlers, NodeDeviceDestroyArgs>(this, call, body, static (h, c, a) => h.NodeDeviceDestroyAsync(c, a)),
-        125 => HandlerDispatch.Run<RemoteHandlers, StorageVolCreateXmlFromArgs, StorageVolCreateXmlFromRet>(this, call, body, static (h, c, a) => h.StorageVolCreateXmlFromAsync(c, a)),
-        126 => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectNumOfInterfacesRet>(this, call, body, static (h, c, _) => h.ConnectNumOfInterfacesAsync(c)),
-        127 => HandlerDispatch.Run<RemoteHandlers, ConnectListInterfacesArgs, ConnectListInterfacesRet>(this, call, body, static (h, c, a) => h.ConnectListInterfacesAsync(c, a)),
-        128 => HandlerDispatch.Run<RemoteHandlers, InterfaceLookupByNameArgs, InterfaceLookupByNameRet>(this, call, body, static (h, c, a) => h.InterfaceLookupByNameAsync(c, a)),
-        129 => HandlerDispatch.Run<RemoteHandlers, InterfaceLookupByMacStringArgs, InterfaceLookupByMacStringRet>(this, call, body, static (h, c, a) => h.InterfaceLookupByMacStringAsync(c, a)),
-        130 => HandlerDispatch.Run<RemoteHandlers, InterfaceGetXmlDescArgs, InterfaceGetXmlDescRet>(this, call, body, static (h, c, a) => h.InterfaceGetXmlDescAsync(c, a)),
-        131 => HandlerDispatch.Run<RemoteHandlers, InterfaceDefineXmlArgs, InterfaceDefineXmlRet>(this, call, body, static (h, c, a) => h.InterfaceDefineXmlAsync(c, a)),
-        132 => HandlerDispatch.Run<RemoteHandlers, InterfaceUndefineArgs>(this, call, body, static (h, c, a) => h.InterfaceUndefineAsync(c, a)),
-        133 => HandlerDispatch.Run<RemoteHandlers, InterfaceCreateArgs>(this, call, body, static (h, c, a) => h.InterfaceCreateAsync(c, a)),
-        134 => HandlerDispatch.Run<RemoteHandlers, InterfaceDestroyArgs>(this, call, body, static (h, c, a) => h.InterfaceDestroyAsync(c, a)),
-        135 => HandlerDispatch.Run<RemoteHandlers, ConnectDomainXmlFromNativeArgs, ConnectDomainXmlFromNativeRet>(this, call, body, static (h, c, a) => h.ConnectDomainXmlFromNativeAsync(c, a)),
-        136 => HandlerDispatch.Run<RemoteHandlers, ConnectDomainXmlToNativeArgs, ConnectDomainXmlToNativeRet>(this, call, body, static (h, c, a) => h.ConnectDomainXmlToNativeAsync(c, a)),
-        137 => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectNumOfDefinedInterfacesRet>(this, call, body, static (h, c, _) => h.ConnectNumOfDefinedInterfacesAsync(c)),
-        138 => HandlerDispatch.Run<RemoteHandlers, ConnectListDefinedInterfacesArgs, ConnectListDefinedInterfacesRet>(this, call, body, static (h, c, a) => h.ConnectListDefinedInterfacesAsync(c, a)),
-        139 => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectNumOfSecretsRet>(this, call, body, static (h, c, _) => h.ConnectNumOfSecretsAsync(c)),
-        140 => HandlerDispatch.Run<RemoteHandlers, ConnectListSecretsArgs, ConnectListSecretsRet>(this, call, body, static (h, c, a) => h.ConnectListSecretsAsync(c, a)),
-        141 => HandlerDispatch.Run<RemoteHandlers, SecretLookupByUuidArgs, SecretLookupByUuidRet>(this, call, body, static (h, c, a) => h.SecretLookupByUuidAsync(c, a)),
-        142 => HandlerDispatch.Run<RemoteHandlers, SecretDefineXmlArgs, SecretDefineXmlRet>(this, call, body, static (h, c, a) => h.SecretDefineXmlAsync(c, a)),
-        143 => HandlerDispatch.Run<RemoteHandlers, SecretGetXmlDescArgs, SecretGetXmlDescRet>(this, call, body, static (h, c, a) => h.SecretGetXmlDescAsync(c, a)),
-        144 => HandlerDispatch.Run<RemoteHandlers, SecretSetValueArgs>(this, call, body, static (h, c, a) => h.SecretSetValueAsync(c, a)),
-        145 => HandlerDispatch.Run<RemoteHandlers, SecretGetValueArgs, SecretGetValueRet>(this, call, body, static (h, c, a) => h.SecretGetValueAsync(c, a)),
-        146 => HandlerDispatch.Run<RemoteHandlers, SecretUndefineArgs>(this, call, body, static (h, c, a) => h.SecretUndefineAsync(c, a)),
-        147 => HandlerDispatch.Run<RemoteHandlers, SecretLookupByUsageArgs, SecretLookupByUsageRet>(this, call, body, static (h, c, a) => h.SecretLookupByUsageAsync(c, a)),
-        148 => HandlerDispatch.Run<RemoteHandlers, DomainMigratePrepareTunnelArgs>(this, call, body, static (h, c, a) => h.DomainMigratePrepareTunnelAsync(c, a)),
-        149 => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectIsSecureRet>(this, call, body, static (h, c, _) => h.ConnectIsSecureAsync(c)),
-        150 => HandlerDispatch.Run<RemoteHandlers, DomainIsActiveArgs, DomainIsActiveRet>(this, call, body, static (h, c, a) => h.DomainIsActiveAsync(c, a)),
-        151 => HandlerDispatch.Run<RemoteHandlers, DomainIsPersistentArgs, DomainIsPersistentRet>(this, call, body, static (h, c, a) => h.DomainIsPersistentAsync(c, a)),
-        152 => HandlerDispatch.Run<RemoteHandlers, NetworkIsActiveArgs, NetworkIsActiveRet>(this, call, body, static (h, c, a) => h.NetworkIsActiveAsync(c, a)),
-        153 => HandlerDispatch.Run<RemoteHandlers, NetworkIsPersistentArgs, NetworkIsPersistentRet>(this, call, body, static (h, c, a) => h.NetworkIsPersistentAsync(c, a)),
-        154 => HandlerDispatch.Run<RemoteHandlers, StoragePoolIsActiveArgs, StoragePoolIsActiveRet>(this, call, body, static (h, c, a) => h.StoragePoolIsActiveAsync(c, a)),
-        155 => HandlerDispatch.Run<RemoteHandlers, StoragePoolIsPersistentArgs, StoragePoolIsPersistentRet>(this, call, body, static (h, c, a) => h.StoragePoolIsPersistentAsync(c, a)),
-        156 => HandlerDispatch.Run<RemoteHandlers, InterfaceIsActiveArgs, InterfaceIsActiveRet>(this, call, body, static (h, c, a) => h.InterfaceIsActiveAsync(c, a)),
-        157 => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectGetLibVersionRet>(this, call, body, static (h, c, _) => h.ConnectGetLibVersionAsync(c)),
-        158 => HandlerDispatch.Run<RemoteHandlers, ConnectCompareCpuArgs, ConnectCompareCpuRet>(this, call, body, static (h, c, a) => h.ConnectCompareCpuAsync(c, a)),
-        159 => HandlerDispatch.Run<RemoteHandlers, DomainMemoryStatsArgs, DomainMemoryStatsRet>(this, call, body, static (h, c, a) => h.DomainMemoryStatsAsync(c, a)),
-        160 => HandlerDispatch.Run<RemoteHandlers, DomainAttachDeviceFlagsArgs>(this, call, body, static (h, c, a) => h.DomainAttachDeviceFlagsAsync(c, a)),
-        161 => HandlerDispatch.Run<RemoteHandlers, DomainDetachDeviceFlagsArgs>(this, call, body, static (h, c, a) => h.DomainDetachDeviceFlagsAsync(c, a)),
-        162 => HandlerDispatch.Run<RemoteHandlers, ConnectBaselineCpuArgs, ConnectBaselineCpuRet>(this, call, body, static (h, c, a) => h.ConnectBaselineCpuAsync(c, a)),
-        163 => HandlerDispatch.Run<RemoteHandlers, DomainGetJobInfoArgs, DomainGetJobInfoRet>(this, call, body, static (h, c, a) => h.DomainGetJobInfoAsync(c, a)),
-        164 => HandlerDispatch.Run<RemoteHandlers, DomainAbortJobArgs>(this, call, body, static (h, c, a) => h.DomainAbortJobAsync(c, a)),
-        165 => HandlerDispatch.Run<RemoteHandlers, StorageVolWipeArgs>(this, call, body, static (h, c, a) => h.StorageVolWipeAsync(c, a)),
-        166 => HandlerDispatch.Run<RemoteHandlers, DomainMigrateSetMaxDowntimeArgs>(this, call, body, static (h, c, a) => h.DomainMigrateSetMaxDowntimeAsync(c, a)),
-        167 => HandlerDispatch.Run<RemoteHandlers, ConnectDomainEventRegisterAnyArgs>(this, call, body, static (h, c, a) => h.ConnectDomainEventRegisterAnyAsync(c, a)),
-        168 => HandlerDispatch.Run<RemoteHandlers, ConnectDomainEventDeregisterAnyArgs>(this, call, body, static (h, c, a) => h.ConnectDomainEventDeregisterAnyAsync(c, a)),
-        174 => HandlerDispatch.Run<RemoteHandlers, DomainUpdateDeviceFlagsArgs>(this, call, body, static (h, c, a) => h.DomainUpdateDeviceFlagsAsync(c, a)),
-        175 => HandlerDispatch.Run<RemoteHandlers, NwfilterLookupByNameArgs, NwfilterLookupByNameRet>(this, call, body, static (h, c, a) => h.NwfilterLookupByNameAsync(c, a)),
-        176 => HandlerDispatch.Run<RemoteHandlers, NwfilterLookupByUuidArgs, NwfilterLookupByUuidRet>(this, call, body, static (h, c, a) => h.NwfilterLookupByUuidAsync(c, a)),
-        177 => HandlerDispatch.Run<RemoteHandlers, NwfilterGetXmlDescArgs, NwfilterGetXmlDescRet>(this, call, body, static (h, c, a) => h.NwfilterGetXmlDescAsync(c, a)),
-        178 => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectNumOfNwfiltersRet>(this, call, body, static (h, c, _) => h.ConnectNumOfNwfiltersAsync(c)),
-        179 => HandlerDispatch.Run<RemoteHandlers, ConnectListNwfiltersArgs, ConnectListNwfiltersRet>(this, call, body, static (h, c, a) => h.ConnectListNwfiltersAsync(c, a)),
-        180 => HandlerDispatch.Run<RemoteHandlers, NwfilterDefineXmlArgs, NwfilterDefineXmlRet>(this, call, body, static (h, c, a) => h.NwfilterDefineXmlAsync(c, a)),
-        181 => HandlerDispatch.Run<RemoteHandlers, NwfilterUndefineArgs>(this, call, body, static (h, c, a) => h.NwfilterUndefineAsync(c, a)),
-        182 => HandlerDispatch.Run<RemoteHandlers, DomainManagedSaveArgs>(this, call, body, static (h, c, a) => h.DomainManagedSaveAsync(c, a)),
-        183 => HandlerDispatch.Run<RemoteHandlers, DomainHasManagedSaveImageArgs, DomainHasManagedSaveImageRet>(this, call, body, static (h, c, a) => h.DomainHasManagedSaveImageAsync(c, a)),
-        184 => HandlerDispatch.Run<RemoteHandlers, DomainManagedSaveRemoveArgs>(this, call, body, static (h, c, a) => h.DomainManagedSaveRemoveAsync(c, a)),
-        185 => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotCreateXmlArgs, DomainSnapshotCreateXmlRet>(this, call, body, static (h, c, a) => h.DomainSnapshotCreateXmlAsync(c, a)),
-        186 => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotGetXmlDescArgs, DomainSnapshotGetXmlDescRet>(this, call, body, static (h, c, a) => { c.CheckReadOnly((ulong)a.Flags); return h.DomainSnapshotGetXmlDescAsync(c, a); }),
-        187 => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotNumArgs, DomainSnapshotNumRet>(this, call, body, static (h, c, a) => h.DomainSnapshotNumAsync(c, a)),
-        188 => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotListNamesArgs, DomainSnapshotListNamesRet>(this, call, body, static (h, c, a) => h.DomainSnapshotListNamesAsync(c, a)),
-        189 => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotLookupByNameArgs, DomainSnapshotLookupByNameRet>(this, call, body, static (h, c, a) => h.DomainSnapshotLookupByNameAsync(c, a)),
-        190 => HandlerDispatch.Run<RemoteHandlers, DomainHasCurrentSnapshotArgs, DomainHasCurrentSnapshotRet>(this, call, body, static (h, c, a) => h.DomainHasCurrentSnapshotAsync(c, a)),
-        191 => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotCurrentArgs, DomainSnapshotCurrentRet>(this, call, body, static (h, c, a) => h.DomainSnapshotCurrentAsync(c, a)),
-        192 => HandlerDispatch.Run<RemoteHandlers, DomainRevertToSnapshotArgs>(this, call, body, static (h, c, a) => h.DomainRevertToSnapshotAsync(c, a)),
-        193 => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotDeleteArgs>(this, call, body, static (h, c, a) => h.DomainSnapshotDeleteAsync(c, a)),
-        194 => HandlerDispatch.Run<RemoteHandlers, DomainGetBlockInfoArgs, DomainGetBlockInfoRet>(this, call, body, static (h, c, a) => h.DomainGetBlockInfoAsync(c, a)),
-        196 => HandlerDispatch.Run<RemoteHandlers, DomainCreateWithFlagsArgs, DomainCreateWithFlagsRet>(this, call, body, static (h, c, a) => h.DomainCreateWithFlagsAsync(c, a)),
-        197 => HandlerDispatch.Run<RemoteHandlers, DomainSetMemoryParametersArgs>(this, call, body, static (h, c, a) => h.DomainSetMemoryParametersAsync(c, a)),
-        198 => HandlerDispatch.Run<RemoteHandlers, DomainGetMemoryParametersArgs, DomainGetMemoryParametersRet>(this, call, body, static (h, c, a) => h.DomainGetMemoryParametersAsync(c, a)),
-        199 => HandlerDispatch.Run<RemoteHandlers, DomainSetVcpusFlagsArgs>(this, call, body, static (h, c, a) => h.DomainSetVcpusFlagsAsync(c, a)),
-        200 => HandlerDispatch.Run<RemoteHandlers, DomainGetVcpusFlagsArgs, DomainGetVcpusFlagsRet>(this, call, body, static (h, c, a) => { c.CheckReadOnly((ulong)a.Flags); return h.DomainGetVcpusFlagsAsync(c, a); }),
-        201 => HandlerDispatch.Run<RemoteHandlers, DomainOpenConsoleArgs>(this, call, body, static (h, c, a) => h.DomainOpenConsoleAsync(c, a)),
-        202 => HandlerDispatch.Run<RemoteHandlers, DomainIsUpdatedArgs, DomainIsUpdatedRet>(this, call, body, static (h, c, a) => h.DomainIsUpdatedAsync(c, a)),
-        203 => HandlerDispatch.Run<RemoteHandlers, ConnectGetSysinfoArgs, ConnectGetSysinfoRet>(this, call, body, static (h, c, a) => h.ConnectGetSysinfoAsync(c, a)),
-        204 => HandlerDispatch.Run<RemoteHandlers, DomainSetMemoryFlagsArgs>(this, call, body, static (h, c, a) => h.DomainSetMemoryFlagsAsync(c, a)),
-        205 => HandlerDispatch.Run<RemoteHandlers, DomainSetBlkioParametersArgs>(this, call, body, static (h, c, a) => h.DomainSetBlkioParametersAsync(c, a)),
-        206 => HandlerDispatch.Run<RemoteHandlers, DomainGetBlkioParametersArgs, DomainGetBlkioParametersRet>(this, call, body, static (h, c, a) => h.DomainGetBlkioParametersAsync(c, a)),
-        207 => HandlerDispatch.Run<RemoteHandlers, DomainMigrateSetMaxSpeedArgs>(this, call, body, static (h, c, a) => h.DomainMigrateSetMaxSpeedAsync(c, a)),
-        208 => HandlerDispatch.Run<RemoteHandlers, StorageVolUploadArgs>(this, call, body, static (h, c, a) => h.StorageVolUploadAsync(c, a)),
-        209 => HandlerDispatch.Run<RemoteHandlers, StorageVolDownloadArgs>(this, call, body, static (h, c, a) => h.StorageVolDownloadAsync(c, a)),
-        210 => HandlerDispatch.Run<RemoteHandlers, DomainInjectNmiArgs>(this, call, body, static (h, c, a) => h.DomainInjectNmiAsync(c, a)),
-        211 => HandlerDispatch.Run<RemoteHandlers, DomainScreenshotArgs, DomainScreenshotRet>(this, call, body, static (h, c, a) => h.DomainScreenshotAsync(c, a)),
-        212 => HandlerDispatch.Run<RemoteHandlers, DomainGetStateArgs, DomainGetStateRet>(this, call, body, static (h, c, a) => h.DomainGetStateAsync(c, a)),
-        213 => HandlerDispatch.Run<RemoteHandlers, DomainMigrateBegin3Args, DomainMigrateBegin3Ret>(this, call, body, static (h, c, a) => h.DomainMigrateBegin3Async(c, a)),
-        214 => HandlerDispatch.Run<RemoteHandlers, DomainMigratePrepare3Args, DomainMigratePrepare3Ret>(this, call, body, static (h, c, a) => h.DomainMigratePrepare3Async(c, a)),
-        215 => HandlerDispatch.Run<RemoteHandlers, DomainMigratePrepareTunnel3Args, DomainMigratePrepareTunnel3Ret>(this, call, body, static (h, c, a) => h.DomainMigratePrepareTunnel3Async(c, a)),
-        216 => HandlerDispatch.Run<RemoteHandlers, DomainMigratePerform3Args, DomainMigratePerform3Ret>(this, call, body, static (h, c, a) => h.DomainMigratePerform3Async(c, a)),
-        217 => HandlerDispatch.Run<RemoteHandlers, DomainMigrateFinish3Args, DomainMigrateFinish3Ret>(this, call, body, static (h, c, a) => h.DomainMigrateFinish3Async(c, a)),
-        218 => HandlerDispatch.Run<RemoteHandlers, DomainMigrateConfirm3Args>(this, call, body, static (h, c, a) => h.DomainMigrateConfirm3Async(c, a)),
-        219 => HandlerDispatch.Run<RemoteHandlers, DomainSetSchedulerParametersFlagsArgs>(this, call, body, static (h, c, a) => h.DomainSetSchedulerParametersFlagsAsync(c, a)),
-        220 => HandlerDispatch.Run<RemoteHandlers, InterfaceChangeBeginArgs>(this, call, body, static (h, c, a) => h.InterfaceChangeBeginAsync(c, a)),
-        221 => HandlerDispatch.Run<RemoteHandlers, InterfaceChangeCommitArgs>(this, call, body, static (h, c, a) => h.InterfaceChangeCommitAsync(c, a)),
-        222 => HandlerDispatch.Run<RemoteHandlers, InterfaceChangeRollbackArgs>(this, call, body, static (h, c, a) => h.InterfaceChangeRollbackAsync(c, a)),
-        223 => HandlerDispatch.Run<RemoteHandlers, DomainGetSchedulerParametersFlagsArgs, DomainGetSchedulerParametersFlagsRet>(this, call, body, static (h, c, a) => h.DomainGetSchedulerParametersFlagsAsync(c, a)),
-        225 => HandlerDispatch.Run<RemoteHandlers, DomainPinVcpuFlagsArgs>(this, call, body, static (h, c, a) => h.DomainPinVcpuFlagsAsync(c, a)),
-        226 => HandlerDispatch.Run<RemoteHandlers, DomainSendKeyArgs>(this, call, body, static (h, c, a) => h.DomainSendKeyAsync(c, a)),
-        227 => HandlerDispatch.Run<RemoteHandlers, NodeGetCpuStatsArgs, NodeGetCpuStatsRet>(this, call, body, static (h, c, a) => h.NodeGetCpuStatsAsync(c, a)),
-        228 => HandlerDispatch.Run<RemoteHandlers, NodeGetMemoryStatsArgs, NodeGetMemoryStatsRet>(this, call, body, static (h, c, a) => h.NodeGetMemoryStatsAsync(c, a)),
-        229 => HandlerDispatch.Run<RemoteHandlers, DomainGetControlInfoArgs, DomainGetControlInfoRet>(this, call, body, static (h, c, a) => h.DomainGetControlInfoAsync(c, a)),
-        230 => HandlerDispatch.Run<RemoteHandlers, DomainGetVcpuPinInfoArgs, DomainGetVcpuPinInfoRet>(this, call, body, static (h, c, a) => h.DomainGetVcpuPinInfoAsync(c, a)),
-        231 => HandlerDispatch.Run<RemoteHandlers, DomainUndefineFlagsArgs>(this, call, body, static (h, c, a) => h.DomainUndefineFlagsAsync(c, a)),
-        232 => HandlerDispatch.Run<RemoteHandlers, DomainSaveFlagsArgs>(this, call, body, static (h, c, a) => h.DomainSaveFlagsAsync(c, a)),
-        233 => HandlerDispatch.Run<RemoteHandlers, DomainRestoreFlagsArgs>(this, call, body, static (h, c, a) => h.DomainRestoreFlagsAsync(c, a)),
-        234 => HandlerDispatch.Run<RemoteHandlers, DomainDestroyFlagsArgs>(this, call, body, static (h, c, a) => h.DomainDestroyFlagsAsync(c, a)),
-        235 => HandlerDispatch.Run<RemoteHandlers, DomainSaveImageGetXmlDescArgs, DomainSaveImageGetXmlDescRet>(this, call, body, static (h, c, a) => h.DomainSaveImageGetXmlDescAsync(c, a)),
-        236 => HandlerDispatch.Run<RemoteHandlers, DomainSaveImageDefineXmlArgs>(this, call, body, static (h, c, a) => h.DomainSaveImageDefineXmlAsync(c, a)),
-        237 => HandlerDispatch.Run<RemoteHandlers, DomainBlockJobAbortArgs>(this, call, body, static (h, c, a) => h.DomainBlockJobAbortAsync(c, a)),
-        238 => HandlerDispatch.Run<RemoteHandlers, DomainGetBlockJobInfoArgs, DomainGetBlockJobInfoRet>(this, call, body, static (h, c, a) => h.DomainGetBlockJobInfoAsync(c, a)),
-        239 => HandlerDispatch.Run<RemoteHandlers, DomainBlockJobSetSpeedArgs>(this, call, body, static (h, c, a) => h.DomainBlockJobSetSpeedAsync(c, a)),
-        240 => HandlerDispatch.Run<RemoteHandlers, DomainBlockPullArgs>(this, call, body, static (h, c, a) => h.DomainBlockPullAsync(c, a)),
-        242 => HandlerDispatch.Run<RemoteHandlers, DomainMigrateGetMaxSpeedArgs, DomainMigrateGetMaxSpeedRet>(this, call, body, static (h, c, a) => h.DomainMigrateGetMaxSpeedAsync(c, a)),
-        243 => HandlerDispatch.Run<RemoteHandlers, DomainBlockStatsFlagsArgs, DomainBlockStatsFlagsRet>(this, call, body, static (h, c, a) => h.DomainBlockStatsFlagsAsync(c, a)),
-        244 => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotGetParentArgs, DomainSnapshotGetParentRet>(this, call, body, static (h, c, a) => h.DomainSnapshotGetParentAsync(c, a)),
-        245 => HandlerDispatch.Run<RemoteHandlers, DomainResetArgs>(this, call, body, static (h, c, a) => h.DomainResetAsync(c, a)),
-        246 => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotNumChildrenArgs, DomainSnapshotNumChildrenRet>(this, call, body, static (h, c, a) => h.DomainSnapshotNumChildrenAsync(c, a)),
-        247 => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotListChildrenNamesArgs, DomainSnapshotListChildrenNamesRet>(this, call, body, static (h, c, a) => h.DomainSnapshotListChildrenNamesAsync(c, a)),
-        249 => HandlerDispatch.Run<RemoteHandlers, DomainOpenGraphicsArgs>(this, call, body, static (h, c, a) => h.DomainOpenGraphicsAsync(c, a)),
-        250 => HandlerDispatch.Run<RemoteHandlers, NodeSuspendForDurationArgs>(this, call, body, static (h, c, a) => h.NodeSuspendForDurationAsync(c, a)),
-        251 => HandlerDispatch.Run<RemoteHandlers, DomainBlockResizeArgs>(this, call, body, static (h, c, a) => h.DomainBlockResizeAsync(c, a)),
-        252 => HandlerDispatch.Run<RemoteHandlers, DomainSetBlockIoTuneArgs>(this, call, body, static (h, c, a) => h.DomainSetBlockIoTuneAsync(c, a)),
-        253 => HandlerDispatch.Run<RemoteHandlers, DomainGetBlockIoTuneArgs, DomainGetBlockIoTuneRet>(this, call, body, static (h, c, a) => h.DomainGetBlockIoTuneAsync(c, a)),
-        254 => HandlerDispatch.Run<RemoteHandlers, DomainSetNumaParametersArgs>(this, call, body, static (h, c, a) => h.DomainSetNumaParametersAsync(c, a)),
-        255 => HandlerDispatch.Run<RemoteHandlers, DomainGetNumaParametersArgs, DomainGetNumaParametersRet>(this, call, body, static (h, c, a) => h.DomainGetNumaParametersAsync(c, a)),
-        256 => HandlerDispatch.Run<RemoteHandlers, DomainSetInterfaceParametersArgs>(this, call, body, static (h, c, a) => h.DomainSetInterfaceParametersAsync(c, a)),
-        257 => HandlerDispatch.Run<RemoteHandlers, DomainGetInterfaceParametersArgs, DomainGetInterfaceParametersRet>(this, call, body, static (h, c, a) => h.DomainGetInterfaceParametersAsync(c, a)),
-        258 => HandlerDispatch.Run<RemoteHandlers, DomainShutdownFlagsArgs>(this, call, body, static (h, c, a) => h.DomainShutdownFlagsAsync(c, a)),
-        259 => HandlerDispatch.Run<RemoteHandlers, StorageVolWipePatternArgs>(this, call, body, static (h, c, a) => h.StorageVolWipePatternAsync(c, a)),
-        260 => HandlerDispatch.Run<RemoteHandlers, StorageVolResizeArgs>(this, call, body, static (h, c, a) => h.StorageVolResizeAsync(c, a)),
-        261 => HandlerDispatch.Run<RemoteHandlers, DomainPmSuspendForDurationArgs>(this, call, body, static (h, c, a) => h.DomainPmSuspendForDurationAsync(c, a)),
-        262 => HandlerDispatch.Run<RemoteHandlers, DomainGetCpuStatsArgs, DomainGetCpuStatsRet>(this, call, body, static (h, c, a) => h.DomainGetCpuStatsAsync(c, a)),
-        263 => HandlerDispatch.Run<RemoteHandlers, DomainGetDiskErrorsArgs, DomainGetDiskErrorsRet>(this, call, body, static (h, c, a) => h.DomainGetDiskErrorsAsync(c, a)),
-        264 => HandlerDispatch.Run<RemoteHandlers, DomainSetMetadataArgs>(this, call, body, static (h, c, a) => h.DomainSetMetadataAsync(c, a)),
-        265 => HandlerDispatch.Run<RemoteHandlers, DomainGetMetadataArgs, DomainGetMetadataRet>(this, call, body, static (h, c, a) => h.DomainGetMetadataAsync(c, a)),
-        266 => HandlerDispatch.Run<RemoteHandlers, DomainBlockRebaseArgs>(this, call, body, static (h, c, a) => h.DomainBlockRebaseAsync(c, a)),
-        267 => HandlerDispatch.Run<RemoteHandlers, DomainPmWakeupArgs>(this, call, body, static (h, c, a) => h.DomainPmWakeupAsync(c, a)),
-        271 => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotIsCurrentArgs, DomainSnapshotIsCurrentRet>(this, call, body, static (h, c, a) => h.DomainSnapshotIsCurrentAsync(c, a)),
-        272 => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotHasMetadataArgs, DomainSnapshotHasMetadataRet>(this, call, body, static (h, c, a) => h.DomainSnapshotHasMetadataAsync(c, a)),
-        273 => HandlerDispatch.Run<RemoteHandlers, ConnectListAllDomainsArgs, ConnectListAllDomainsRet>(this, call, body, static (h, c, a) => h.ConnectListAllDomainsAsync(c, a)),
-        274 => HandlerDispatch.Run<RemoteHandlers, DomainListAllSnapshotsArgs, DomainListAllSnapshotsRet>(this, call, body, static (h, c, a) => h.DomainListAllSnapshotsAsync(c, a)),
-        275 => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotListAllChildrenArgs, DomainSnapshotListAllChildrenRet>(this, call, body, static (h, c, a) => h.DomainSnapshotListAllChildrenAsync(c, a)),
-        277 => HandlerDispatch.Run<RemoteHandlers, DomainGetHostnameArgs, DomainGetHostnameRet>(this, call, body, static (h, c, a) => h.DomainGetHostnameAsync(c, a)),
-        278 => HandlerDispatch.Run<RemoteHandlers, DomainGetSecurityLabelListArgs, DomainGetSecurityLabelListRet>(this, call, body, static (h, c, a) => h.DomainGetSecurityLabelListAsync(c, a)),
-        279 => HandlerDispatch.Run<RemoteHandlers, DomainPinEmulatorArgs>(this, call, body, static (h, c, a) => h.DomainPinEmulatorAsync(c, a)),
-        280 => HandlerDispatch.Run<RemoteHandlers, DomainGetEmulatorPinInfoArgs, DomainGetEmulatorPinInfoRet>(this, call, body, static (h, c, a) => h.DomainGetEmulatorPinInfoAsync(c, a)),
-        281 => HandlerDispatch.Run<RemoteHandlers, ConnectListAllStoragePoolsArgs, ConnectListAllStoragePoolsRet>(this, call, body, static (h, c, a) => h.ConnectListAllStoragePoolsAsync(c, a)),
-        282 => HandlerDispatch.Run<RemoteHandlers, StoragePoolListAllVolumesArgs, StoragePoolListAllVolumesRet>(this, call, body, static (h, c, a) => h.StoragePoolListAllVolumesAsync(c, a)),
-        283 => HandlerDispatch.Run<RemoteHandlers, ConnectListAllNetworksArgs, ConnectListAllNetworksRet>(this, call, body, static (h, c, a) => h.ConnectListAllNetworksAsync(c, a)),
-        284 => HandlerDispatch.Run<RemoteHandlers, ConnectListAllInterfacesArgs, ConnectListAllInterfacesRet>(this, call, body, static (h, c, a) => h.ConnectListAllInterfacesAsync(c, a)),
-        285 => HandlerDispatch.Run<RemoteHandlers, ConnectListAllNodeDevicesArgs, ConnectListAllNodeDevicesRet>(this, call, body, static (h, c, a) => h.ConnectListAllNodeDevicesAsync(c, a)),
-        286 => HandlerDispatch.Run<RemoteHandlers, ConnectListAllNwfiltersArgs, ConnectListAllNwfiltersRet>(this, call, body, static (h, c, a) => h.ConnectListAllNwfiltersAsync(c, a)),
-        287 => HandlerDispatch.Run<RemoteHandlers, ConnectListAllSecretsArgs, ConnectListAllSecretsRet>(this, call, body, static (h, c, a) => h.ConnectListAllSecretsAsync(c, a)),
-        288 => HandlerDispatch.Run<RemoteHandlers, NodeSetMemoryParametersArgs>(this, call, body, static (h, c, a) => h.NodeSetMemoryParametersAsync(c, a)),
-        289 => HandlerDispatch.Run<RemoteHandlers, NodeGetMemoryParametersArgs, NodeGetMemoryParametersRet>(this, call, body, static (h, c, a) => h.NodeGetMemoryParametersAsync(c, a)),
-        290 => HandlerDispatch.Run<RemoteHandlers, DomainBlockCommitArgs>(this, call, body, static (h, c, a) => h.DomainBlockCommitAsync(c, a)),
-        291 => HandlerDispatch.Run<RemoteHandlers, NetworkUpdateArgs>(this, call, body, static (h, c, a) => h.NetworkUpdateAsync(c, a)),
-        293 => HandlerDispatch.Run<RemoteHandlers, NodeGetCpuMapArgs, NodeGetCpuMapRet>(this, call, body, static (h, c, a) => h.NodeGetCpuMapAsync(c, a)),
-        294 => HandlerDispatch.Run<RemoteHandlers, DomainFstrimArgs>(this, call, body, static (h, c, a) => h.DomainFstrimAsync(c, a)),
-        295 => HandlerDispatch.Run<RemoteHandlers, DomainSendProcessSignalArgs>(this, call, body, static (h, c, a) => h.DomainSendProcessSignalAsync(c, a)),
-        296 => HandlerDispatch.Run<RemoteHandlers, DomainOpenChannelArgs>(this, call, body, static (h, c, a) => h.DomainOpenChannelAsync(c, a)),
-        297 => HandlerDispatch.Run<RemoteHandlers, NodeDeviceLookupScsiHostByWwnArgs, NodeDeviceLookupScsiHostByWwnRet>(this, call, body, static (h, c, a) => h.NodeDeviceLookupScsiHostByWwnAsync(c, a)),
-        298 => HandlerDispatch.Run<RemoteHandlers, DomainGetJobStatsArgs, DomainGetJobStatsRet>(this, call, body, static (h, c, a) => h.DomainGetJobStatsAsync(c, a)),
-        299 => HandlerDispatch.Run<RemoteHandlers, DomainMigrateGetCompressionCacheArgs, DomainMigrateGetCompressionCacheRet>(this, call, body, static (h, c, a) => h.DomainMigrateGetCompressionCacheAsync(c, a)),
-        300 => HandlerDispatch.Run<RemoteHandlers, DomainMigrateSetCompressionCacheArgs>(this, call, body, static (h, c, a) => h.DomainMigrateSetCompressionCacheAsync(c, a)),
-        301 => HandlerDispatch.Run<RemoteHandlers, NodeDeviceDetachFlagsArgs>(this, call, body, static (h, c, a) => h.NodeDeviceDetachFlagsAsync(c, a)),
-        302 => HandlerDispatch.Run<RemoteHandlers, DomainMigrateBegin3ParamsArgs, DomainMigrateBegin3ParamsRet>(this, call, body, static (h, c, a) => h.DomainMigrateBegin3ParamsAsync(c, a)),
-        303 => HandlerDispatch.Run<RemoteHandlers, DomainMigratePrepare3ParamsArgs, DomainMigratePrepare3ParamsRet>(this, call, body, static (h, c, a) => h.DomainMigratePrepare3ParamsAsync(c, a)),
-        304 => HandlerDispatch.Run<RemoteHandlers, DomainMigratePrepareTunnel3ParamsArgs, DomainMigratePrepareTunnel3ParamsRet>(this, call, body, static (h, c, a) => h.DomainMigratePrepareTunnel3ParamsAsync(c, a)),
-        305 => HandlerDispatch.Run<RemoteHandlers, DomainMigratePerform3ParamsArgs, DomainMigratePerform3ParamsRet>(this, call, body, static (h, c, a) => h.DomainMigratePerform3ParamsAsync(c, a)),
-        306 => HandlerDispatch.Run<RemoteHandlers, DomainMigrateFinish3ParamsArgs, DomainMigrateFinish3ParamsRet>(this, call, body, static (h, c, a) => h.DomainMigrateFinish3ParamsAsync(c, a)),
-        307 => HandlerDispatch.Run<RemoteHandlers, DomainMigrateConfirm3ParamsArgs>(this, call, body, static (h, c, a) => h.DomainMigrateConfirm3ParamsAsync(c, a)),
-        308 => HandlerDispatch.Run<RemoteHandlers, DomainSetMemoryStatsPeriodArgs>(this, call, body, static (h, c, a) => h.DomainSetMemoryStatsPeriodAsync(c, a)),
-        309 => HandlerDispatch.Run<RemoteHandlers, DomainCreateXmlWithFilesArgs, DomainCreateXmlWithFilesRet>(this, call, body, static (h, c, a) => h.DomainCreateXmlWithFilesAsync(c, a)),
-        310 => HandlerDispatch.Run<RemoteHandlers, DomainCreateWithFilesArgs, DomainCreateWithFilesRet>(this, call, body, static (h, c, a) => h.DomainCreateWithFilesAsync(c, a)),
-        312 => HandlerDispatch.Run<RemoteHandlers, ConnectGetCpuModelNamesArgs, ConnectGetCpuModelNamesRet>(this, call, body, static (h, c, a) => h.ConnectGetCpuModelNamesAsync(c, a)),
-        313 => HandlerDispatch.Run<RemoteHandlers, ConnectNetworkEventRegisterAnyArgs, ConnectNetworkEventRegisterAnyRet>(this, call, body, static (h, c, a) => h.ConnectNetworkEventRegisterAnyAsync(c, a)),
-        314 => HandlerDispatch.Run<RemoteHandlers, ConnectNetworkEventDeregisterAnyArgs>(this, call, body, static (h, c, a) => h.ConnectNetworkEventDeregisterAnyAsync(c, a)),
-        316 => HandlerDispatch.Run<RemoteHandlers, ConnectDomainEventCallbackRegisterAnyArgs, ConnectDomainEventCallbackRegisterAnyRet>(this, call, body, static (h, c, a) => h.ConnectDomainEventCallbackRegisterAnyAsync(c, a)),
-        317 => HandlerDispatch.Run<RemoteHandlers, ConnectDomainEventCallbackDeregisterAnyArgs>(this, call, body, static (h, c, a) => h.ConnectDomainEventCallbackDeregisterAnyAsync(c, a)),
-        334 => HandlerDispatch.Run<RemoteHandlers, DomainCoreDumpWithFormatArgs>(this, call, body, static (h, c, a) => h.DomainCoreDumpWithFormatAsync(c, a)),
-        335 => HandlerDispatch.Run<RemoteHandlers, DomainFsfreezeArgs, DomainFsfreezeRet>(this, call, body, static (h, c, a) => h.DomainFsfreezeAsync(c, a)),
-        336 => HandlerDispatch.Run<RemoteHandlers, DomainFsthawArgs, DomainFsthawRet>(this, call, body, static (h, c, a) => h.DomainFsthawAsync(c, a)),
-        337 => HandlerDispatch.Run<RemoteHandlers, DomainGetTimeArgs, DomainGetTimeRet>(this, call, body, static (h, c, a) => h.DomainGetTimeAsync(c, a)),
-        338 => HandlerDispatch.Run<RemoteHandlers, DomainSetTimeArgs>(this, call, body, static (h, c, a) => h.DomainSetTimeAsync(c, a)),
-        340 => HandlerDispatch.Run<RemoteHandlers, NodeGetFreePagesArgs, NodeGetFreePagesRet>(this, call, body, static (h, c, a) => h.NodeGetFreePagesAsync(c, a)),
-        341 => HandlerDispatch.Run<RemoteHandlers, NetworkGetDhcpLeasesArgs, NetworkGetDhcpLeasesRet>(this, call, body, static (h, c, a) => h.NetworkGetDhcpLeasesAsync(c, a)),
-        342 => HandlerDispatch.Run<RemoteHandlers, ConnectGetDomainCapabilitiesArgs, ConnectGetDomainCapabilitiesRet>(this, call, body, static (h, c, a) => h.ConnectGetDomainCapabilitiesAsync(c, a)),
-        343 => HandlerDispatch.Run<RemoteHandlers, DomainOpenGraphicsFdArgs>(this, call, body, static (h, c, a) => h.DomainOpenGraphicsFdAsync(c, a)),
-        344 => HandlerDispatch.Run<RemoteHandlers, ConnectGetAllDomainStatsArgs, ConnectGetAllDomainStatsRet>(this, call, body, static (h, c, a) => h.ConnectGetAllDomainStatsAsync(c, a)),
-        345 => HandlerDispatch.Run<RemoteHandlers, DomainBlockCopyArgs>(this, call, body, static (h, c, a) => h.DomainBlockCopyAsync(c, a)),
-        347 => HandlerDispatch.Run<RemoteHandlers, NodeAllocPagesArgs, NodeAllocPagesRet>(this, call, body, static (h, c, a) => h.NodeAllocPagesAsync(c, a)),
-        349 => HandlerDispatch.Run<RemoteHandlers, DomainGetFsinfoArgs, DomainGetFsinfoRet>(this, call, body, static (h, c, a) => h.DomainGetFsinfoAsync(c, a)),
-        350 => HandlerDispatch.Run<RemoteHandlers, DomainDefineXmlFlagsArgs, DomainDefineXmlFlagsRet>(this, call, body, static (h, c, a) => h.DomainDefineXmlFlagsAsync(c, a)),
-        351 => HandlerDispatch.Run<RemoteHandlers, DomainGetIothreadInfoArgs, DomainGetIothreadInfoRet>(this, call, body, static (h, c, a) => h.DomainGetIothreadInfoAsync(c, a)),
-        352 => HandlerDispatch.Run<RemoteHandlers, DomainPinIothreadArgs>(this, call, body, static (h, c, a) => h.DomainPinIothreadAsync(c, a)),
-        353 => HandlerDispatch.Run<RemoteHandlers, DomainInterfaceAddressesArgs, DomainInterfaceAddressesRet>(this, call, body, static (h, c, a) => { c.CheckReadOnly((ulong)a.Source); return h.DomainInterfaceAddressesAsync(c, a); }),
-        355 => HandlerDispatch.Run<RemoteHandlers, DomainAddIothreadArgs>(this, call, body, static (h, c, a) => h.DomainAddIothreadAsync(c, a)),
-        356 => HandlerDispatch.Run<RemoteHandlers, DomainDelIothreadArgs>(this, call, body, static (h, c, a) => h.DomainDelIothreadAsync(c, a)),
-        357 => HandlerDispatch.Run<RemoteHandlers, DomainSetUserPasswordArgs>(this, call, body, static (h, c, a) => h.DomainSetUserPasswordAsync(c, a)),
-        358 => HandlerDispatch.Run<RemoteHandlers, DomainRenameArgs, DomainRenameRet>(this, call, body, static (h, c, a) => h.DomainRenameAsync(c, a)),
-        360 => HandlerDispatch.Run<RemoteHandlers, XdrVoid>(this, call, body, static (h, c, _) => h.ConnectRegisterCloseCallbackAsync(c)),
-        361 => HandlerDispatch.Run<RemoteHandlers, XdrVoid>(this, call, body, static (h, c, _) => h.ConnectUnregisterCloseCallbackAsync(c)),
-        364 => HandlerDispatch.Run<RemoteHandlers, DomainMigrateStartPostCopyArgs>(this, call, body, static (h, c, a) => h.DomainMigrateStartPostCopyAsync(c, a)),
-        365 => HandlerDispatch.Run<RemoteHandlers, DomainGetPerfEventsArgs, DomainGetPerfEventsRet>(this, call, body, static (h, c, a) => h.DomainGetPerfEventsAsync(c, a)),
-        366 => HandlerDispatch.Run<RemoteHandlers, DomainSetPerfEventsArgs>(this, call, body, static (h, c, a) => h.DomainSetPerfEventsAsync(c, a)),
-        368 => HandlerDispatch.Run<RemoteHandlers, ConnectStoragePoolEventRegisterAnyArgs, ConnectStoragePoolEventRegisterAnyRet>(this, call, body, static (h, c, a) => h.ConnectStoragePoolEventRegisterAnyAsync(c, a)),
-        369 => HandlerDispatch.Run<RemoteHandlers, ConnectStoragePoolEventDeregisterAnyArgs>(this, call, body, static (h, c, a) => h.ConnectStoragePoolEventDeregisterAnyAsync(c, a)),
-        371 => HandlerDispatch.Run<RemoteHandlers, DomainGetGuestVcpusArgs, DomainGetGuestVcpusRet>(this, call, body, static (h, c, a) => h.DomainGetGuestVcpusAsync(c, a)),
-        372 => HandlerDispatch.Run<RemoteHandlers, DomainSetGuestVcpusArgs>(this, call, body, static (h, c, a) => h.DomainSetGuestVcpusAsync(c, a)),
-        374 => HandlerDispatch.Run<RemoteHandlers, ConnectNodeDeviceEventRegisterAnyArgs, ConnectNodeDeviceEventRegisterAnyRet>(this, call, body, static (h, c, a) => h.ConnectNodeDeviceEventRegisterAnyAsync(c, a)),
-        375 => HandlerDispatch.Run<RemoteHandlers, ConnectNodeDeviceEventDeregisterAnyArgs>(this, call, body, static (h, c, a) => h.ConnectNodeDeviceEventDeregisterAnyAsync(c, a)),
-        378 => HandlerDispatch.Run<RemoteHandlers, StorageVolGetInfoFlagsArgs, StorageVolGetInfoFlagsRet>(this, call, body, static (h, c, a) => h.StorageVolGetInfoFlagsAsync(c, a)),
-        380 => HandlerDispatch.Run<RemoteHandlers, ConnectSecretEventRegisterAnyArgs, ConnectSecretEventRegisterAnyRet>(this, call, body, static (h, c, a) => h.ConnectSecretEventRegisterAnyAsync(c, a)),
-        381 => HandlerDispatch.Run<RemoteHandlers, ConnectSecretEventDeregisterAnyArgs>(this, call, body, static (h, c, a) => h.ConnectSecretEventDeregisterAnyAsync(c, a)),
-        384 => HandlerDispatch.Run<RemoteHandlers, DomainSetVcpuArgs>(this, call, body, static (h, c, a) => h.DomainSetVcpuAsync(c, a)),
-        386 => HandlerDispatch.Run<RemoteHandlers, DomainSetBlockThresholdArgs>(this, call, body, static (h, c, a) => h.DomainSetBlockThresholdAsync(c, a)),
-        387 => HandlerDispatch.Run<RemoteHandlers, DomainMigrateGetMaxDowntimeArgs, DomainMigrateGetMaxDowntimeRet>(this, call, body, static (h, c, a) => h.DomainMigrateGetMaxDowntimeAsync(c, a)),
-        388 => HandlerDispatch.Run<RemoteHandlers, DomainManagedSaveGetXmlDescArgs, DomainManagedSaveGetXmlDescRet>(this, call, body, static (h, c, a) => { c.CheckReadOnly((ulong)a.Flags); return h.DomainManagedSaveGetXmlDescAsync(c, a); }),
-        389 => HandlerDispatch.Run<RemoteHandlers, DomainManagedSaveDefineXmlArgs>(this, call, body, static (h, c, a) => h.DomainManagedSaveDefineXmlAsync(c, a)),
-        390 => HandlerDispatch.Run<RemoteHandlers, DomainSetLifecycleActionArgs>(this, call, body, static (h, c, a) => h.DomainSetLifecycleActionAsync(c, a)),
-        391 => HandlerDispatch.Run<RemoteHandlers, StoragePoolLookupByTargetPathArgs, StoragePoolLookupByTargetPathRet>(this, call, body, static (h, c, a) => h.StoragePoolLookupByTargetPathAsync(c, a)),
-        392 => HandlerDispatch.Run<RemoteHandlers, DomainDetachDeviceAliasArgs>(this, call, body, static (h, c, a) => h.DomainDetachDeviceAliasAsync(c, a)),
-        393 => HandlerDispatch.Run<RemoteHandlers, ConnectCompareHypervisorCpuArgs, ConnectCompareHypervisorCpuRet>(this, call, body, static (h, c, a) => h.ConnectCompareHypervisorCpuAsync(c, a)),
-        394 => HandlerDispatch.Run<RemoteHandlers, ConnectBaselineHypervisorCpuArgs, ConnectBaselineHypervisorCpuRet>(this, call, body, static (h, c, a) => h.ConnectBaselineHypervisorCpuAsync(c, a)),
-        395 => HandlerDispatch.Run<RemoteHandlers, NodeGetSevInfoArgs, NodeGetSevInfoRet>(this, call, body, static (h, c, a) => h.NodeGetSevInfoAsync(c, a)),
-        396 => HandlerDispatch.Run<RemoteHandlers, DomainGetLaunchSecurityInfoArgs, DomainGetLaunchSecurityInfoRet>(this, call, body, static (h, c, a) => h.DomainGetLaunchSecurityInfoAsync(c, a)),
-        397 => HandlerDispatch.Run<RemoteHandlers, NwfilterBindingLookupByPortDevArgs, NwfilterBindingLookupByPortDevRet>(this, call, body, static (h, c, a) => h.NwfilterBindingLookupByPortDevAsync(c, a)),
-        398 => HandlerDispatch.Run<RemoteHandlers, NwfilterBindingGetXmlDescArgs, NwfilterBindingGetXmlDescRet>(this, call, body, static (h, c, a) => h.NwfilterBindingGetXmlDescAsync(c, a)),
-        399 => HandlerDispatch.Run<RemoteHandlers, NwfilterBindingCreateXmlArgs, NwfilterBindingCreateXmlRet>(this, call, body, static (h, c, a) => h.NwfilterBindingCreateXmlAsync(c, a)),
-        400 => HandlerDispatch.Run<RemoteHandlers, NwfilterBindingDeleteArgs>(this, call, body, static (h, c, a) => h.NwfilterBindingDeleteAsync(c, a)),
-        401 => HandlerDispatch.Run<RemoteHandlers, ConnectListAllNwfilterBindingsArgs, ConnectListAllNwfilterBindingsRet>(this, call, body, static (h, c, a) => h.ConnectListAllNwfilterBindingsAsync(c, a)),
-        402 => HandlerDispatch.Run<RemoteHandlers, DomainSetIothreadParamsArgs>(this, call, body, static (h, c, a) => h.DomainSetIothreadParamsAsync(c, a)),
-        403 => HandlerDispatch.Run<RemoteHandlers, ConnectGetStoragePoolCapabilitiesArgs, ConnectGetStoragePoolCapabilitiesRet>(this, call, body, static (h, c, a) => h.ConnectGetStoragePoolCapabilitiesAsync(c, a)),
-        404 => HandlerDispatch.Run<RemoteHandlers, NetworkListAllPortsArgs, NetworkListAllPortsRet>(this, call, body, static (h, c, a) => h.NetworkListAllPortsAsync(c, a)),
-        405 => HandlerDispatch.Run<RemoteHandlers, NetworkPortLookupByUuidArgs, NetworkPortLookupByUuidRet>(this, call, body, static (h, c, a) => h.NetworkPortLookupByUuidAsync(c, a)),
-        406 => HandlerDispatch.Run<RemoteHandlers, NetworkPortCreateXmlArgs, NetworkPortCreateXmlRet>(this, call, body, static (h, c, a) => h.NetworkPortCreateXmlAsync(c, a)),
-        407 => HandlerDispatch.Run<RemoteHandlers, NetworkPortGetParametersArgs, NetworkPortGetParametersRet>(this, call, body, static (h, c, a) => h.NetworkPortGetParametersAsync(c, a)),
-        408 => HandlerDispatch.Run<RemoteHandlers, NetworkPortSetParametersArgs>(this, call, body, static (h, c, a) => h.NetworkPortSetParametersAsync(c, a)),
-        409 => HandlerDispatch.Run<RemoteHandlers, NetworkPortGetXmlDescArgs, NetworkPortGetXmlDescRet>(this, call, body, static (h, c, a) => h.NetworkPortGetXmlDescAsync(c, a)),
-        410 => HandlerDispatch.Run<RemoteHandlers, NetworkPortDeleteArgs>(this, call, body, static (h, c, a) => h.NetworkPortDeleteAsync(c, a)),
-        411 => HandlerDispatch.Run<RemoteHandlers, DomainCheckpointCreateXmlArgs, DomainCheckpointCreateXmlRet>(this, call, body, static (h, c, a) => h.DomainCheckpointCreateXmlAsync(c, a)),
-        412 => HandlerDispatch.Run<RemoteHandlers, DomainCheckpointGetXmlDescArgs, DomainCheckpointGetXmlDescRet>(this, call, body, static (h, c, a) => { c.CheckReadOnly((ulong)a.Flags); return h.DomainCheckpointGetXmlDescAsync(c, a); }),
-        413 => HandlerDispatch.Run<RemoteHandlers, DomainListAllCheckpointsArgs, DomainListAllCheckpointsRet>(this, call, body, static (h, c, a) => h.DomainListAllCheckpointsAsync(c, a)),
-        414 => HandlerDispatch.Run<RemoteHandlers, DomainCheckpointListAllChildrenArgs, DomainCheckpointListAllChildrenRet>(this, call, body, static (h, c, a) => h.DomainCheckpointListAllChildrenAsync(c, a)),
-        415 => HandlerDispatch.Run<RemoteHandlers, DomainCheckpointLookupByNameArgs, DomainCheckpointLookupByNameRet>(this, call, body, static (h, c, a) => h.DomainCheckpointLookupByNameAsync(c, a)),
-        416 => HandlerDispatch.Run<RemoteHandlers, DomainCheckpointGetParentArgs, DomainCheckpointGetParentRet>(this, call, body, static (h, c, a) => h.DomainCheckpointGetParentAsync(c, a)),
-        417 => HandlerDispatch.Run<RemoteHandlers, DomainCheckpointDeleteArgs>(this, call, body, static (h, c, a) => h.DomainCheckpointDeleteAsync(c, a)),
-        418 => HandlerDispatch.Run<RemoteHandlers, DomainGetGuestInfoArgs, DomainGetGuestInfoRet>(this, call, body, static (h, c, a) => h.DomainGetGuestInfoAsync(c, a)),
-        419 => HandlerDispatch.Run<RemoteHandlers, ConnectSetIdentityArgs>(this, call, body, static (h, c, a) => h.ConnectSetIdentityAsync(c, a)),
-        420 => HandlerDispatch.Run<RemoteHandlers, DomainAgentSetResponseTimeoutArgs, DomainAgentSetResponseTimeoutRet>(this, call, body, static (h, c, a) => h.DomainAgentSetResponseTimeoutAsync(c, a)),
-        421 => HandlerDispatch.Run<RemoteHandlers, DomainBackupBeginArgs>(this, call, body, static (h, c, a) => h.DomainBackupBeginAsync(c, a)),
-        422 => HandlerDispatch.Run<RemoteHandlers, DomainBackupGetXmlDescArgs, DomainBackupGetXmlDescRet>(this, call, body, static (h, c, a) => h.DomainBackupGetXmlDescAsync(c, a)),
-        424 => HandlerDispatch.Run<RemoteHandlers, DomainAuthorizedSshKeysGetArgs, DomainAuthorizedSshKeysGetRet>(this, call, body, static (h, c, a) => h.DomainAuthorizedSshKeysGetAsync(c, a)),
-        425 => HandlerDispatch.Run<RemoteHandlers, DomainAuthorizedSshKeysSetArgs>(this, call, body, static (h, c, a) => h.DomainAuthorizedSshKeysSetAsync(c, a)),
-        426 => HandlerDispatch.Run<RemoteHandlers, DomainGetMessagesArgs, DomainGetMessagesRet>(this, call, body, static (h, c, a) => h.DomainGetMessagesAsync(c, a)),
-        427 => HandlerDispatch.Run<RemoteHandlers, DomainStartDirtyRateCalcArgs>(this, call, body, static (h, c, a) => h.DomainStartDirtyRateCalcAsync(c, a)),
-        428 => HandlerDispatch.Run<RemoteHandlers, NodeDeviceDefineXmlArgs, NodeDeviceDefineXmlRet>(this, call, body, static (h, c, a) => h.NodeDeviceDefineXmlAsync(c, a)),
-        429 => HandlerDispatch.Run<RemoteHandlers, NodeDeviceUndefineArgs>(this, call, body, static (h, c, a) => h.NodeDeviceUndefineAsync(c, a)),
-        430 => HandlerDispatch.Run<RemoteHandlers, NodeDeviceCreateArgs>(this, call, body, static (h, c, a) => h.NodeDeviceCreateAsync(c, a)),
-        431 => HandlerDispatch.Run<RemoteHandlers, NwfilterDefineXmlFlagsArgs, NwfilterDefineXmlFlagsRet>(this, call, body, static (h, c, a) => h.NwfilterDefineXmlFlagsAsync(c, a)),
-        432 => HandlerDispatch.Run<RemoteHandlers, NetworkDefineXmlFlagsArgs, NetworkDefineXmlFlagsRet>(this, call, body, static (h, c, a) => h.NetworkDefineXmlFlagsAsync(c, a)),
-        433 => HandlerDispatch.Run<RemoteHandlers, NodeDeviceGetAutostartArgs, NodeDeviceGetAutostartRet>(this, call, body, static (h, c, a) => h.NodeDeviceGetAutostartAsync(c, a)),
-        434 => HandlerDispatch.Run<RemoteHandlers, NodeDeviceSetAutostartArgs>(this, call, body, static (h, c, a) => h.NodeDeviceSetAutostartAsync(c, a)),
-        435 => HandlerDispatch.Run<RemoteHandlers, NodeDeviceIsPersistentArgs, NodeDeviceIsPersistentRet>(this, call, body, static (h, c, a) => h.NodeDeviceIsPersistentAsync(c, a)),
-        436 => HandlerDispatch.Run<RemoteHandlers, NodeDeviceIsActiveArgs, NodeDeviceIsActiveRet>(this, call, body, static (h, c, a) => h.NodeDeviceIsActiveAsync(c, a)),
-        437 => HandlerDispatch.Run<RemoteHandlers, NetworkCreateXmlFlagsArgs, NetworkCreateXmlFlagsRet>(this, call, body, static (h, c, a) => h.NetworkCreateXmlFlagsAsync(c, a)),
-        439 => HandlerDispatch.Run<RemoteHandlers, DomainSetLaunchSecurityStateArgs>(this, call, body, static (h, c, a) => h.DomainSetLaunchSecurityStateAsync(c, a)),
-        440 => HandlerDispatch.Run<RemoteHandlers, DomainSaveParamsArgs>(this, call, body, static (h, c, a) => h.DomainSaveParamsAsync(c, a)),
-        441 => HandlerDispatch.Run<RemoteHandlers, DomainRestoreParamsArgs>(this, call, body, static (h, c, a) => h.DomainRestoreParamsAsync(c, a)),
-        442 => HandlerDispatch.Run<RemoteHandlers, DomainAbortJobFlagsArgs>(this, call, body, static (h, c, a) => h.DomainAbortJobFlagsAsync(c, a)),
-        443 => HandlerDispatch.Run<RemoteHandlers, DomainFdAssociateArgs>(this, call, body, static (h, c, a) => h.DomainFdAssociateAsync(c, a)),
-        444 => HandlerDispatch.Run<RemoteHandlers, NetworkSetMetadataArgs>(this, call, body, static (h, c, a) => h.NetworkSetMetadataAsync(c, a)),
-        445 => HandlerDispatch.Run<RemoteHandlers, NetworkGetMetadataArgs, NetworkGetMetadataRet>(this, call, body, static (h, c, a) => h.NetworkGetMetadataAsync(c, a)),
-        447 => HandlerDispatch.Run<RemoteHandlers, NodeDeviceUpdateArgs>(this, call, body, static (h, c, a) => h.NodeDeviceUpdateAsync(c, a)),
-        448 => HandlerDispatch.Run<RemoteHandlers, DomainGraphicsReloadArgs>(this, call, body, static (h, c, a) => h.DomainGraphicsReloadAsync(c, a)),
-        449 => HandlerDispatch.Run<RemoteHandlers, DomainGetAutostartOnceArgs, DomainGetAutostartOnceRet>(this, call, body, static (h, c, a) => h.DomainGetAutostartOnceAsync(c, a)),
-        450 => HandlerDispatch.Run<RemoteHandlers, DomainSetAutostartOnceArgs>(this, call, body, static (h, c, a) => h.DomainSetAutostartOnceAsync(c, a)),
-        451 => HandlerDispatch.Run<RemoteHandlers, DomainSetThrottleGroupArgs>(this, call, body, static (h, c, a) => h.DomainSetThrottleGroupAsync(c, a)),
-        452 => HandlerDispatch.Run<RemoteHandlers, DomainDelThrottleGroupArgs>(this, call, body, static (h, c, a) => h.DomainDelThrottleGroupAsync(c, a)),
-        _ => HandlerDispatch.UnknownProcedure(call),
-    };
+        Func<RemoteHandlers, ServerCall, ReadOnlySequence<byte>, ValueTask>?[] dispatchers = Dispatchers;
+        int procedure = call.Procedure;
+        return (uint)procedure < (uint)dispatchers.Length && dispatchers[procedure] is { } dispatch
+            ? dispatch(this, call, body)
+            : HandlerDispatch.UnknownProcedure(call);
+    }
+
+    private static Func<RemoteHandlers, ServerCall, ReadOnlySequence<byte>, ValueTask>?[] CreateDispatchers()
+    {
+        var dispatchers = new Func<RemoteHandlers, ServerCall, ReadOnlySequence<byte>, ValueTask>?[453];
+        dispatchers[1] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectOpenArgs>(self, call, body, static (h, c, a) => h.ConnectOpenAsync(c, a));
+        dispatchers[2] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid>(self, call, body, static (h, c, _) => h.ConnectCloseAsync(c));
+        dispatchers[3] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectGetTypeRet>(self, call, body, static (h, c, _) => h.ConnectGetTypeAsync(c));
+        dispatchers[4] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectGetVersionRet>(self, call, body, static (h, c, _) => h.ConnectGetVersionAsync(c));
+        dispatchers[5] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectGetMaxVcpusArgs, ConnectGetMaxVcpusRet>(self, call, body, static (h, c, a) => h.ConnectGetMaxVcpusAsync(c, a));
+        dispatchers[6] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid, NodeGetInfoRet>(self, call, body, static (h, c, _) => h.NodeGetInfoAsync(c));
+        dispatchers[7] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectGetCapabilitiesRet>(self, call, body, static (h, c, _) => h.ConnectGetCapabilitiesAsync(c));
+        dispatchers[8] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainAttachDeviceArgs>(self, call, body, static (h, c, a) => h.DomainAttachDeviceAsync(c, a));
+        dispatchers[9] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainCreateArgs>(self, call, body, static (h, c, a) => h.DomainCreateAsync(c, a));
+        dispatchers[10] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainCreateXmlArgs, DomainCreateXmlRet>(self, call, body, static (h, c, a) => h.DomainCreateXmlAsync(c, a));
+        dispatchers[11] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainDefineXmlArgs, DomainDefineXmlRet>(self, call, body, static (h, c, a) => h.DomainDefineXmlAsync(c, a));
+        dispatchers[12] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainDestroyArgs>(self, call, body, static (h, c, a) => h.DomainDestroyAsync(c, a));
+        dispatchers[13] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainDetachDeviceArgs>(self, call, body, static (h, c, a) => h.DomainDetachDeviceAsync(c, a));
+        dispatchers[14] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetXmlDescArgs, DomainGetXmlDescRet>(self, call, body, static (h, c, a) => { c.CheckReadOnly((ulong)a.Flags); return h.DomainGetXmlDescAsync(c, a); });
+        dispatchers[15] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetAutostartArgs, DomainGetAutostartRet>(self, call, body, static (h, c, a) => h.DomainGetAutostartAsync(c, a));
+        dispatchers[16] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetInfoArgs, DomainGetInfoRet>(self, call, body, static (h, c, a) => h.DomainGetInfoAsync(c, a));
+        dispatchers[17] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetMaxMemoryArgs, DomainGetMaxMemoryRet>(self, call, body, static (h, c, a) => h.DomainGetMaxMemoryAsync(c, a));
+        dispatchers[18] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetMaxVcpusArgs, DomainGetMaxVcpusRet>(self, call, body, static (h, c, a) => h.DomainGetMaxVcpusAsync(c, a));
+        dispatchers[19] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetOsTypeArgs, DomainGetOsTypeRet>(self, call, body, static (h, c, a) => h.DomainGetOsTypeAsync(c, a));
+        dispatchers[20] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetVcpusArgs, DomainGetVcpusRet>(self, call, body, static (h, c, a) => h.DomainGetVcpusAsync(c, a));
+        dispatchers[21] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectListDefinedDomainsArgs, ConnectListDefinedDomainsRet>(self, call, body, static (h, c, a) => h.ConnectListDefinedDomainsAsync(c, a));
+        dispatchers[22] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainLookupByIdArgs, DomainLookupByIdRet>(self, call, body, static (h, c, a) => h.DomainLookupByIdAsync(c, a));
+        dispatchers[23] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainLookupByNameArgs, DomainLookupByNameRet>(self, call, body, static (h, c, a) => h.DomainLookupByNameAsync(c, a));
+        dispatchers[24] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainLookupByUuidArgs, DomainLookupByUuidRet>(self, call, body, static (h, c, a) => h.DomainLookupByUuidAsync(c, a));
+        dispatchers[25] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectNumOfDefinedDomainsRet>(self, call, body, static (h, c, _) => h.ConnectNumOfDefinedDomainsAsync(c));
+        dispatchers[26] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainPinVcpuArgs>(self, call, body, static (h, c, a) => h.DomainPinVcpuAsync(c, a));
+        dispatchers[27] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainRebootArgs>(self, call, body, static (h, c, a) => h.DomainRebootAsync(c, a));
+        dispatchers[28] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainResumeArgs>(self, call, body, static (h, c, a) => h.DomainResumeAsync(c, a));
+        dispatchers[29] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetAutostartArgs>(self, call, body, static (h, c, a) => h.DomainSetAutostartAsync(c, a));
+        dispatchers[30] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetMaxMemoryArgs>(self, call, body, static (h, c, a) => h.DomainSetMaxMemoryAsync(c, a));
+        dispatchers[31] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetMemoryArgs>(self, call, body, static (h, c, a) => h.DomainSetMemoryAsync(c, a));
+        dispatchers[32] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetVcpusArgs>(self, call, body, static (h, c, a) => h.DomainSetVcpusAsync(c, a));
+        dispatchers[33] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainShutdownArgs>(self, call, body, static (h, c, a) => h.DomainShutdownAsync(c, a));
+        dispatchers[34] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSuspendArgs>(self, call, body, static (h, c, a) => h.DomainSuspendAsync(c, a));
+        dispatchers[35] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainUndefineArgs>(self, call, body, static (h, c, a) => h.DomainUndefineAsync(c, a));
+        dispatchers[36] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectListDefinedNetworksArgs, ConnectListDefinedNetworksRet>(self, call, body, static (h, c, a) => h.ConnectListDefinedNetworksAsync(c, a));
+        dispatchers[37] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectListDomainsArgs, ConnectListDomainsRet>(self, call, body, static (h, c, a) => h.ConnectListDomainsAsync(c, a));
+        dispatchers[38] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectListNetworksArgs, ConnectListNetworksRet>(self, call, body, static (h, c, a) => h.ConnectListNetworksAsync(c, a));
+        dispatchers[39] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkCreateArgs>(self, call, body, static (h, c, a) => h.NetworkCreateAsync(c, a));
+        dispatchers[40] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkCreateXmlArgs, NetworkCreateXmlRet>(self, call, body, static (h, c, a) => h.NetworkCreateXmlAsync(c, a));
+        dispatchers[41] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkDefineXmlArgs, NetworkDefineXmlRet>(self, call, body, static (h, c, a) => h.NetworkDefineXmlAsync(c, a));
+        dispatchers[42] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkDestroyArgs>(self, call, body, static (h, c, a) => h.NetworkDestroyAsync(c, a));
+        dispatchers[43] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkGetXmlDescArgs, NetworkGetXmlDescRet>(self, call, body, static (h, c, a) => h.NetworkGetXmlDescAsync(c, a));
+        dispatchers[44] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkGetAutostartArgs, NetworkGetAutostartRet>(self, call, body, static (h, c, a) => h.NetworkGetAutostartAsync(c, a));
+        dispatchers[45] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkGetBridgeNameArgs, NetworkGetBridgeNameRet>(self, call, body, static (h, c, a) => h.NetworkGetBridgeNameAsync(c, a));
+        dispatchers[46] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkLookupByNameArgs, NetworkLookupByNameRet>(self, call, body, static (h, c, a) => h.NetworkLookupByNameAsync(c, a));
+        dispatchers[47] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkLookupByUuidArgs, NetworkLookupByUuidRet>(self, call, body, static (h, c, a) => h.NetworkLookupByUuidAsync(c, a));
+        dispatchers[48] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkSetAutostartArgs>(self, call, body, static (h, c, a) => h.NetworkSetAutostartAsync(c, a));
+        dispatchers[49] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkUndefineArgs>(self, call, body, static (h, c, a) => h.NetworkUndefineAsync(c, a));
+        dispatchers[50] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectNumOfDefinedNetworksRet>(self, call, body, static (h, c, _) => h.ConnectNumOfDefinedNetworksAsync(c));
+        dispatchers[51] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectNumOfDomainsRet>(self, call, body, static (h, c, _) => h.ConnectNumOfDomainsAsync(c));
+        dispatchers[52] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectNumOfNetworksRet>(self, call, body, static (h, c, _) => h.ConnectNumOfNetworksAsync(c));
+        dispatchers[53] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainCoreDumpArgs>(self, call, body, static (h, c, a) => h.DomainCoreDumpAsync(c, a));
+        dispatchers[54] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainRestoreArgs>(self, call, body, static (h, c, a) => h.DomainRestoreAsync(c, a));
+        dispatchers[55] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSaveArgs>(self, call, body, static (h, c, a) => h.DomainSaveAsync(c, a));
+        dispatchers[56] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetSchedulerTypeArgs, DomainGetSchedulerTypeRet>(self, call, body, static (h, c, a) => h.DomainGetSchedulerTypeAsync(c, a));
+        dispatchers[57] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetSchedulerParametersArgs, DomainGetSchedulerParametersRet>(self, call, body, static (h, c, a) => h.DomainGetSchedulerParametersAsync(c, a));
+        dispatchers[58] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetSchedulerParametersArgs>(self, call, body, static (h, c, a) => h.DomainSetSchedulerParametersAsync(c, a));
+        dispatchers[59] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectGetHostnameRet>(self, call, body, static (h, c, _) => h.ConnectGetHostnameAsync(c));
+        dispatchers[60] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectSupportsFeatureArgs, ConnectSupportsFeatureRet>(self, call, body, static (h, c, a) => h.ConnectSupportsFeatureAsync(c, a));
+        dispatchers[61] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMigratePrepareArgs, DomainMigratePrepareRet>(self, call, body, static (h, c, a) => h.DomainMigratePrepareAsync(c, a));
+        dispatchers[62] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMigratePerformArgs>(self, call, body, static (h, c, a) => h.DomainMigratePerformAsync(c, a));
+        dispatchers[63] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMigrateFinishArgs, DomainMigrateFinishRet>(self, call, body, static (h, c, a) => h.DomainMigrateFinishAsync(c, a));
+        dispatchers[64] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainBlockStatsArgs, DomainBlockStatsRet>(self, call, body, static (h, c, a) => h.DomainBlockStatsAsync(c, a));
+        dispatchers[65] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainInterfaceStatsArgs, DomainInterfaceStatsRet>(self, call, body, static (h, c, a) => h.DomainInterfaceStatsAsync(c, a));
+        dispatchers[66] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid, AuthListRet>(self, call, body, static (h, c, _) => h.AuthListAsync(c));
+        dispatchers[67] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid, AuthSaslInitRet>(self, call, body, static (h, c, _) => h.AuthSaslInitAsync(c));
+        dispatchers[68] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, AuthSaslStartArgs, AuthSaslStartRet>(self, call, body, static (h, c, a) => h.AuthSaslStartAsync(c, a));
+        dispatchers[69] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, AuthSaslStepArgs, AuthSaslStepRet>(self, call, body, static (h, c, a) => h.AuthSaslStepAsync(c, a));
+        dispatchers[70] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid, AuthPolkitRet>(self, call, body, static (h, c, _) => h.AuthPolkitAsync(c));
+        dispatchers[71] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectNumOfStoragePoolsRet>(self, call, body, static (h, c, _) => h.ConnectNumOfStoragePoolsAsync(c));
+        dispatchers[72] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectListStoragePoolsArgs, ConnectListStoragePoolsRet>(self, call, body, static (h, c, a) => h.ConnectListStoragePoolsAsync(c, a));
+        dispatchers[73] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectNumOfDefinedStoragePoolsRet>(self, call, body, static (h, c, _) => h.ConnectNumOfDefinedStoragePoolsAsync(c));
+        dispatchers[74] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectListDefinedStoragePoolsArgs, ConnectListDefinedStoragePoolsRet>(self, call, body, static (h, c, a) => h.ConnectListDefinedStoragePoolsAsync(c, a));
+        dispatchers[75] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectFindStoragePoolSourcesArgs, ConnectFindStoragePoolSourcesRet>(self, call, body, static (h, c, a) => h.ConnectFindStoragePoolSourcesAsync(c, a));
+        dispatchers[76] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StoragePoolCreateXmlArgs, StoragePoolCreateXmlRet>(self, call, body, static (h, c, a) => h.StoragePoolCreateXmlAsync(c, a));
+        dispatchers[77] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StoragePoolDefineXmlArgs, StoragePoolDefineXmlRet>(self, call, body, static (h, c, a) => h.StoragePoolDefineXmlAsync(c, a));
+        dispatchers[78] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StoragePoolCreateArgs>(self, call, body, static (h, c, a) => h.StoragePoolCreateAsync(c, a));
+        dispatchers[79] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StoragePoolBuildArgs>(self, call, body, static (h, c, a) => h.StoragePoolBuildAsync(c, a));
+        dispatchers[80] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StoragePoolDestroyArgs>(self, call, body, static (h, c, a) => h.StoragePoolDestroyAsync(c, a));
+        dispatchers[81] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StoragePoolDeleteArgs>(self, call, body, static (h, c, a) => h.StoragePoolDeleteAsync(c, a));
+        dispatchers[82] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StoragePoolUndefineArgs>(self, call, body, static (h, c, a) => h.StoragePoolUndefineAsync(c, a));
+        dispatchers[83] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StoragePoolRefreshArgs>(self, call, body, static (h, c, a) => h.StoragePoolRefreshAsync(c, a));
+        dispatchers[84] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StoragePoolLookupByNameArgs, StoragePoolLookupByNameRet>(self, call, body, static (h, c, a) => h.StoragePoolLookupByNameAsync(c, a));
+        dispatchers[85] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StoragePoolLookupByUuidArgs, StoragePoolLookupByUuidRet>(self, call, body, static (h, c, a) => h.StoragePoolLookupByUuidAsync(c, a));
+        dispatchers[86] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StoragePoolLookupByVolumeArgs, StoragePoolLookupByVolumeRet>(self, call, body, static (h, c, a) => h.StoragePoolLookupByVolumeAsync(c, a));
+        dispatchers[87] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StoragePoolGetInfoArgs, StoragePoolGetInfoRet>(self, call, body, static (h, c, a) => h.StoragePoolGetInfoAsync(c, a));
+        dispatchers[88] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StoragePoolGetXmlDescArgs, StoragePoolGetXmlDescRet>(self, call, body, static (h, c, a) => h.StoragePoolGetXmlDescAsync(c, a));
+        dispatchers[89] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StoragePoolGetAutostartArgs, StoragePoolGetAutostartRet>(self, call, body, static (h, c, a) => h.StoragePoolGetAutostartAsync(c, a));
+        dispatchers[90] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StoragePoolSetAutostartArgs>(self, call, body, static (h, c, a) => h.StoragePoolSetAutostartAsync(c, a));
+        dispatchers[91] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StoragePoolNumOfVolumesArgs, StoragePoolNumOfVolumesRet>(self, call, body, static (h, c, a) => h.StoragePoolNumOfVolumesAsync(c, a));
+        dispatchers[92] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StoragePoolListVolumesArgs, StoragePoolListVolumesRet>(self, call, body, static (h, c, a) => h.StoragePoolListVolumesAsync(c, a));
+        dispatchers[93] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StorageVolCreateXmlArgs, StorageVolCreateXmlRet>(self, call, body, static (h, c, a) => h.StorageVolCreateXmlAsync(c, a));
+        dispatchers[94] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StorageVolDeleteArgs>(self, call, body, static (h, c, a) => h.StorageVolDeleteAsync(c, a));
+        dispatchers[95] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StorageVolLookupByNameArgs, StorageVolLookupByNameRet>(self, call, body, static (h, c, a) => h.StorageVolLookupByNameAsync(c, a));
+        dispatchers[96] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StorageVolLookupByKeyArgs, StorageVolLookupByKeyRet>(self, call, body, static (h, c, a) => h.StorageVolLookupByKeyAsync(c, a));
+        dispatchers[97] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StorageVolLookupByPathArgs, StorageVolLookupByPathRet>(self, call, body, static (h, c, a) => h.StorageVolLookupByPathAsync(c, a));
+        dispatchers[98] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StorageVolGetInfoArgs, StorageVolGetInfoRet>(self, call, body, static (h, c, a) => h.StorageVolGetInfoAsync(c, a));
+        dispatchers[99] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StorageVolGetXmlDescArgs, StorageVolGetXmlDescRet>(self, call, body, static (h, c, a) => h.StorageVolGetXmlDescAsync(c, a));
+        dispatchers[100] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StorageVolGetPathArgs, StorageVolGetPathRet>(self, call, body, static (h, c, a) => h.StorageVolGetPathAsync(c, a));
+        dispatchers[101] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeGetCellsFreeMemoryArgs, NodeGetCellsFreeMemoryRet>(self, call, body, static (h, c, a) => h.NodeGetCellsFreeMemoryAsync(c, a));
+        dispatchers[102] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid, NodeGetFreeMemoryRet>(self, call, body, static (h, c, _) => h.NodeGetFreeMemoryAsync(c));
+        dispatchers[103] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainBlockPeekArgs, DomainBlockPeekRet>(self, call, body, static (h, c, a) => h.DomainBlockPeekAsync(c, a));
+        dispatchers[104] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMemoryPeekArgs, DomainMemoryPeekRet>(self, call, body, static (h, c, a) => h.DomainMemoryPeekAsync(c, a));
+        dispatchers[105] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectDomainEventRegisterRet>(self, call, body, static (h, c, _) => h.ConnectDomainEventRegisterAsync(c));
+        dispatchers[106] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectDomainEventDeregisterRet>(self, call, body, static (h, c, _) => h.ConnectDomainEventDeregisterAsync(c));
+        dispatchers[108] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMigratePrepare2Args, DomainMigratePrepare2Ret>(self, call, body, static (h, c, a) => h.DomainMigratePrepare2Async(c, a));
+        dispatchers[109] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMigrateFinish2Args, DomainMigrateFinish2Ret>(self, call, body, static (h, c, a) => h.DomainMigrateFinish2Async(c, a));
+        dispatchers[110] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectGetUriRet>(self, call, body, static (h, c, _) => h.ConnectGetUriAsync(c));
+        dispatchers[111] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeNumOfDevicesArgs, NodeNumOfDevicesRet>(self, call, body, static (h, c, a) => h.NodeNumOfDevicesAsync(c, a));
+        dispatchers[112] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeListDevicesArgs, NodeListDevicesRet>(self, call, body, static (h, c, a) => h.NodeListDevicesAsync(c, a));
+        dispatchers[113] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeDeviceLookupByNameArgs, NodeDeviceLookupByNameRet>(self, call, body, static (h, c, a) => h.NodeDeviceLookupByNameAsync(c, a));
+        dispatchers[114] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeDeviceGetXmlDescArgs, NodeDeviceGetXmlDescRet>(self, call, body, static (h, c, a) => h.NodeDeviceGetXmlDescAsync(c, a));
+        dispatchers[115] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeDeviceGetParentArgs, NodeDeviceGetParentRet>(self, call, body, static (h, c, a) => h.NodeDeviceGetParentAsync(c, a));
+        dispatchers[116] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeDeviceNumOfCapsArgs, NodeDeviceNumOfCapsRet>(self, call, body, static (h, c, a) => h.NodeDeviceNumOfCapsAsync(c, a));
+        dispatchers[117] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeDeviceListCapsArgs, NodeDeviceListCapsRet>(self, call, body, static (h, c, a) => h.NodeDeviceListCapsAsync(c, a));
+        dispatchers[118] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeDeviceDettachArgs>(self, call, body, static (h, c, a) => h.NodeDeviceDettachAsync(c, a));
+        dispatchers[119] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeDeviceReAttachArgs>(self, call, body, static (h, c, a) => h.NodeDeviceReAttachAsync(c, a));
+        dispatchers[120] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeDeviceResetArgs>(self, call, body, static (h, c, a) => h.NodeDeviceResetAsync(c, a));
+        dispatchers[121] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetSecurityLabelArgs, DomainGetSecurityLabelRet>(self, call, body, static (h, c, a) => h.DomainGetSecurityLabelAsync(c, a));
+        dispatchers[122] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid, NodeGetSecurityModelRet>(self, call, body, static (h, c, _) => h.NodeGetSecurityModelAsync(c));
+        dispatchers[123] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeDeviceCreateXmlArgs, NodeDeviceCreateXmlRet>(self, call, body, static (h, c, a) => h.NodeDeviceCreateXmlAsync(c, a));
+        dispatchers[124] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeDeviceDestroyArgs>(self, call, body, static (h, c, a) => h.NodeDeviceDestroyAsync(c, a));
+        dispatchers[125] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StorageVolCreateXmlFromArgs, StorageVolCreateXmlFromRet>(self, call, body, static (h, c, a) => h.StorageVolCreateXmlFromAsync(c, a));
+        dispatchers[126] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectNumOfInterfacesRet>(self, call, body, static (h, c, _) => h.ConnectNumOfInterfacesAsync(c));
+        dispatchers[127] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectListInterfacesArgs, ConnectListInterfacesRet>(self, call, body, static (h, c, a) => h.ConnectListInterfacesAsync(c, a));
+        dispatchers[128] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, InterfaceLookupByNameArgs, InterfaceLookupByNameRet>(self, call, body, static (h, c, a) => h.InterfaceLookupByNameAsync(c, a));
+        dispatchers[129] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, InterfaceLookupByMacStringArgs, InterfaceLookupByMacStringRet>(self, call, body, static (h, c, a) => h.InterfaceLookupByMacStringAsync(c, a));
+        dispatchers[130] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, InterfaceGetXmlDescArgs, InterfaceGetXmlDescRet>(self, call, body, static (h, c, a) => h.InterfaceGetXmlDescAsync(c, a));
+        dispatchers[131] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, InterfaceDefineXmlArgs, InterfaceDefineXmlRet>(self, call, body, static (h, c, a) => h.InterfaceDefineXmlAsync(c, a));
+        dispatchers[132] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, InterfaceUndefineArgs>(self, call, body, static (h, c, a) => h.InterfaceUndefineAsync(c, a));
+        dispatchers[133] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, InterfaceCreateArgs>(self, call, body, static (h, c, a) => h.InterfaceCreateAsync(c, a));
+        dispatchers[134] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, InterfaceDestroyArgs>(self, call, body, static (h, c, a) => h.InterfaceDestroyAsync(c, a));
+        dispatchers[135] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectDomainXmlFromNativeArgs, ConnectDomainXmlFromNativeRet>(self, call, body, static (h, c, a) => h.ConnectDomainXmlFromNativeAsync(c, a));
+        dispatchers[136] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectDomainXmlToNativeArgs, ConnectDomainXmlToNativeRet>(self, call, body, static (h, c, a) => h.ConnectDomainXmlToNativeAsync(c, a));
+        dispatchers[137] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectNumOfDefinedInterfacesRet>(self, call, body, static (h, c, _) => h.ConnectNumOfDefinedInterfacesAsync(c));
+        dispatchers[138] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectListDefinedInterfacesArgs, ConnectListDefinedInterfacesRet>(self, call, body, static (h, c, a) => h.ConnectListDefinedInterfacesAsync(c, a));
+        dispatchers[139] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectNumOfSecretsRet>(self, call, body, static (h, c, _) => h.ConnectNumOfSecretsAsync(c));
+        dispatchers[140] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectListSecretsArgs, ConnectListSecretsRet>(self, call, body, static (h, c, a) => h.ConnectListSecretsAsync(c, a));
+        dispatchers[141] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, SecretLookupByUuidArgs, SecretLookupByUuidRet>(self, call, body, static (h, c, a) => h.SecretLookupByUuidAsync(c, a));
+        dispatchers[142] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, SecretDefineXmlArgs, SecretDefineXmlRet>(self, call, body, static (h, c, a) => h.SecretDefineXmlAsync(c, a));
+        dispatchers[143] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, SecretGetXmlDescArgs, SecretGetXmlDescRet>(self, call, body, static (h, c, a) => h.SecretGetXmlDescAsync(c, a));
+        dispatchers[144] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, SecretSetValueArgs>(self, call, body, static (h, c, a) => h.SecretSetValueAsync(c, a));
+        dispatchers[145] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, SecretGetValueArgs, SecretGetValueRet>(self, call, body, static (h, c, a) => h.SecretGetValueAsync(c, a));
+        dispatchers[146] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, SecretUndefineArgs>(self, call, body, static (h, c, a) => h.SecretUndefineAsync(c, a));
+        dispatchers[147] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, SecretLookupByUsageArgs, SecretLookupByUsageRet>(self, call, body, static (h, c, a) => h.SecretLookupByUsageAsync(c, a));
+        dispatchers[148] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMigratePrepareTunnelArgs>(self, call, body, static (h, c, a) => h.DomainMigratePrepareTunnelAsync(c, a));
+        dispatchers[149] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectIsSecureRet>(self, call, body, static (h, c, _) => h.ConnectIsSecureAsync(c));
+        dispatchers[150] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainIsActiveArgs, DomainIsActiveRet>(self, call, body, static (h, c, a) => h.DomainIsActiveAsync(c, a));
+        dispatchers[151] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainIsPersistentArgs, DomainIsPersistentRet>(self, call, body, static (h, c, a) => h.DomainIsPersistentAsync(c, a));
+        dispatchers[152] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkIsActiveArgs, NetworkIsActiveRet>(self, call, body, static (h, c, a) => h.NetworkIsActiveAsync(c, a));
+        dispatchers[153] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkIsPersistentArgs, NetworkIsPersistentRet>(self, call, body, static (h, c, a) => h.NetworkIsPersistentAsync(c, a));
+        dispatchers[154] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StoragePoolIsActiveArgs, StoragePoolIsActiveRet>(self, call, body, static (h, c, a) => h.StoragePoolIsActiveAsync(c, a));
+        dispatchers[155] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StoragePoolIsPersistentArgs, StoragePoolIsPersistentRet>(self, call, body, static (h, c, a) => h.StoragePoolIsPersistentAsync(c, a));
+        dispatchers[156] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, InterfaceIsActiveArgs, InterfaceIsActiveRet>(self, call, body, static (h, c, a) => h.InterfaceIsActiveAsync(c, a));
+        dispatchers[157] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectGetLibVersionRet>(self, call, body, static (h, c, _) => h.ConnectGetLibVersionAsync(c));
+        dispatchers[158] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectCompareCpuArgs, ConnectCompareCpuRet>(self, call, body, static (h, c, a) => h.ConnectCompareCpuAsync(c, a));
+        dispatchers[159] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMemoryStatsArgs, DomainMemoryStatsRet>(self, call, body, static (h, c, a) => h.DomainMemoryStatsAsync(c, a));
+        dispatchers[160] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainAttachDeviceFlagsArgs>(self, call, body, static (h, c, a) => h.DomainAttachDeviceFlagsAsync(c, a));
+        dispatchers[161] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainDetachDeviceFlagsArgs>(self, call, body, static (h, c, a) => h.DomainDetachDeviceFlagsAsync(c, a));
+        dispatchers[162] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectBaselineCpuArgs, ConnectBaselineCpuRet>(self, call, body, static (h, c, a) => h.ConnectBaselineCpuAsync(c, a));
+        dispatchers[163] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetJobInfoArgs, DomainGetJobInfoRet>(self, call, body, static (h, c, a) => h.DomainGetJobInfoAsync(c, a));
+        dispatchers[164] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainAbortJobArgs>(self, call, body, static (h, c, a) => h.DomainAbortJobAsync(c, a));
+        dispatchers[165] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StorageVolWipeArgs>(self, call, body, static (h, c, a) => h.StorageVolWipeAsync(c, a));
+        dispatchers[166] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMigrateSetMaxDowntimeArgs>(self, call, body, static (h, c, a) => h.DomainMigrateSetMaxDowntimeAsync(c, a));
+        dispatchers[167] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectDomainEventRegisterAnyArgs>(self, call, body, static (h, c, a) => h.ConnectDomainEventRegisterAnyAsync(c, a));
+        dispatchers[168] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectDomainEventDeregisterAnyArgs>(self, call, body, static (h, c, a) => h.ConnectDomainEventDeregisterAnyAsync(c, a));
+        dispatchers[174] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainUpdateDeviceFlagsArgs>(self, call, body, static (h, c, a) => h.DomainUpdateDeviceFlagsAsync(c, a));
+        dispatchers[175] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NwfilterLookupByNameArgs, NwfilterLookupByNameRet>(self, call, body, static (h, c, a) => h.NwfilterLookupByNameAsync(c, a));
+        dispatchers[176] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NwfilterLookupByUuidArgs, NwfilterLookupByUuidRet>(self, call, body, static (h, c, a) => h.NwfilterLookupByUuidAsync(c, a));
+        dispatchers[177] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NwfilterGetXmlDescArgs, NwfilterGetXmlDescRet>(self, call, body, static (h, c, a) => h.NwfilterGetXmlDescAsync(c, a));
+        dispatchers[178] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid, ConnectNumOfNwfiltersRet>(self, call, body, static (h, c, _) => h.ConnectNumOfNwfiltersAsync(c));
+        dispatchers[179] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectListNwfiltersArgs, ConnectListNwfiltersRet>(self, call, body, static (h, c, a) => h.ConnectListNwfiltersAsync(c, a));
+        dispatchers[180] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NwfilterDefineXmlArgs, NwfilterDefineXmlRet>(self, call, body, static (h, c, a) => h.NwfilterDefineXmlAsync(c, a));
+        dispatchers[181] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NwfilterUndefineArgs>(self, call, body, static (h, c, a) => h.NwfilterUndefineAsync(c, a));
+        dispatchers[182] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainManagedSaveArgs>(self, call, body, static (h, c, a) => h.DomainManagedSaveAsync(c, a));
+        dispatchers[183] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainHasManagedSaveImageArgs, DomainHasManagedSaveImageRet>(self, call, body, static (h, c, a) => h.DomainHasManagedSaveImageAsync(c, a));
+        dispatchers[184] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainManagedSaveRemoveArgs>(self, call, body, static (h, c, a) => h.DomainManagedSaveRemoveAsync(c, a));
+        dispatchers[185] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotCreateXmlArgs, DomainSnapshotCreateXmlRet>(self, call, body, static (h, c, a) => h.DomainSnapshotCreateXmlAsync(c, a));
+        dispatchers[186] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotGetXmlDescArgs, DomainSnapshotGetXmlDescRet>(self, call, body, static (h, c, a) => { c.CheckReadOnly((ulong)a.Flags); return h.DomainSnapshotGetXmlDescAsync(c, a); });
+        dispatchers[187] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotNumArgs, DomainSnapshotNumRet>(self, call, body, static (h, c, a) => h.DomainSnapshotNumAsync(c, a));
+        dispatchers[188] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotListNamesArgs, DomainSnapshotListNamesRet>(self, call, body, static (h, c, a) => h.DomainSnapshotListNamesAsync(c, a));
+        dispatchers[189] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotLookupByNameArgs, DomainSnapshotLookupByNameRet>(self, call, body, static (h, c, a) => h.DomainSnapshotLookupByNameAsync(c, a));
+        dispatchers[190] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainHasCurrentSnapshotArgs, DomainHasCurrentSnapshotRet>(self, call, body, static (h, c, a) => h.DomainHasCurrentSnapshotAsync(c, a));
+        dispatchers[191] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotCurrentArgs, DomainSnapshotCurrentRet>(self, call, body, static (h, c, a) => h.DomainSnapshotCurrentAsync(c, a));
+        dispatchers[192] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainRevertToSnapshotArgs>(self, call, body, static (h, c, a) => h.DomainRevertToSnapshotAsync(c, a));
+        dispatchers[193] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotDeleteArgs>(self, call, body, static (h, c, a) => h.DomainSnapshotDeleteAsync(c, a));
+        dispatchers[194] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetBlockInfoArgs, DomainGetBlockInfoRet>(self, call, body, static (h, c, a) => h.DomainGetBlockInfoAsync(c, a));
+        dispatchers[196] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainCreateWithFlagsArgs, DomainCreateWithFlagsRet>(self, call, body, static (h, c, a) => h.DomainCreateWithFlagsAsync(c, a));
+        dispatchers[197] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetMemoryParametersArgs>(self, call, body, static (h, c, a) => h.DomainSetMemoryParametersAsync(c, a));
+        dispatchers[198] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetMemoryParametersArgs, DomainGetMemoryParametersRet>(self, call, body, static (h, c, a) => h.DomainGetMemoryParametersAsync(c, a));
+        dispatchers[199] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetVcpusFlagsArgs>(self, call, body, static (h, c, a) => h.DomainSetVcpusFlagsAsync(c, a));
+        dispatchers[200] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetVcpusFlagsArgs, DomainGetVcpusFlagsRet>(self, call, body, static (h, c, a) => { c.CheckReadOnly((ulong)a.Flags); return h.DomainGetVcpusFlagsAsync(c, a); });
+        dispatchers[201] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainOpenConsoleArgs>(self, call, body, static (h, c, a) => h.DomainOpenConsoleAsync(c, a));
+        dispatchers[202] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainIsUpdatedArgs, DomainIsUpdatedRet>(self, call, body, static (h, c, a) => h.DomainIsUpdatedAsync(c, a));
+        dispatchers[203] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectGetSysinfoArgs, ConnectGetSysinfoRet>(self, call, body, static (h, c, a) => h.ConnectGetSysinfoAsync(c, a));
+        dispatchers[204] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetMemoryFlagsArgs>(self, call, body, static (h, c, a) => h.DomainSetMemoryFlagsAsync(c, a));
+        dispatchers[205] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetBlkioParametersArgs>(self, call, body, static (h, c, a) => h.DomainSetBlkioParametersAsync(c, a));
+        dispatchers[206] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetBlkioParametersArgs, DomainGetBlkioParametersRet>(self, call, body, static (h, c, a) => h.DomainGetBlkioParametersAsync(c, a));
+        dispatchers[207] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMigrateSetMaxSpeedArgs>(self, call, body, static (h, c, a) => h.DomainMigrateSetMaxSpeedAsync(c, a));
+        dispatchers[208] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StorageVolUploadArgs>(self, call, body, static (h, c, a) => h.StorageVolUploadAsync(c, a));
+        dispatchers[209] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StorageVolDownloadArgs>(self, call, body, static (h, c, a) => h.StorageVolDownloadAsync(c, a));
+        dispatchers[210] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainInjectNmiArgs>(self, call, body, static (h, c, a) => h.DomainInjectNmiAsync(c, a));
+        dispatchers[211] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainScreenshotArgs, DomainScreenshotRet>(self, call, body, static (h, c, a) => h.DomainScreenshotAsync(c, a));
+        dispatchers[212] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetStateArgs, DomainGetStateRet>(self, call, body, static (h, c, a) => h.DomainGetStateAsync(c, a));
+        dispatchers[213] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMigrateBegin3Args, DomainMigrateBegin3Ret>(self, call, body, static (h, c, a) => h.DomainMigrateBegin3Async(c, a));
+        dispatchers[214] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMigratePrepare3Args, DomainMigratePrepare3Ret>(self, call, body, static (h, c, a) => h.DomainMigratePrepare3Async(c, a));
+        dispatchers[215] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMigratePrepareTunnel3Args, DomainMigratePrepareTunnel3Ret>(self, call, body, static (h, c, a) => h.DomainMigratePrepareTunnel3Async(c, a));
+        dispatchers[216] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMigratePerform3Args, DomainMigratePerform3Ret>(self, call, body, static (h, c, a) => h.DomainMigratePerform3Async(c, a));
+        dispatchers[217] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMigrateFinish3Args, DomainMigrateFinish3Ret>(self, call, body, static (h, c, a) => h.DomainMigrateFinish3Async(c, a));
+        dispatchers[218] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMigrateConfirm3Args>(self, call, body, static (h, c, a) => h.DomainMigrateConfirm3Async(c, a));
+        dispatchers[219] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetSchedulerParametersFlagsArgs>(self, call, body, static (h, c, a) => h.DomainSetSchedulerParametersFlagsAsync(c, a));
+        dispatchers[220] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, InterfaceChangeBeginArgs>(self, call, body, static (h, c, a) => h.InterfaceChangeBeginAsync(c, a));
+        dispatchers[221] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, InterfaceChangeCommitArgs>(self, call, body, static (h, c, a) => h.InterfaceChangeCommitAsync(c, a));
+        dispatchers[222] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, InterfaceChangeRollbackArgs>(self, call, body, static (h, c, a) => h.InterfaceChangeRollbackAsync(c, a));
+        dispatchers[223] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetSchedulerParametersFlagsArgs, DomainGetSchedulerParametersFlagsRet>(self, call, body, static (h, c, a) => h.DomainGetSchedulerParametersFlagsAsync(c, a));
+        dispatchers[225] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainPinVcpuFlagsArgs>(self, call, body, static (h, c, a) => h.DomainPinVcpuFlagsAsync(c, a));
+        dispatchers[226] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSendKeyArgs>(self, call, body, static (h, c, a) => h.DomainSendKeyAsync(c, a));
+        dispatchers[227] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeGetCpuStatsArgs, NodeGetCpuStatsRet>(self, call, body, static (h, c, a) => h.NodeGetCpuStatsAsync(c, a));
+        dispatchers[228] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeGetMemoryStatsArgs, NodeGetMemoryStatsRet>(self, call, body, static (h, c, a) => h.NodeGetMemoryStatsAsync(c, a));
+        dispatchers[229] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetControlInfoArgs, DomainGetControlInfoRet>(self, call, body, static (h, c, a) => h.DomainGetControlInfoAsync(c, a));
+        dispatchers[230] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetVcpuPinInfoArgs, DomainGetVcpuPinInfoRet>(self, call, body, static (h, c, a) => h.DomainGetVcpuPinInfoAsync(c, a));
+        dispatchers[231] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainUndefineFlagsArgs>(self, call, body, static (h, c, a) => h.DomainUndefineFlagsAsync(c, a));
+        dispatchers[232] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSaveFlagsArgs>(self, call, body, static (h, c, a) => h.DomainSaveFlagsAsync(c, a));
+        dispatchers[233] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainRestoreFlagsArgs>(self, call, body, static (h, c, a) => h.DomainRestoreFlagsAsync(c, a));
+        dispatchers[234] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainDestroyFlagsArgs>(self, call, body, static (h, c, a) => h.DomainDestroyFlagsAsync(c, a));
+        dispatchers[235] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSaveImageGetXmlDescArgs, DomainSaveImageGetXmlDescRet>(self, call, body, static (h, c, a) => h.DomainSaveImageGetXmlDescAsync(c, a));
+        dispatchers[236] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSaveImageDefineXmlArgs>(self, call, body, static (h, c, a) => h.DomainSaveImageDefineXmlAsync(c, a));
+        dispatchers[237] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainBlockJobAbortArgs>(self, call, body, static (h, c, a) => h.DomainBlockJobAbortAsync(c, a));
+        dispatchers[238] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetBlockJobInfoArgs, DomainGetBlockJobInfoRet>(self, call, body, static (h, c, a) => h.DomainGetBlockJobInfoAsync(c, a));
+        dispatchers[239] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainBlockJobSetSpeedArgs>(self, call, body, static (h, c, a) => h.DomainBlockJobSetSpeedAsync(c, a));
+        dispatchers[240] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainBlockPullArgs>(self, call, body, static (h, c, a) => h.DomainBlockPullAsync(c, a));
+        dispatchers[242] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMigrateGetMaxSpeedArgs, DomainMigrateGetMaxSpeedRet>(self, call, body, static (h, c, a) => h.DomainMigrateGetMaxSpeedAsync(c, a));
+        dispatchers[243] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainBlockStatsFlagsArgs, DomainBlockStatsFlagsRet>(self, call, body, static (h, c, a) => h.DomainBlockStatsFlagsAsync(c, a));
+        dispatchers[244] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotGetParentArgs, DomainSnapshotGetParentRet>(self, call, body, static (h, c, a) => h.DomainSnapshotGetParentAsync(c, a));
+        dispatchers[245] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainResetArgs>(self, call, body, static (h, c, a) => h.DomainResetAsync(c, a));
+        dispatchers[246] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotNumChildrenArgs, DomainSnapshotNumChildrenRet>(self, call, body, static (h, c, a) => h.DomainSnapshotNumChildrenAsync(c, a));
+        dispatchers[247] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotListChildrenNamesArgs, DomainSnapshotListChildrenNamesRet>(self, call, body, static (h, c, a) => h.DomainSnapshotListChildrenNamesAsync(c, a));
+        dispatchers[249] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainOpenGraphicsArgs>(self, call, body, static (h, c, a) => h.DomainOpenGraphicsAsync(c, a));
+        dispatchers[250] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeSuspendForDurationArgs>(self, call, body, static (h, c, a) => h.NodeSuspendForDurationAsync(c, a));
+        dispatchers[251] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainBlockResizeArgs>(self, call, body, static (h, c, a) => h.DomainBlockResizeAsync(c, a));
+        dispatchers[252] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetBlockIoTuneArgs>(self, call, body, static (h, c, a) => h.DomainSetBlockIoTuneAsync(c, a));
+        dispatchers[253] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetBlockIoTuneArgs, DomainGetBlockIoTuneRet>(self, call, body, static (h, c, a) => h.DomainGetBlockIoTuneAsync(c, a));
+        dispatchers[254] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetNumaParametersArgs>(self, call, body, static (h, c, a) => h.DomainSetNumaParametersAsync(c, a));
+        dispatchers[255] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetNumaParametersArgs, DomainGetNumaParametersRet>(self, call, body, static (h, c, a) => h.DomainGetNumaParametersAsync(c, a));
+        dispatchers[256] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetInterfaceParametersArgs>(self, call, body, static (h, c, a) => h.DomainSetInterfaceParametersAsync(c, a));
+        dispatchers[257] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetInterfaceParametersArgs, DomainGetInterfaceParametersRet>(self, call, body, static (h, c, a) => h.DomainGetInterfaceParametersAsync(c, a));
+        dispatchers[258] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainShutdownFlagsArgs>(self, call, body, static (h, c, a) => h.DomainShutdownFlagsAsync(c, a));
+        dispatchers[259] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StorageVolWipePatternArgs>(self, call, body, static (h, c, a) => h.StorageVolWipePatternAsync(c, a));
+        dispatchers[260] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StorageVolResizeArgs>(self, call, body, static (h, c, a) => h.StorageVolResizeAsync(c, a));
+        dispatchers[261] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainPmSuspendForDurationArgs>(self, call, body, static (h, c, a) => h.DomainPmSuspendForDurationAsync(c, a));
+        dispatchers[262] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetCpuStatsArgs, DomainGetCpuStatsRet>(self, call, body, static (h, c, a) => h.DomainGetCpuStatsAsync(c, a));
+        dispatchers[263] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetDiskErrorsArgs, DomainGetDiskErrorsRet>(self, call, body, static (h, c, a) => h.DomainGetDiskErrorsAsync(c, a));
+        dispatchers[264] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetMetadataArgs>(self, call, body, static (h, c, a) => h.DomainSetMetadataAsync(c, a));
+        dispatchers[265] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetMetadataArgs, DomainGetMetadataRet>(self, call, body, static (h, c, a) => h.DomainGetMetadataAsync(c, a));
+        dispatchers[266] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainBlockRebaseArgs>(self, call, body, static (h, c, a) => h.DomainBlockRebaseAsync(c, a));
+        dispatchers[267] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainPmWakeupArgs>(self, call, body, static (h, c, a) => h.DomainPmWakeupAsync(c, a));
+        dispatchers[271] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotIsCurrentArgs, DomainSnapshotIsCurrentRet>(self, call, body, static (h, c, a) => h.DomainSnapshotIsCurrentAsync(c, a));
+        dispatchers[272] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotHasMetadataArgs, DomainSnapshotHasMetadataRet>(self, call, body, static (h, c, a) => h.DomainSnapshotHasMetadataAsync(c, a));
+        dispatchers[273] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectListAllDomainsArgs, ConnectListAllDomainsRet>(self, call, body, static (h, c, a) => h.ConnectListAllDomainsAsync(c, a));
+        dispatchers[274] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainListAllSnapshotsArgs, DomainListAllSnapshotsRet>(self, call, body, static (h, c, a) => h.DomainListAllSnapshotsAsync(c, a));
+        dispatchers[275] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSnapshotListAllChildrenArgs, DomainSnapshotListAllChildrenRet>(self, call, body, static (h, c, a) => h.DomainSnapshotListAllChildrenAsync(c, a));
+        dispatchers[277] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetHostnameArgs, DomainGetHostnameRet>(self, call, body, static (h, c, a) => h.DomainGetHostnameAsync(c, a));
+        dispatchers[278] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetSecurityLabelListArgs, DomainGetSecurityLabelListRet>(self, call, body, static (h, c, a) => h.DomainGetSecurityLabelListAsync(c, a));
+        dispatchers[279] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainPinEmulatorArgs>(self, call, body, static (h, c, a) => h.DomainPinEmulatorAsync(c, a));
+        dispatchers[280] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetEmulatorPinInfoArgs, DomainGetEmulatorPinInfoRet>(self, call, body, static (h, c, a) => h.DomainGetEmulatorPinInfoAsync(c, a));
+        dispatchers[281] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectListAllStoragePoolsArgs, ConnectListAllStoragePoolsRet>(self, call, body, static (h, c, a) => h.ConnectListAllStoragePoolsAsync(c, a));
+        dispatchers[282] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StoragePoolListAllVolumesArgs, StoragePoolListAllVolumesRet>(self, call, body, static (h, c, a) => h.StoragePoolListAllVolumesAsync(c, a));
+        dispatchers[283] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectListAllNetworksArgs, ConnectListAllNetworksRet>(self, call, body, static (h, c, a) => h.ConnectListAllNetworksAsync(c, a));
+        dispatchers[284] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectListAllInterfacesArgs, ConnectListAllInterfacesRet>(self, call, body, static (h, c, a) => h.ConnectListAllInterfacesAsync(c, a));
+        dispatchers[285] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectListAllNodeDevicesArgs, ConnectListAllNodeDevicesRet>(self, call, body, static (h, c, a) => h.ConnectListAllNodeDevicesAsync(c, a));
+        dispatchers[286] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectListAllNwfiltersArgs, ConnectListAllNwfiltersRet>(self, call, body, static (h, c, a) => h.ConnectListAllNwfiltersAsync(c, a));
+        dispatchers[287] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectListAllSecretsArgs, ConnectListAllSecretsRet>(self, call, body, static (h, c, a) => h.ConnectListAllSecretsAsync(c, a));
+        dispatchers[288] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeSetMemoryParametersArgs>(self, call, body, static (h, c, a) => h.NodeSetMemoryParametersAsync(c, a));
+        dispatchers[289] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeGetMemoryParametersArgs, NodeGetMemoryParametersRet>(self, call, body, static (h, c, a) => h.NodeGetMemoryParametersAsync(c, a));
+        dispatchers[290] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainBlockCommitArgs>(self, call, body, static (h, c, a) => h.DomainBlockCommitAsync(c, a));
+        dispatchers[291] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkUpdateArgs>(self, call, body, static (h, c, a) => h.NetworkUpdateAsync(c, a));
+        dispatchers[293] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeGetCpuMapArgs, NodeGetCpuMapRet>(self, call, body, static (h, c, a) => h.NodeGetCpuMapAsync(c, a));
+        dispatchers[294] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainFstrimArgs>(self, call, body, static (h, c, a) => h.DomainFstrimAsync(c, a));
+        dispatchers[295] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSendProcessSignalArgs>(self, call, body, static (h, c, a) => h.DomainSendProcessSignalAsync(c, a));
+        dispatchers[296] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainOpenChannelArgs>(self, call, body, static (h, c, a) => h.DomainOpenChannelAsync(c, a));
+        dispatchers[297] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeDeviceLookupScsiHostByWwnArgs, NodeDeviceLookupScsiHostByWwnRet>(self, call, body, static (h, c, a) => h.NodeDeviceLookupScsiHostByWwnAsync(c, a));
+        dispatchers[298] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetJobStatsArgs, DomainGetJobStatsRet>(self, call, body, static (h, c, a) => h.DomainGetJobStatsAsync(c, a));
+        dispatchers[299] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMigrateGetCompressionCacheArgs, DomainMigrateGetCompressionCacheRet>(self, call, body, static (h, c, a) => h.DomainMigrateGetCompressionCacheAsync(c, a));
+        dispatchers[300] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMigrateSetCompressionCacheArgs>(self, call, body, static (h, c, a) => h.DomainMigrateSetCompressionCacheAsync(c, a));
+        dispatchers[301] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeDeviceDetachFlagsArgs>(self, call, body, static (h, c, a) => h.NodeDeviceDetachFlagsAsync(c, a));
+        dispatchers[302] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMigrateBegin3ParamsArgs, DomainMigrateBegin3ParamsRet>(self, call, body, static (h, c, a) => h.DomainMigrateBegin3ParamsAsync(c, a));
+        dispatchers[303] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMigratePrepare3ParamsArgs, DomainMigratePrepare3ParamsRet>(self, call, body, static (h, c, a) => h.DomainMigratePrepare3ParamsAsync(c, a));
+        dispatchers[304] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMigratePrepareTunnel3ParamsArgs, DomainMigratePrepareTunnel3ParamsRet>(self, call, body, static (h, c, a) => h.DomainMigratePrepareTunnel3ParamsAsync(c, a));
+        dispatchers[305] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMigratePerform3ParamsArgs, DomainMigratePerform3ParamsRet>(self, call, body, static (h, c, a) => h.DomainMigratePerform3ParamsAsync(c, a));
+        dispatchers[306] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMigrateFinish3ParamsArgs, DomainMigrateFinish3ParamsRet>(self, call, body, static (h, c, a) => h.DomainMigrateFinish3ParamsAsync(c, a));
+        dispatchers[307] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMigrateConfirm3ParamsArgs>(self, call, body, static (h, c, a) => h.DomainMigrateConfirm3ParamsAsync(c, a));
+        dispatchers[308] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetMemoryStatsPeriodArgs>(self, call, body, static (h, c, a) => h.DomainSetMemoryStatsPeriodAsync(c, a));
+        dispatchers[309] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainCreateXmlWithFilesArgs, DomainCreateXmlWithFilesRet>(self, call, body, static (h, c, a) => h.DomainCreateXmlWithFilesAsync(c, a));
+        dispatchers[310] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainCreateWithFilesArgs, DomainCreateWithFilesRet>(self, call, body, static (h, c, a) => h.DomainCreateWithFilesAsync(c, a));
+        dispatchers[312] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectGetCpuModelNamesArgs, ConnectGetCpuModelNamesRet>(self, call, body, static (h, c, a) => h.ConnectGetCpuModelNamesAsync(c, a));
+        dispatchers[313] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectNetworkEventRegisterAnyArgs, ConnectNetworkEventRegisterAnyRet>(self, call, body, static (h, c, a) => h.ConnectNetworkEventRegisterAnyAsync(c, a));
+        dispatchers[314] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectNetworkEventDeregisterAnyArgs>(self, call, body, static (h, c, a) => h.ConnectNetworkEventDeregisterAnyAsync(c, a));
+        dispatchers[316] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectDomainEventCallbackRegisterAnyArgs, ConnectDomainEventCallbackRegisterAnyRet>(self, call, body, static (h, c, a) => h.ConnectDomainEventCallbackRegisterAnyAsync(c, a));
+        dispatchers[317] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectDomainEventCallbackDeregisterAnyArgs>(self, call, body, static (h, c, a) => h.ConnectDomainEventCallbackDeregisterAnyAsync(c, a));
+        dispatchers[334] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainCoreDumpWithFormatArgs>(self, call, body, static (h, c, a) => h.DomainCoreDumpWithFormatAsync(c, a));
+        dispatchers[335] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainFsfreezeArgs, DomainFsfreezeRet>(self, call, body, static (h, c, a) => h.DomainFsfreezeAsync(c, a));
+        dispatchers[336] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainFsthawArgs, DomainFsthawRet>(self, call, body, static (h, c, a) => h.DomainFsthawAsync(c, a));
+        dispatchers[337] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetTimeArgs, DomainGetTimeRet>(self, call, body, static (h, c, a) => h.DomainGetTimeAsync(c, a));
+        dispatchers[338] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetTimeArgs>(self, call, body, static (h, c, a) => h.DomainSetTimeAsync(c, a));
+        dispatchers[340] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeGetFreePagesArgs, NodeGetFreePagesRet>(self, call, body, static (h, c, a) => h.NodeGetFreePagesAsync(c, a));
+        dispatchers[341] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkGetDhcpLeasesArgs, NetworkGetDhcpLeasesRet>(self, call, body, static (h, c, a) => h.NetworkGetDhcpLeasesAsync(c, a));
+        dispatchers[342] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectGetDomainCapabilitiesArgs, ConnectGetDomainCapabilitiesRet>(self, call, body, static (h, c, a) => h.ConnectGetDomainCapabilitiesAsync(c, a));
+        dispatchers[343] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainOpenGraphicsFdArgs>(self, call, body, static (h, c, a) => h.DomainOpenGraphicsFdAsync(c, a));
+        dispatchers[344] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectGetAllDomainStatsArgs, ConnectGetAllDomainStatsRet>(self, call, body, static (h, c, a) => h.ConnectGetAllDomainStatsAsync(c, a));
+        dispatchers[345] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainBlockCopyArgs>(self, call, body, static (h, c, a) => h.DomainBlockCopyAsync(c, a));
+        dispatchers[347] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeAllocPagesArgs, NodeAllocPagesRet>(self, call, body, static (h, c, a) => h.NodeAllocPagesAsync(c, a));
+        dispatchers[349] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetFsinfoArgs, DomainGetFsinfoRet>(self, call, body, static (h, c, a) => h.DomainGetFsinfoAsync(c, a));
+        dispatchers[350] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainDefineXmlFlagsArgs, DomainDefineXmlFlagsRet>(self, call, body, static (h, c, a) => h.DomainDefineXmlFlagsAsync(c, a));
+        dispatchers[351] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetIothreadInfoArgs, DomainGetIothreadInfoRet>(self, call, body, static (h, c, a) => h.DomainGetIothreadInfoAsync(c, a));
+        dispatchers[352] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainPinIothreadArgs>(self, call, body, static (h, c, a) => h.DomainPinIothreadAsync(c, a));
+        dispatchers[353] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainInterfaceAddressesArgs, DomainInterfaceAddressesRet>(self, call, body, static (h, c, a) => { c.CheckReadOnly((ulong)a.Source); return h.DomainInterfaceAddressesAsync(c, a); });
+        dispatchers[355] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainAddIothreadArgs>(self, call, body, static (h, c, a) => h.DomainAddIothreadAsync(c, a));
+        dispatchers[356] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainDelIothreadArgs>(self, call, body, static (h, c, a) => h.DomainDelIothreadAsync(c, a));
+        dispatchers[357] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetUserPasswordArgs>(self, call, body, static (h, c, a) => h.DomainSetUserPasswordAsync(c, a));
+        dispatchers[358] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainRenameArgs, DomainRenameRet>(self, call, body, static (h, c, a) => h.DomainRenameAsync(c, a));
+        dispatchers[360] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid>(self, call, body, static (h, c, _) => h.ConnectRegisterCloseCallbackAsync(c));
+        dispatchers[361] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, XdrVoid>(self, call, body, static (h, c, _) => h.ConnectUnregisterCloseCallbackAsync(c));
+        dispatchers[364] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMigrateStartPostCopyArgs>(self, call, body, static (h, c, a) => h.DomainMigrateStartPostCopyAsync(c, a));
+        dispatchers[365] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetPerfEventsArgs, DomainGetPerfEventsRet>(self, call, body, static (h, c, a) => h.DomainGetPerfEventsAsync(c, a));
+        dispatchers[366] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetPerfEventsArgs>(self, call, body, static (h, c, a) => h.DomainSetPerfEventsAsync(c, a));
+        dispatchers[368] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectStoragePoolEventRegisterAnyArgs, ConnectStoragePoolEventRegisterAnyRet>(self, call, body, static (h, c, a) => h.ConnectStoragePoolEventRegisterAnyAsync(c, a));
+        dispatchers[369] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectStoragePoolEventDeregisterAnyArgs>(self, call, body, static (h, c, a) => h.ConnectStoragePoolEventDeregisterAnyAsync(c, a));
+        dispatchers[371] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetGuestVcpusArgs, DomainGetGuestVcpusRet>(self, call, body, static (h, c, a) => h.DomainGetGuestVcpusAsync(c, a));
+        dispatchers[372] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetGuestVcpusArgs>(self, call, body, static (h, c, a) => h.DomainSetGuestVcpusAsync(c, a));
+        dispatchers[374] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectNodeDeviceEventRegisterAnyArgs, ConnectNodeDeviceEventRegisterAnyRet>(self, call, body, static (h, c, a) => h.ConnectNodeDeviceEventRegisterAnyAsync(c, a));
+        dispatchers[375] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectNodeDeviceEventDeregisterAnyArgs>(self, call, body, static (h, c, a) => h.ConnectNodeDeviceEventDeregisterAnyAsync(c, a));
+        dispatchers[378] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StorageVolGetInfoFlagsArgs, StorageVolGetInfoFlagsRet>(self, call, body, static (h, c, a) => h.StorageVolGetInfoFlagsAsync(c, a));
+        dispatchers[380] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectSecretEventRegisterAnyArgs, ConnectSecretEventRegisterAnyRet>(self, call, body, static (h, c, a) => h.ConnectSecretEventRegisterAnyAsync(c, a));
+        dispatchers[381] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectSecretEventDeregisterAnyArgs>(self, call, body, static (h, c, a) => h.ConnectSecretEventDeregisterAnyAsync(c, a));
+        dispatchers[384] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetVcpuArgs>(self, call, body, static (h, c, a) => h.DomainSetVcpuAsync(c, a));
+        dispatchers[386] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetBlockThresholdArgs>(self, call, body, static (h, c, a) => h.DomainSetBlockThresholdAsync(c, a));
+        dispatchers[387] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainMigrateGetMaxDowntimeArgs, DomainMigrateGetMaxDowntimeRet>(self, call, body, static (h, c, a) => h.DomainMigrateGetMaxDowntimeAsync(c, a));
+        dispatchers[388] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainManagedSaveGetXmlDescArgs, DomainManagedSaveGetXmlDescRet>(self, call, body, static (h, c, a) => { c.CheckReadOnly((ulong)a.Flags); return h.DomainManagedSaveGetXmlDescAsync(c, a); });
+        dispatchers[389] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainManagedSaveDefineXmlArgs>(self, call, body, static (h, c, a) => h.DomainManagedSaveDefineXmlAsync(c, a));
+        dispatchers[390] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetLifecycleActionArgs>(self, call, body, static (h, c, a) => h.DomainSetLifecycleActionAsync(c, a));
+        dispatchers[391] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, StoragePoolLookupByTargetPathArgs, StoragePoolLookupByTargetPathRet>(self, call, body, static (h, c, a) => h.StoragePoolLookupByTargetPathAsync(c, a));
+        dispatchers[392] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainDetachDeviceAliasArgs>(self, call, body, static (h, c, a) => h.DomainDetachDeviceAliasAsync(c, a));
+        dispatchers[393] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectCompareHypervisorCpuArgs, ConnectCompareHypervisorCpuRet>(self, call, body, static (h, c, a) => h.ConnectCompareHypervisorCpuAsync(c, a));
+        dispatchers[394] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectBaselineHypervisorCpuArgs, ConnectBaselineHypervisorCpuRet>(self, call, body, static (h, c, a) => h.ConnectBaselineHypervisorCpuAsync(c, a));
+        dispatchers[395] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeGetSevInfoArgs, NodeGetSevInfoRet>(self, call, body, static (h, c, a) => h.NodeGetSevInfoAsync(c, a));
+        dispatchers[396] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetLaunchSecurityInfoArgs, DomainGetLaunchSecurityInfoRet>(self, call, body, static (h, c, a) => h.DomainGetLaunchSecurityInfoAsync(c, a));
+        dispatchers[397] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NwfilterBindingLookupByPortDevArgs, NwfilterBindingLookupByPortDevRet>(self, call, body, static (h, c, a) => h.NwfilterBindingLookupByPortDevAsync(c, a));
+        dispatchers[398] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NwfilterBindingGetXmlDescArgs, NwfilterBindingGetXmlDescRet>(self, call, body, static (h, c, a) => h.NwfilterBindingGetXmlDescAsync(c, a));
+        dispatchers[399] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NwfilterBindingCreateXmlArgs, NwfilterBindingCreateXmlRet>(self, call, body, static (h, c, a) => h.NwfilterBindingCreateXmlAsync(c, a));
+        dispatchers[400] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NwfilterBindingDeleteArgs>(self, call, body, static (h, c, a) => h.NwfilterBindingDeleteAsync(c, a));
+        dispatchers[401] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectListAllNwfilterBindingsArgs, ConnectListAllNwfilterBindingsRet>(self, call, body, static (h, c, a) => h.ConnectListAllNwfilterBindingsAsync(c, a));
+        dispatchers[402] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetIothreadParamsArgs>(self, call, body, static (h, c, a) => h.DomainSetIothreadParamsAsync(c, a));
+        dispatchers[403] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectGetStoragePoolCapabilitiesArgs, ConnectGetStoragePoolCapabilitiesRet>(self, call, body, static (h, c, a) => h.ConnectGetStoragePoolCapabilitiesAsync(c, a));
+        dispatchers[404] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkListAllPortsArgs, NetworkListAllPortsRet>(self, call, body, static (h, c, a) => h.NetworkListAllPortsAsync(c, a));
+        dispatchers[405] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkPortLookupByUuidArgs, NetworkPortLookupByUuidRet>(self, call, body, static (h, c, a) => h.NetworkPortLookupByUuidAsync(c, a));
+        dispatchers[406] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkPortCreateXmlArgs, NetworkPortCreateXmlRet>(self, call, body, static (h, c, a) => h.NetworkPortCreateXmlAsync(c, a));
+        dispatchers[407] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkPortGetParametersArgs, NetworkPortGetParametersRet>(self, call, body, static (h, c, a) => h.NetworkPortGetParametersAsync(c, a));
+        dispatchers[408] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkPortSetParametersArgs>(self, call, body, static (h, c, a) => h.NetworkPortSetParametersAsync(c, a));
+        dispatchers[409] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkPortGetXmlDescArgs, NetworkPortGetXmlDescRet>(self, call, body, static (h, c, a) => h.NetworkPortGetXmlDescAsync(c, a));
+        dispatchers[410] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkPortDeleteArgs>(self, call, body, static (h, c, a) => h.NetworkPortDeleteAsync(c, a));
+        dispatchers[411] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainCheckpointCreateXmlArgs, DomainCheckpointCreateXmlRet>(self, call, body, static (h, c, a) => h.DomainCheckpointCreateXmlAsync(c, a));
+        dispatchers[412] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainCheckpointGetXmlDescArgs, DomainCheckpointGetXmlDescRet>(self, call, body, static (h, c, a) => { c.CheckReadOnly((ulong)a.Flags); return h.DomainCheckpointGetXmlDescAsync(c, a); });
+        dispatchers[413] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainListAllCheckpointsArgs, DomainListAllCheckpointsRet>(self, call, body, static (h, c, a) => h.DomainListAllCheckpointsAsync(c, a));
+        dispatchers[414] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainCheckpointListAllChildrenArgs, DomainCheckpointListAllChildrenRet>(self, call, body, static (h, c, a) => h.DomainCheckpointListAllChildrenAsync(c, a));
+        dispatchers[415] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainCheckpointLookupByNameArgs, DomainCheckpointLookupByNameRet>(self, call, body, static (h, c, a) => h.DomainCheckpointLookupByNameAsync(c, a));
+        dispatchers[416] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainCheckpointGetParentArgs, DomainCheckpointGetParentRet>(self, call, body, static (h, c, a) => h.DomainCheckpointGetParentAsync(c, a));
+        dispatchers[417] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainCheckpointDeleteArgs>(self, call, body, static (h, c, a) => h.DomainCheckpointDeleteAsync(c, a));
+        dispatchers[418] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetGuestInfoArgs, DomainGetGuestInfoRet>(self, call, body, static (h, c, a) => h.DomainGetGuestInfoAsync(c, a));
+        dispatchers[419] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, ConnectSetIdentityArgs>(self, call, body, static (h, c, a) => h.ConnectSetIdentityAsync(c, a));
+        dispatchers[420] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainAgentSetResponseTimeoutArgs, DomainAgentSetResponseTimeoutRet>(self, call, body, static (h, c, a) => h.DomainAgentSetResponseTimeoutAsync(c, a));
+        dispatchers[421] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainBackupBeginArgs>(self, call, body, static (h, c, a) => h.DomainBackupBeginAsync(c, a));
+        dispatchers[422] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainBackupGetXmlDescArgs, DomainBackupGetXmlDescRet>(self, call, body, static (h, c, a) => h.DomainBackupGetXmlDescAsync(c, a));
+        dispatchers[424] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainAuthorizedSshKeysGetArgs, DomainAuthorizedSshKeysGetRet>(self, call, body, static (h, c, a) => h.DomainAuthorizedSshKeysGetAsync(c, a));
+        dispatchers[425] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainAuthorizedSshKeysSetArgs>(self, call, body, static (h, c, a) => h.DomainAuthorizedSshKeysSetAsync(c, a));
+        dispatchers[426] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetMessagesArgs, DomainGetMessagesRet>(self, call, body, static (h, c, a) => h.DomainGetMessagesAsync(c, a));
+        dispatchers[427] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainStartDirtyRateCalcArgs>(self, call, body, static (h, c, a) => h.DomainStartDirtyRateCalcAsync(c, a));
+        dispatchers[428] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeDeviceDefineXmlArgs, NodeDeviceDefineXmlRet>(self, call, body, static (h, c, a) => h.NodeDeviceDefineXmlAsync(c, a));
+        dispatchers[429] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeDeviceUndefineArgs>(self, call, body, static (h, c, a) => h.NodeDeviceUndefineAsync(c, a));
+        dispatchers[430] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeDeviceCreateArgs>(self, call, body, static (h, c, a) => h.NodeDeviceCreateAsync(c, a));
+        dispatchers[431] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NwfilterDefineXmlFlagsArgs, NwfilterDefineXmlFlagsRet>(self, call, body, static (h, c, a) => h.NwfilterDefineXmlFlagsAsync(c, a));
+        dispatchers[432] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkDefineXmlFlagsArgs, NetworkDefineXmlFlagsRet>(self, call, body, static (h, c, a) => h.NetworkDefineXmlFlagsAsync(c, a));
+        dispatchers[433] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeDeviceGetAutostartArgs, NodeDeviceGetAutostartRet>(self, call, body, static (h, c, a) => h.NodeDeviceGetAutostartAsync(c, a));
+        dispatchers[434] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeDeviceSetAutostartArgs>(self, call, body, static (h, c, a) => h.NodeDeviceSetAutostartAsync(c, a));
+        dispatchers[435] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeDeviceIsPersistentArgs, NodeDeviceIsPersistentRet>(self, call, body, static (h, c, a) => h.NodeDeviceIsPersistentAsync(c, a));
+        dispatchers[436] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeDeviceIsActiveArgs, NodeDeviceIsActiveRet>(self, call, body, static (h, c, a) => h.NodeDeviceIsActiveAsync(c, a));
+        dispatchers[437] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkCreateXmlFlagsArgs, NetworkCreateXmlFlagsRet>(self, call, body, static (h, c, a) => h.NetworkCreateXmlFlagsAsync(c, a));
+        dispatchers[439] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetLaunchSecurityStateArgs>(self, call, body, static (h, c, a) => h.DomainSetLaunchSecurityStateAsync(c, a));
+        dispatchers[440] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSaveParamsArgs>(self, call, body, static (h, c, a) => h.DomainSaveParamsAsync(c, a));
+        dispatchers[441] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainRestoreParamsArgs>(self, call, body, static (h, c, a) => h.DomainRestoreParamsAsync(c, a));
+        dispatchers[442] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainAbortJobFlagsArgs>(self, call, body, static (h, c, a) => h.DomainAbortJobFlagsAsync(c, a));
+        dispatchers[443] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainFdAssociateArgs>(self, call, body, static (h, c, a) => h.DomainFdAssociateAsync(c, a));
+        dispatchers[444] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkSetMetadataArgs>(self, call, body, static (h, c, a) => h.NetworkSetMetadataAsync(c, a));
+        dispatchers[445] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NetworkGetMetadataArgs, NetworkGetMetadataRet>(self, call, body, static (h, c, a) => h.NetworkGetMetadataAsync(c, a));
+        dispatchers[447] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, NodeDeviceUpdateArgs>(self, call, body, static (h, c, a) => h.NodeDeviceUpdateAsync(c, a));
+        dispatchers[448] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGraphicsReloadArgs>(self, call, body, static (h, c, a) => h.DomainGraphicsReloadAsync(c, a));
+        dispatchers[449] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainGetAutostartOnceArgs, DomainGetAutostartOnceRet>(self, call, body, static (h, c, a) => h.DomainGetAutostartOnceAsync(c, a));
+        dispatchers[450] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetAutostartOnceArgs>(self, call, body, static (h, c, a) => h.DomainSetAutostartOnceAsync(c, a));
+        dispatchers[451] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainSetThrottleGroupArgs>(self, call, body, static (h, c, a) => h.DomainSetThrottleGroupAsync(c, a));
+        dispatchers[452] = static (self, call, body) => HandlerDispatch.Run<RemoteHandlers, DomainDelThrottleGroupArgs>(self, call, body, static (h, c, a) => h.DomainDelThrottleGroupAsync(c, a));
+        return dispatchers;
+    }
 }

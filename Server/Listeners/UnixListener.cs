@@ -51,7 +51,9 @@ internal sealed class UnixListener : ServerListener
             UnixUserId = peer?.Uid,
             UnixGroupId = peer?.Gid,
         };
-        var pipe = new UnixSocketPipe(accepted);
+        // A receive thread blocking in poll/recvmsg serves a call with three system calls (poll, recvmsg, send) and no
+        // socket-engine hand-off; the pipe caps such threads per process, and connections past the cap use the pool.
+        var pipe = new UnixSocketPipe(accepted, dedicatedReceiveThread: true);
         return Server.ServeAsync(pipe, context, Options, cancellationToken);
     }
 

@@ -35,6 +35,12 @@ public static class ReceiveThreadWork
         return true;
     }
 
+    /// <summary>
+    /// Whether the current thread is a <see cref="UnixSocketPipe"/> receive thread delivering received bytes to its
+    /// reader: output flushed now is sent from this thread, which has nothing else to do until the reader returns.
+    /// </summary>
+    public static bool OnReceiveThread => t_collecting is not null;
+
     internal static ReceiveWorkQueue? Collecting
     {
         get => t_collecting;
