@@ -39,8 +39,11 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
     private readonly Task _sendLoop;
     private long _sentBytes;
 
-    // While the receive thread runs callers' work, what they send is held back and goes out in one write when the
-    // work is done: 64 callers answered by one receive then cost one send, not 64.
+    // While the receive thread hands a receive to its reader and runs the work that leaves, what they send is held
+    // back and goes out in one write before the thread waits again: 64 callers answered by one receive (or 64 calls
+    // served from one) then cost one send, not 64. Past MaxHeldBack it goes out at once, so a writer never waits for
+    // room behind bytes this thread holds.
+    private const int MaxHeldBack = 64 * 1024;
     private volatile int _corkThread;
     private int _heldBack;
     private int _uncorkRequested;
@@ -401,17 +404,27 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
                 // another thread can take the loop over if the work blocks.
                 FlushResult flushed;
                 ReceiveThreadWork.Collecting = work;
+                _corkThread = Environment.CurrentManagedThreadId;
                 try
                 {
                     ValueTask<FlushResult> flush = input.FlushAsync();
-                    flushed = flush.IsCompletedSuccessfully ? flush.Result : flush.AsTask().GetAwaiter().GetResult();
+                    if (flush.IsCompletedSuccessfully)
+                    {
+                        flushed = flush.Result;
+                    }
+                    else
+                    {
+                        // The reader stopped taking input (a server at its request limit): what this thread holds
+                        // back must not wait with it.
+                        Uncork();
+                        flushed = flush.AsTask().GetAwaiter().GetResult();
+                    }
                 }
                 finally
                 {
                     ReceiveThreadWork.Collecting = null;
                 }
 
-                _corkThread = Environment.CurrentManagedThreadId;
                 bool stillOwner = work.Run(generation);
                 Uncork();
                 if (!stillOwner)
@@ -459,7 +472,7 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
                     break;
                 }
 
-                if (!result.IsCompleted && _corkThread == Environment.CurrentManagedThreadId)
+                if (!result.IsCompleted && buffer.Length < MaxHeldBack && _corkThread == Environment.CurrentManagedThreadId)
                 {
                     Volatile.Write(ref _heldBack, 1);
                     output.AdvanceTo(buffer.Start, buffer.End);
