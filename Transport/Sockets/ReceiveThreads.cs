@@ -10,35 +10,35 @@ internal static class ReceiveThreads
     private static readonly TimeSpan IdleLifetime = TimeSpan.FromSeconds(5);
     private static readonly Stack<Worker> Idle = new();
 
-    /// <summary>Runs <paramref name="work"/> on a parked receive thread, or a new one; completes when it returns.</summary>
-    public static Task Run(Action work)
+    /// <summary>
+    /// Runs <paramref name="work"/> on a parked receive thread, or a new one. The work reports its own end: a receive
+    /// loop can move to another thread (see <see cref="ReceiveWorkQueue"/>), so a thread's return says nothing.
+    /// </summary>
+    public static void Run(Action work)
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (Idle)
         {
             while (Idle.TryPop(out Worker? worker))
             {
-                if (worker.TryAssign(work, done))
+                if (worker.TryAssign(work))
                 {
-                    return done.Task;
+                    return;
                 }
             }
         }
 
         var fresh = new Worker();
-        fresh.TryAssign(work, done);
+        fresh.TryAssign(work);
         var thread = new Thread(fresh.Loop) { IsBackground = true, Name = "libvirt unix receive" };
         thread.UnsafeStart();
-        return done.Task;
     }
 
     private sealed class Worker
     {
         private Action? _work;
-        private TaskCompletionSource? _done;
         private bool _retired;
 
-        public bool TryAssign(Action work, TaskCompletionSource done)
+        public bool TryAssign(Action work)
         {
             lock (this)
             {
@@ -48,7 +48,6 @@ internal static class ReceiveThreads
                 }
 
                 _work = work;
-                _done = done;
                 Monitor.Pulse(this);
                 return true;
             }
@@ -59,7 +58,6 @@ internal static class ReceiveThreads
             while (true)
             {
                 Action work;
-                TaskCompletionSource done;
                 lock (this)
                 {
                     if (_work is null)
@@ -75,7 +73,6 @@ internal static class ReceiveThreads
                     }
 
                     work = _work;
-                    done = _done!;
                 }
 
                 try
@@ -87,15 +84,12 @@ internal static class ReceiveThreads
                     lock (this)
                     {
                         _work = null;
-                        _done = null;
                     }
 
                     lock (Idle)
                     {
                         Idle.Push(this);
                     }
-
-                    done.SetResult();
                 }
             }
         }

@@ -253,21 +253,11 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
                 }
 
                 Memory<byte> memory = input.GetMemory(mayHaveMore ? BulkReceiveSize : MinimumReceiveSize);
-                int received = UnixSocketNative.Receive(_socket.SafeHandle, memory.Span, _receivedFds, out int errno, out bool truncated);
+                int received = ReceiveOnce(memory.Span);
                 if (received < 0)
                 {
-                    if (errno == UnixSocketNative.EAGAIN)
-                    {
-                        mayHaveMore = false;
-                        continue;
-                    }
-
-                    throw ReceiveFailed(errno);
-                }
-
-                if (truncated)
-                {
-                    throw new IOException("The peer attached more descriptors to one write than fit the receive buffer; the kernel discarded some");
+                    mayHaveMore = false;
+                    continue;
                 }
 
                 if (received == 0)
@@ -296,6 +286,24 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
         {
             await input.CompleteAsync(error).ConfigureAwait(false);
         }
+    }
+
+    // One recvmsg with room for descriptors (queued before their bytes reach the reader): the byte count, 0 at the
+    // end of the stream, or -1 when nothing is there yet.
+    private int ReceiveOnce(Span<byte> memory)
+    {
+        int received = UnixSocketNative.Receive(_socket.SafeHandle, memory, _receivedFds, out int errno, out bool truncated);
+        if (received < 0)
+        {
+            return errno == UnixSocketNative.EAGAIN ? -1 : throw ReceiveFailed(errno);
+        }
+
+        if (truncated)
+        {
+            throw new IOException("The peer attached more descriptors to one write than fit the receive buffer; the kernel discarded some");
+        }
+
+        return received;
     }
 
     // The socket error rides along so callers can tell a peer that reset the connection from other failures.
@@ -373,21 +381,11 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
                 }
 
                 Memory<byte> memory = input.GetMemory(want);
-                int received = UnixSocketNative.Receive(_socket.SafeHandle, memory.Span, _receivedFds, out int errno, out bool truncated);
+                int received = ReceiveOnce(memory.Span);
                 if (received < 0)
                 {
-                    if (errno != UnixSocketNative.EAGAIN)
-                    {
-                        throw ReceiveFailed(errno);
-                    }
-
                     drained = true;
                     continue;
-                }
-
-                if (truncated)
-                {
-                    throw new IOException("The peer attached more descriptors to one write than fit the receive buffer; the kernel discarded some");
                 }
 
                 if (received == 0)

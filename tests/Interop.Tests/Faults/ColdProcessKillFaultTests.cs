@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using LibvirtRemote.Interop.Tests.Support;
@@ -39,27 +38,10 @@ public sealed partial class ColdProcessKillFaultTests(ITestOutputHelper output)
 
     private static async Task<string> ProbeAsync(string uri, int pid)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LibvirtRemote.FaultProbe.dll"));
-        start.ArgumentList.Add(uri);
-        start.ArgumentList.Add(pid.ToString(CultureInfo.InvariantCulture));
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        string text = (await stdout.Within() + await stderr.Within()).Trim();
-        Assert.True(process.ExitCode == 0, $"probe exited with {process.ExitCode}: {text}");
-        return text;
+        string probe = Path.Combine(AppContext.BaseDirectory, "LibvirtRemote.FaultProbe.dll");
+        ExternalProcess.Result result = await ExternalProcess.RunAsync("dotnet", [probe, uri, pid.ToString(CultureInfo.InvariantCulture)]);
+        result.EnsureSuccess("FaultProbe");
+        return (result.Stdout + result.Stderr).Trim();
     }
 
     [GeneratedRegex(@"RESULT gone=(?<gone>[\d.]+) first=(?<first>[\d.]+) last=(?<last>[\d.]+) lost=64")]
