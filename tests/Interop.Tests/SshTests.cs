@@ -112,6 +112,37 @@ public sealed class SshTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NativeProxyReachesTheFarSidesSystemSocketThroughVirtSshHelper()
+    {
+        // A far side of its own: an sshd whose sessions see a private /run, where libvirt/libvirt-sock leads to the
+        // private libvirtd. virt-ssh-helper (running as root there) picks that system path from the URI alone, as on a
+        // real host, so both clients reach the daemon without socket= or netcat.
+        string run = Directory.CreateTempSubdirectory("libvirt-run-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(run, "libvirt"));
+            File.CreateSymbolicLink(Path.Combine(run, "libvirt", "libvirt-sock"), _daemon.SocketPath);
+            File.CreateSymbolicLink(Path.Combine(run, "libvirt", "libvirt-sock-ro"), _daemon.ReadOnlySocketPath);
+            await using PrivateSshd sshd = await PrivateSshd.StartAsync(run);
+            string uri = $"test+ssh://{PrivateSshd.User}@127.0.0.1:{sshd.Port}/default?keyfile={sshd.ClientKey}&no_tty=1&command={sshd.SshWrapper}&proxy=native";
+            string python = await PythonAsync(uri);
+            Assert.Equal(await OurSummaryAsync(uri), python);
+            Assert.StartsWith("9000000 test ", python, StringComparison.Ordinal);
+
+            // Read-only goes to the helper as -r, which picks the read-only socket, and the daemon refuses writes.
+            await using LibvirtConnection readOnly = await LibvirtConnection.OpenAsync(uri, new LibvirtConnectionOptions { ReadOnly = true }).WaitAsync(Timeout);
+            Domain test = await readOnly.LookupDomainByNameAsync("test").WaitAsync(Timeout);
+            LibvirtException refused = await Assert.ThrowsAsync<LibvirtException>(
+                () => readOnly.CallAsync<DomainSuspendArgs, LibvirtRemote.Xdr.XdrVoid>(Procedure.DomainSuspend, new DomainSuspendArgs { Dom = test.Wire }).AsTask().WaitAsync(Timeout));
+            Assert.Equal("operation forbidden: read only access prevents virDomainSuspend", refused.Message);
+        }
+        finally
+        {
+            Directory.Delete(run, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task ArgumentsMatchWhatPythonLibvirtHandsToTheSshBinary()
     {
         // A stand-in ssh records the arguments libvirt passes; ours must be the same, word for word.

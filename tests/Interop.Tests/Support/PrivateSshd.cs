@@ -42,7 +42,12 @@ public sealed class PrivateSshd : IAsyncDisposable
     public static string User => Environment.UserName;
 
     /// <summary>Generates keys and config, starts sshd and waits for its banner.</summary>
-    public static async Task<PrivateSshd> StartAsync()
+    /// <param name="privateRun">
+    /// When set, sshd and every session it starts see this directory as <c>/run</c> (a bind mount inside a mount
+    /// namespace of their own; the host's <c>/run</c> is untouched). Far-side programs that look for a daemon at its
+    /// system path, such as virt-ssh-helper, then find the sockets placed there.
+    /// </param>
+    public static async Task<PrivateSshd> StartAsync(string? privateRun = null)
     {
         string directory = System.IO.Directory.CreateTempSubdirectory("libvirt-sshd-").FullName;
         await RunAsync("/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", Path.Combine(directory, "host_key"));
@@ -71,8 +76,17 @@ public sealed class PrivateSshd : IAsyncDisposable
         File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
         // sshd insists on its privilege separation directory even when it will not use it.
-        System.IO.Directory.CreateDirectory("/run/sshd");
-        var start = new ProcessStartInfo("/usr/sbin/sshd") { UseShellExecute = false, RedirectStandardError = true };
+        System.IO.Directory.CreateDirectory(Path.Combine(privateRun ?? "/run", "sshd"));
+        var start = new ProcessStartInfo(privateRun is null ? "/usr/sbin/sshd" : "/usr/bin/unshare") { UseShellExecute = false, RedirectStandardError = true };
+        if (privateRun is not null)
+        {
+            // unshare and sh both exec, so the PID started is sshd's own and stopping it by PID still works.
+            foreach (string arg in new[] { "--mount", "--propagation", "private", "/bin/sh", "-c", "mount --bind \"$0\" /run && exec /usr/sbin/sshd \"$@\"", privateRun })
+            {
+                start.ArgumentList.Add(arg);
+            }
+        }
+
         foreach (string arg in new[] { "-D", "-e", "-f", config })
         {
             start.ArgumentList.Add(arg);
