@@ -14,6 +14,8 @@ ls /usr/lib/*/sasl2/libscram.so* >/dev/null 2>&1 || need+=(libsasl2-modules)
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 [ -x /usr/bin/ssh ] && [ -x /usr/bin/ssh-keygen ] || need+=(openssh-client)
 [ -x /usr/bin/nc.openbsd ] || need+=(netcat-openbsd)
+[ -x /usr/lib/polkit-1/polkitd ] || need+=(polkitd)
+[ -x /usr/bin/dbus-daemon ] || need+=(dbus-daemon)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "missing packages (${need[*]}): run this as root so it can install them" >&2

@@ -5,9 +5,15 @@ using LibvirtRemote.Client;
 // FaultProbe URI PID: opens URI, stops the daemon PID, queues 64 calls, kills the daemon and prints
 // "RESULT gone=MS first=MS last=MS": when the daemon had exited, and when the first and last call failed, in ms after
 // the kill. Exit code 0 only when every call failed with ConnectionLostException.
+// FaultProbe hostname URI: see HostnameProbe.
+if (args is ["hostname", string hostnameUri])
+{
+    return await HostnameProbe.RunAsync(hostnameUri);
+}
+
 if (args.Length != 2)
 {
-    Console.Error.WriteLine("usage: FaultProbe URI PID");
+    Console.Error.WriteLine("usage: FaultProbe URI PID | FaultProbe hostname URI");
     return 2;
 }
 

@@ -62,6 +62,13 @@ public sealed class PrivateLibvirtd : IAsyncDisposable
         string directory = System.IO.Directory.CreateTempSubdirectory("lvr-libvirtd-").FullName;
         System.IO.Directory.CreateDirectory(Path.Combine(directory, "sock"));
         System.IO.Directory.CreateDirectory(Path.Combine(directory, "drivers"));
+        if (authUnixRw == "polkit" && !OperatingSystem.IsWindows())
+        {
+            // polkit is there to judge other users: they must reach the socket.
+            File.SetUnixFileMode(directory, (UnixFileMode)Convert.ToInt32("755", 8));
+            File.SetUnixFileMode(Path.Combine(directory, "sock"), (UnixFileMode)Convert.ToInt32("755", 8));
+        }
+
         int port = FreeTcpPort();
         string config = Path.Combine(directory, "libvirtd.conf");
         await File.WriteAllTextAsync(config, $"""
@@ -73,7 +80,7 @@ public sealed class PrivateLibvirtd : IAsyncDisposable
             auth_unix_rw = "{authUnixRw}"
             auth_unix_ro = "none"
             unix_sock_dir = "{directory}/sock"
-            unix_sock_rw_perms = "0700"
+            unix_sock_rw_perms = "{(authUnixRw == "polkit" ? "0777" : "0700")}"
             log_outputs = "3:file:{directory}/libvirtd.log"
             {extraConfig}
             """).ConfigureAwait(false);
