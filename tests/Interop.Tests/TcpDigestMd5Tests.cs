@@ -157,7 +157,8 @@ public sealed class TcpDigestMd5Tests : IAsyncLifetime
         Assert.StartsWith("ERR 45 13 authentication failed: SASL mechanism SCRAM-SHA-256 not supported by server", await PythonAsync(uri, User, Password).Within(), StringComparison.Ordinal);
     }
 
-    private static async Task<string> PythonAsync(string uri, string user, string password)
+    /// <summary>python3-libvirt opening <paramref name="uri"/> with SASL credentials: "OK HOSTNAME DOMAINS" or "ERR CODE DOMAIN MESSAGE".</summary>
+    internal static async Task<string> PythonAsync(string uri, string user, string password)
     {
         const string Script = """
             import libvirt, sys

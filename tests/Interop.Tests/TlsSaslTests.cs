@@ -52,13 +52,16 @@ public sealed class TlsSaslTests : IAsyncLifetime
     [Theory]
     [InlineData("sasl.SCRAM-SHA-256")]
     [InlineData("sasl.PLAIN")]
-    public async Task LogsInOverTls(string auth)
+    public async Task LogsInOverTlsLikePython(string auth)
     {
         string uri = $"test+tls://127.0.0.1:{_tlsPort}/default?pkipath={_pki.GoodDir}&auth={auth}";
         var options = new LibvirtConnectionOptions { Credentials = new NetworkCredential(User, Password) };
         await using LibvirtConnection connection = await LibvirtConnection.OpenAsync(uri, options).Within();
         Assert.Equal(9_000_000UL, await connection.GetLibVersionAsync().Within());
-        Assert.Equal("test", Assert.Single(await connection.ListAllDomainsAsync().Within()).Name);
+        string names = string.Join(',', (await connection.ListAllDomainsAsync().Within()).Select(d => d.Name));
+        Assert.Equal("test", names);
+        string ours = $"OK {await connection.GetHostnameAsync().Within()} {names}";
+        Assert.Equal(await TcpDigestMd5Tests.PythonAsync(uri, User, Password).Within(), ours);
     }
 
     [Fact]
@@ -68,5 +71,8 @@ public sealed class TlsSaslTests : IAsyncLifetime
         var options = new LibvirtConnectionOptions { Credentials = new NetworkCredential(User, "wrong") };
         LibvirtException error = await Assert.ThrowsAsync<LibvirtException>(() => LibvirtConnection.OpenAsync(uri, options)).Within();
         Assert.Equal(ErrorCode.AuthFailed, error.Code);
+        Assert.Equal(
+            await TcpDigestMd5Tests.PythonAsync(uri, User, "wrong").Within(),
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"ERR {(int)error.Code} {(int)error.Domain} {error.Message}"));
     }
 }
