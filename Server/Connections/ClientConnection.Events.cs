@@ -137,8 +137,11 @@ internal sealed partial class ClientConnection
         switch ((QemuProcedure)call.Procedure)
         {
             case QemuProcedure.ConnectDomainMonitorEventRegister:
-                Observe(HandlerDispatch.Run<ClientConnection, QemuConnectDomainMonitorEventRegisterArgs, QemuConnectDomainMonitorEventRegisterRet>(this, call, body, static (c, _, a) =>
+                Observe(HandlerDispatch.Run<ClientConnection, QemuConnectDomainMonitorEventRegisterArgs, QemuConnectDomainMonitorEventRegisterRet>(this, call, body, static (c, call, a) =>
                 {
+                    // Registration runs the public API, read-only check included; deregistration is answered from
+                    // the dispatcher's own table first, where a read-only client never has an entry.
+                    call.CheckReadOnly(0);
                     if ((a.Flags & 1) != 0 && a.Event is not null)
                     {
                         ValidateRegex(a.Event);

@@ -469,9 +469,19 @@ internal sealed partial class ClientConnection : IAsyncDisposable
                 return true;
             }
 
-            if (isRemote && DispatcherChecks.Refuse(header.Proc, frame.Body) is { } refusal)
+            // libvirt's order: the dispatcher's own checks, the public API's argument checks, its read-only check;
+            // the access hook stands where libvirt's drivers check their ACLs, after those.
+            LibvirtErrorException? refusal = (isRemote ? DispatcherChecks.Refuse(header.Proc, frame.Body) : null)
+                ?? ApiArgumentChecks.Refuse(table, info, frame.Body, fds.Length);
+            if (refusal is not null)
             {
                 call.Fail(refusal);
+                return true;
+            }
+
+            if (Context.ReadOnly && info.ReadOnly.Rule == ReadOnlyRule.Deny)
+            {
+                call.Fail(new LibvirtErrorException(ErrorCode.OperationDenied, call.ApiErrorDomain, info.ReadOnly.Message));
                 return true;
             }
 
@@ -481,11 +491,6 @@ internal sealed partial class ClientConnection : IAsyncDisposable
                 return true;
             }
 
-            if (Context.ReadOnly && info.ReadOnly.Rule == ReadOnlyRule.Deny)
-            {
-                call.Fail(new LibvirtErrorException(ErrorCode.OperationDenied, call.ApiErrorDomain, info.ReadOnly.Message));
-                return true;
-            }
 
             ValueTask pending = handlers switch
             {

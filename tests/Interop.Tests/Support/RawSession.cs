@@ -73,6 +73,24 @@ public sealed class RawSession(IDuplexPipe pipe)
         return frame.DecodeBody<VirNetMessageError>();
     }
 
+    /// <summary>Sends a call of any program with a body given as bytes; returns the reply's status and body.</summary>
+    public async Task<(VirNetMessageStatus Status, byte[] Body)> CallRawAsync(uint program, uint version, int procedure, byte[] body)
+    {
+        var header = new VirNetMessageHeader
+        {
+            Prog = program,
+            Vers = version,
+            Proc = procedure,
+            Type = VirNetMessageType.Call,
+            Serial = _serial++,
+            Status = VirNetMessageStatus.Ok,
+        };
+        FrameWriter.Write(pipe.Output, header, body);
+        await pipe.Output.FlushAsync().ConfigureAwait(false);
+        Frame frame = await ReadMatchingAsync(header).ConfigureAwait(false);
+        return (frame.Header.Status, System.Buffers.BuffersExtensions.ToArray(frame.Body));
+    }
+
     /// <summary>Waits for the server to close the connection; fails if another frame arrives.</summary>
     public async Task ExpectClosedAsync()
     {
