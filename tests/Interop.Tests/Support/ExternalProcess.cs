@@ -70,6 +70,22 @@ public static class ExternalProcess
     public static Task<Result> VirshAsync(string uri, params string[] arguments)
         => RunAsync("virsh", ["-c", uri, .. arguments], environment: new Dictionary<string, string> { ["LC_ALL"] = "C" });
 
+    /// <summary>Runs virsh against <paramref name="uri"/> with extra environment variables (e.g. LIBVIRT_AUTH_FILE).</summary>
+    public static Task<Result> VirshAsync(string uri, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+        => RunAsync("virsh", ["-c", uri, .. arguments], environment: VirshEnvironment(environment));
+
+    /// <summary>virsh's environment: the C locale (messages compared verbatim) plus <paramref name="extra"/>.</summary>
+    public static Dictionary<string, string> VirshEnvironment(IReadOnlyDictionary<string, string>? extra)
+    {
+        var environment = new Dictionary<string, string> { ["LC_ALL"] = "C" };
+        foreach ((string key, string value) in extra ?? new Dictionary<string, string>())
+        {
+            environment[key] = value;
+        }
+
+        return environment;
+    }
+
     /// <summary>Runs a python3-libvirt script (/usr/bin/python3) with arguments.</summary>
     public static Task<Result> PythonAsync(string script, params string[] arguments)
         => RunAsync("/usr/bin/python3", ["-c", script, .. arguments]);
