@@ -88,7 +88,7 @@ public sealed partial class LibvirtStream
             }
         }
 
-        TaskCompletionSource? waiter;
+        DataWaiter? waiter;
         lock (_gate)
         {
             if (_state is StreamState.Open or StreamState.Closing)
@@ -101,7 +101,7 @@ public sealed partial class LibvirtStream
             _dataWaiter = null;
         }
 
-        waiter?.TrySetResult();
+        DataWaiter.Wake(waiter);
 
         _rpc.RemoveStream(Serial);
         ReleaseReaderBuffer();
@@ -160,7 +160,7 @@ public sealed partial class LibvirtStream
         }
         finally
         {
-            TaskCompletionSource? waiter;
+            DataWaiter? waiter;
             lock (_gate)
             {
                 if (confirmed)
@@ -173,7 +173,7 @@ public sealed partial class LibvirtStream
                 _dataWaiter = null;
             }
 
-            waiter?.TrySetResult();
+            DataWaiter.Wake(waiter);
             if (!confirmed && confirm.Task.IsFaulted)
             {
                 // Failed by the connection while our packet was still being sent; the caller got that error already.

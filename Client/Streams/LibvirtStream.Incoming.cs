@@ -17,7 +17,12 @@ public sealed partial class LibvirtStream : IStreamPacketHandler
     private bool _overLimit;
     private bool _endReceived;
     private Exception? _error;
-    private TaskCompletionSource? _dataWaiter;
+    private DataWaiter? _dataWaiter;
+
+    // A waiting reader's buffer: data arriving while nothing is queued goes straight into it (one copy fewer), and
+    // _directCount says how much did. Both guarded by _gate.
+    private Memory<byte> _directTarget;
+    private int _directCount;
 
     // Owned by the one reader in progress (_reading = 1); the read loop never touches these.
     private int _reading;
@@ -151,19 +156,51 @@ public sealed partial class LibvirtStream : IStreamPacketHandler
             return;
         }
 
+        ReadOnlySequence<byte> rest = DeliverToWaitingReader(body, out DataWaiter? waiter);
+        DataWaiter.WakeAfterReceive(waiter);
+        if (rest.IsEmpty)
+        {
+            return;
+        }
+
         // Checked against the frame limit already, so it fits an int.
-        int length = (int)body.Length;
+        int length = (int)rest.Length;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
-        body.CopyTo(buffer);
+        rest.CopyTo(buffer);
         if (!Enqueue(new Incoming(buffer, length, 0)))
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
+    /// <summary>
+    /// Copies the front of <paramref name="body"/> into the buffer of a reader waiting on an empty queue, under the
+    /// lock so that a reader giving up (cancellation) either sees the bytes delivered or knows none will be.
+    /// </summary>
+    /// <returns>What did not fit (all of it when no reader waits), to be queued behind.</returns>
+    private ReadOnlySequence<byte> DeliverToWaitingReader(ReadOnlySequence<byte> body, out DataWaiter? waiter)
+    {
+        waiter = null;
+        lock (_gate)
+        {
+            if (_directTarget.IsEmpty || _queue.Count != 0 || _error is not null || _state is not (StreamState.Open or StreamState.Closing))
+            {
+                return body;
+            }
+
+            int count = (int)Math.Min(body.Length, _directTarget.Length);
+            body.Slice(0, count).CopyTo(_directTarget.Span);
+            _directCount = count;
+            _directTarget = default;
+            waiter = _dataWaiter;
+            _dataWaiter = null;
+            return body.Slice(count);
+        }
+    }
+
     private bool Enqueue(Incoming item)
     {
-        TaskCompletionSource? waiter;
+        DataWaiter? waiter;
         bool overflow = false;
         lock (_gate)
         {
@@ -194,7 +231,7 @@ public sealed partial class LibvirtStream : IStreamPacketHandler
             _dataWaiter = null;
         }
 
-        waiter?.TrySetResult();
+        DataWaiter.WakeAfterReceive(waiter);
         if (overflow)
         {
             Fail(new StreamBufferOverflowException($"The stream reader fell more than {_options.MaxBufferedBytes} bytes behind; the stream was aborted"), removeRoute: true);
@@ -279,11 +316,34 @@ public sealed partial class LibvirtStream : IStreamPacketHandler
                         throw new InvalidOperationException("The stream was finished or aborted before its end marker was read");
                     }
 
-                    _dataWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _dataWaiter ??= new DataWaiter();
                     wait = _dataWaiter.Task;
+                    if (!buffer.IsEmpty)
+                    {
+                        _directTarget = buffer;
+                        _directCount = 0;
+                    }
                 }
 
-                await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Bytes already copied into the buffer are this read's result; otherwise nothing more will be.
+                    if (TakeDirect() is int delivered and > 0)
+                    {
+                        return new StreamSegment(StreamSegmentKind.Data, delivered);
+                    }
+
+                    throw;
+                }
+
+                if (TakeDirect() is int direct and > 0)
+                {
+                    return new StreamSegment(StreamSegmentKind.Data, direct);
+                }
             }
         }
         finally
@@ -292,10 +352,22 @@ public sealed partial class LibvirtStream : IStreamPacketHandler
         }
     }
 
+    /// <summary>Ends a wait: withdraws the reader's buffer and returns how many bytes were copied into it.</summary>
+    private int TakeDirect()
+    {
+        lock (_gate)
+        {
+            int count = _directCount;
+            _directCount = 0;
+            _directTarget = default;
+            return count;
+        }
+    }
+
     /// <summary>Fails the stream: readers, writers and a pending finish or abort see <paramref name="error"/>.</summary>
     private void Fail(Exception error, bool removeRoute)
     {
-        TaskCompletionSource? waiter;
+        DataWaiter? waiter;
         TaskCompletionSource? confirm;
         lock (_gate)
         {
@@ -318,7 +390,7 @@ public sealed partial class LibvirtStream : IStreamPacketHandler
             _rpc.RemoveStream(Serial);
         }
 
-        waiter?.TrySetResult();
+        DataWaiter.Wake(waiter);
         confirm?.TrySetException(error);
     }
 

@@ -19,6 +19,9 @@ namespace LibvirtRemote.Server.Connections;
 /// </summary>
 internal sealed class Outbox : IDisposable
 {
+    // The largest room asked of the transport at once: one stream packet and its header.
+    private const int MaxOutputRequest = 256 * 1024 + 64;
+
     private readonly PipeWriter _output;
     private readonly IFdTransport? _fds;
     private readonly Lock _gate = new();
@@ -368,7 +371,7 @@ internal sealed class Outbox : IDisposable
             {
                 long limit = nextFd < _sendingFds.Count ? _sendingFds[nextFd].Offset - written : long.MaxValue;
                 int take = (int)Math.Min(span.Length, limit);
-                _output.Write(span[..take]);
+                CopyToOutput(span[..take]);
                 written += take;
                 span = span[take..];
                 while (nextFd < _sendingFds.Count && _sendingFds[nextFd].Offset == written)
@@ -389,6 +392,22 @@ internal sealed class Outbox : IDisposable
 
         _sending.Reset();
         _sendingFds.Clear();
+    }
+
+    /// <summary>
+    /// Copies into the transport asking for room for the whole piece (up to a stream packet), not the writer's
+    /// minimum segment: a gigabyte download then leaves in a few large sends instead of one per small segment.
+    /// </summary>
+    private void CopyToOutput(ReadOnlySpan<byte> bytes)
+    {
+        while (!bytes.IsEmpty)
+        {
+            Span<byte> room = _output.GetSpan(Math.Min(bytes.Length, MaxOutputRequest));
+            int count = Math.Min(room.Length, bytes.Length);
+            bytes[..count].CopyTo(room);
+            _output.Advance(count);
+            bytes = bytes[count..];
+        }
     }
 
     private static void DisposeAll(SafeHandle[] fds)

@@ -1,5 +1,7 @@
 using System.Net.Sockets;
+using LibvirtRemote.Client.Streams;
 using LibvirtRemote.Client.Tests.Support;
+using LibvirtRemote.Protocol;
 using LibvirtRemote.Transport.Sockets;
 using Xunit;
 
@@ -122,6 +124,73 @@ public class ReceiveThreadDeliveryTests
         Assert.Equal(9_000_000UL, version);
     }
 
+    [Fact]
+    public async Task StreamReadsContinueOnTheReceiveThreadWithEveryByte()
+    {
+        await using var bridge = await UnixBridge.StartAsync();
+        const int Packets = 30;
+        byte[] expected = new byte[Packets * 4000];
+        new Random(7).NextBytes(expected);
+        bridge.Server.OnCall = async call =>
+        {
+            if (call.Header.Type == VirNetMessageType.Stream && call.Header.Status == VirNetMessageStatus.Ok)
+            {
+                await bridge.Server.SendBytesAsync(Frame(call.Header with { Type = VirNetMessageType.Stream }, []));
+                return true;
+            }
+
+            if (call.Header.Proc != (int)Procedure.DomainScreenshot)
+            {
+                return false;
+            }
+
+            await bridge.Server.ReplyAsync(call.Header, new DomainScreenshotRet { Mime = "image/png" });
+            VirNetMessageHeader packet = call.Header with { Type = VirNetMessageType.Stream, Status = VirNetMessageStatus.Continue };
+            for (int i = 0; i < Packets; i++)
+            {
+                // Paced, so the reader is waiting when each packet arrives.
+                await Task.Delay(3);
+                await bridge.Server.SendBytesAsync(Frame(packet, expected.AsSpan(i * 4000, 4000)));
+            }
+
+            await bridge.Server.SendBytesAsync(Frame(packet, []));
+            return true;
+        };
+
+        (int onReceiveThread, byte[] received) = await Task.Run(async () =>
+        {
+            (_, LibvirtStream stream) = await bridge.Client.ScreenshotAsync(new NonnullDomain { Name = "test", Uuid = new byte[16], Id = 1 }, 0).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                var all = new MemoryStream();
+                byte[] buffer = new byte[8192];
+                int count = 0;
+                int got;
+                while ((got = await stream.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+                {
+                    all.Write(buffer, 0, got);
+                    if (Thread.CurrentThread.Name == ReceiveThreadName)
+                    {
+                        count++;
+                    }
+                }
+
+                await stream.FinishAsync().ConfigureAwait(false);
+                return (count, all.ToArray());
+            }
+        }).WaitAsync(Timeout);
+
+        Assert.Equal(expected, received);
+        Assert.True(onReceiveThread >= Packets / 2, $"only {onReceiveThread} of {Packets} reads continued on the receive thread");
+    }
+
+    private static byte[] Frame(VirNetMessageHeader header, ReadOnlySpan<byte> body)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        LibvirtRemote.Transport.Framing.FrameWriter.Write(buffer, header, body);
+        return buffer.WrittenSpan.ToArray();
+    }
+
     /// <summary>A <see cref="FakeLibvirtd"/> reached through a real Unix socket, by a client with its own receive thread.</summary>
     private sealed class UnixBridge : IAsyncDisposable
     {
@@ -142,6 +211,8 @@ public class ReceiveThreadDeliveryTests
         }
 
         public LibvirtConnection Client { get; }
+
+        public FakeLibvirtd Server => _server;
 
         public static async Task<UnixBridge> StartAsync()
         {
