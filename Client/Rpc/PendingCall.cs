@@ -1,6 +1,7 @@
 using LibvirtRemote.Protocol;
 using LibvirtRemote.Transport.Framing;
 using LibvirtRemote.Xdr;
+using System.Threading.Tasks.Sources;
 
 namespace LibvirtRemote.Client.Rpc;
 
@@ -34,17 +35,47 @@ internal abstract class PendingCall : IThreadPoolWorkItem
 
     /// <summary>True for the first outcome only: a call is answered once.</summary>
     protected bool TrySettle() => Interlocked.Exchange(ref _settled, 1) == 0;
+
+    /// <summary>Makes the object ready for another call.</summary>
+    protected void ResetOutcome()
+    {
+        Error = null;
+        _settled = 0;
+    }
 }
 
-/// <summary>A call whose reply body is a <typeparamref name="T"/>; the body is decoded in place, without a copy.</summary>
-internal sealed class PendingCall<T> : PendingCall
+/// <summary>
+/// A call whose reply body is a <typeparamref name="T"/>; the body is decoded in place, without a copy. The object is
+/// the caller's value-task source and is reused once the caller has taken the outcome: a call then allocates no task,
+/// no completion source and no state machine of its own. A caller blocking on the value task (sync over async) is
+/// supported: <see cref="IValueTaskSource{TResult}.GetResult"/> waits for the outcome instead of failing.
+/// </summary>
+internal sealed class PendingCall<T> : PendingCall, IValueTaskSource<T>
     where T : IXdrType<T>
 {
-    // Continuations run where Deliver runs, which is never the read loop.
-    private readonly TaskCompletionSource<T> _result = new();
-    private T _value = default!;
+    [ThreadStatic]
+    private static PendingCall<T>? t_spare;
 
-    public Task<T> Task => _result.Task;
+    // Continuations run where Deliver runs, which is never the read loop.
+    private ManualResetValueTaskSourceCore<T> _core;
+    private T _value = default!;
+    private int _blockingWaiter;
+
+    /// <summary>A call object from this thread's spare, or a new one.</summary>
+    public static PendingCall<T> Rent()
+    {
+        PendingCall<T>? spare = t_spare;
+        if (spare is null)
+        {
+            return new PendingCall<T>();
+        }
+
+        t_spare = null;
+        return spare;
+    }
+
+    /// <summary>The caller's view of the outcome; awaited once.</summary>
+    public ValueTask<T> AsValueTask() => new(this, _core.Version);
 
     public override void Complete(in Frame reply)
     {
@@ -72,11 +103,66 @@ internal sealed class PendingCall<T> : PendingCall
     {
         if (Error is Exception error)
         {
-            _result.TrySetException(error);
+            _core.SetException(error);
         }
         else
         {
-            _result.TrySetResult(_value);
+            _core.SetResult(_value);
         }
+
+        // The caller may have taken the outcome and reused this object by now; a waiter woken for the wrong call
+        // checks again and goes back to sleep.
+        if (Volatile.Read(ref _blockingWaiter) != 0)
+        {
+            lock (this)
+            {
+                Monitor.PulseAll(this);
+            }
+        }
+    }
+
+    ValueTaskSourceStatus IValueTaskSource<T>.GetStatus(short token) => _core.GetStatus(token);
+
+    void IValueTaskSource<T>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+        => _core.OnCompleted(continuation, state, token, flags);
+
+    T IValueTaskSource<T>.GetResult(short token)
+    {
+        if (_core.GetStatus(token) == ValueTaskSourceStatus.Pending)
+        {
+            WaitForOutcome(token);
+        }
+
+        try
+        {
+            return _core.GetResult(token);
+        }
+        finally
+        {
+            Recycle();
+        }
+    }
+
+    private void WaitForOutcome(short token)
+    {
+        // A full fence on each side (here, and the completion's interlocked publish) means either Deliver sees the
+        // flag and pulses, or this thread sees the outcome before it waits.
+        Interlocked.Exchange(ref _blockingWaiter, 1);
+        lock (this)
+        {
+            while (_core.GetStatus(token) == ValueTaskSourceStatus.Pending)
+            {
+                Monitor.Wait(this);
+            }
+        }
+    }
+
+    private void Recycle()
+    {
+        _core.Reset();
+        _value = default!;
+        _blockingWaiter = 0;
+        ResetOutcome();
+        t_spare = this;
     }
 }

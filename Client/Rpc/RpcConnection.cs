@@ -65,31 +65,76 @@ public sealed partial class RpcConnection : IAsyncDisposable
     /// Calls a procedure that opens a stream. <paramref name="stream"/> is registered under the call's serial
     /// before the call is sent, because libvirtd may send stream data before the call's reply.
     /// </summary>
-    public async ValueTask<TRet> CallAsync<TArgs, TRet>(uint program, uint version, int procedure, TArgs args, IStreamPacketHandler? stream, CancellationToken cancellationToken = default)
+    public ValueTask<TRet> CallAsync<TArgs, TRet>(uint program, uint version, int procedure, TArgs args, IStreamPacketHandler? stream, CancellationToken cancellationToken = default)
+        where TArgs : IXdrType<TArgs>
+        where TRet : IXdrType<TRet>
+    {
+        if (stream is not null || cancellationToken.CanBeCanceled || _options.CallTimeout is not null)
+        {
+            return CallWithWaitAsync<TArgs, TRet>(program, version, procedure, args, stream, cancellationToken);
+        }
+
+        // The common call: nothing can withdraw it, so the caller awaits the pending call itself.
+        if (_failure is not null)
+        {
+            return ValueTask.FromException<TRet>(FailureToThrow());
+        }
+
+        uint serial = unchecked((uint)Interlocked.Increment(ref _serial));
+        PendingCall<TRet> pending = PendingCall<TRet>.Rent();
+        _pending[serial] = pending;
+        ValueTask sent = SendAsync(Header(program, version, procedure, serial), args, CancellationToken.None);
+        if (sent.IsCompletedSuccessfully)
+        {
+            sent.GetAwaiter().GetResult();
+            return pending.AsValueTask();
+        }
+
+        return AwaitSendThenReplyAsync(sent, serial, pending);
+    }
+
+    private static VirNetMessageHeader Header(uint program, uint version, int procedure, uint serial) => new()
+    {
+        Prog = program,
+        Vers = version,
+        Proc = procedure,
+        Type = VirNetMessageType.Call,
+        Serial = serial,
+        Status = VirNetMessageStatus.Ok,
+    };
+
+    private async ValueTask<TRet> AwaitSendThenReplyAsync<TRet>(ValueTask sent, uint serial, PendingCall<TRet> pending)
+        where TRet : IXdrType<TRet>
+    {
+        try
+        {
+            await sent.ConfigureAwait(false);
+        }
+        catch
+        {
+            _pending.TryRemove(serial, out _);
+            throw;
+        }
+
+        return await pending.AsValueTask().ConfigureAwait(false);
+    }
+
+    private async ValueTask<TRet> CallWithWaitAsync<TArgs, TRet>(uint program, uint version, int procedure, TArgs args, IStreamPacketHandler? stream, CancellationToken cancellationToken)
         where TArgs : IXdrType<TArgs>
         where TRet : IXdrType<TRet>
     {
         ThrowIfFailed();
         uint serial = unchecked((uint)Interlocked.Increment(ref _serial));
-        var pending = new PendingCall<TRet>();
+        PendingCall<TRet> pending = PendingCall<TRet>.Rent();
         _pending[serial] = pending;
         if (stream is not null)
         {
             stream.Serial = serial;
             _streams[serial] = stream;
         }
-        var header = new VirNetMessageHeader
-        {
-            Prog = program,
-            Vers = version,
-            Proc = procedure,
-            Type = VirNetMessageType.Call,
-            Serial = serial,
-            Status = VirNetMessageStatus.Ok,
-        };
         try
         {
-            await SendAsync(header, args, cancellationToken).ConfigureAwait(false);
+            await SendAsync(Header(program, version, procedure, serial), args, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -100,7 +145,7 @@ public sealed partial class RpcConnection : IAsyncDisposable
 
         try
         {
-            return await WaitAsync(serial, pending.Task, cancellationToken).ConfigureAwait(false);
+            return await WaitAsync(serial, pending.AsValueTask().AsTask(), cancellationToken).ConfigureAwait(false);
         }
         catch when (stream is not null)
         {
@@ -412,11 +457,12 @@ public sealed partial class RpcConnection : IAsyncDisposable
 
     private void ThrowIfFailed()
     {
-        if (_failure is Exception failure)
+        if (_failure is not null)
         {
-            throw failure is LibvirtClientException known
-                ? known
-                : new ConnectionLostException(failure.Message, failure);
+            throw FailureToThrow();
         }
     }
+
+    private Exception FailureToThrow()
+        => _failure is LibvirtClientException known ? known : new ConnectionLostException(_failure!.Message, _failure);
 }

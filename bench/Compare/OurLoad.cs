@@ -129,7 +129,7 @@ internal static class OurLoad
                 long myCalls = 0, myBytes = 0;
                 while (clock.Elapsed < deadline)
                 {
-                    long before = Stopwatch.GetTimestamp();
+                    long before = latencies is null ? 0 : Stopwatch.GetTimestamp();
                     myBytes += await OneCallAsync(own).ConfigureAwait(false);
                     latencies?.Add(Stopwatch.GetTimestamp() - before);
                     myCalls++;
