@@ -66,7 +66,9 @@ internal sealed partial class ClientConnection
             return;
         }
 
-        _keepaliveTimer = new Timer(static state => ((ClientConnection)state!).OnKeepaliveTick(), this, interval, interval);
+        // One-shot, set again on every tick: like libvirt, the next check comes when the client will have been quiet
+        // for a whole interval, so a client that answers each ping at once is pinged about once per interval.
+        _keepaliveTimer = new Timer(static state => ((ClientConnection)state!).OnKeepaliveTick(), this, interval, Timeout.InfiniteTimeSpan);
     }
 
     private void OnKeepaliveTick()
@@ -76,13 +78,16 @@ internal sealed partial class ClientConnection
         long idle = now - Volatile.Read(ref _lastActivity);
         if (idle < interval)
         {
+            ScheduleKeepalive(interval - idle);
             return;
         }
 
         // Timer callbacks delayed by a busy thread pool can run back to back; each ping must get a whole interval
         // to be answered, or a loaded server would drop a healthy client after a fraction of the promised time.
-        if (Volatile.Read(ref _unansweredPings) > 0 && now - Volatile.Read(ref _lastPing) < interval * 0.9)
+        long sincePing = now - Volatile.Read(ref _lastPing);
+        if (Volatile.Read(ref _unansweredPings) > 0 && sincePing < interval * 0.9)
         {
+            ScheduleKeepalive(interval - sincePing);
             return;
         }
 
@@ -96,6 +101,19 @@ internal sealed partial class ClientConnection
         }
 
         SendKeepalive(KeepalivePing);
+        ScheduleKeepalive(interval);
+    }
+
+    private void ScheduleKeepalive(double milliseconds)
+    {
+        try
+        {
+            _keepaliveTimer?.Change(TimeSpan.FromMilliseconds(Math.Max(1, milliseconds)), Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The connection ended meanwhile.
+        }
     }
 
     private void StopKeepalive()

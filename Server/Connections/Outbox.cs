@@ -22,6 +22,9 @@ internal sealed class Outbox : IDisposable
     // The largest room asked of the transport at once: one stream packet and its header.
     private const int MaxOutputRequest = 256 * 1024 + 64;
 
+    // Raw packets from this size up skip the queue when the outbox is idle (stream data; small frames batch better).
+    private const int DirectWriteMinimum = 16 * 1024;
+
     private readonly PipeWriter _output;
     private readonly IFdTransport? _fds;
     private readonly Lock _gate = new();
@@ -123,7 +126,8 @@ internal sealed class Outbox : IDisposable
     /// <summary>Queues a frame whose body is raw bytes (stream data, or an event body encoded once for many clients).</summary>
     public void SendRaw(in VirNetMessageHeader header, ReadOnlySpan<byte> body)
     {
-        bool start;
+        bool direct;
+        bool start = false;
         lock (_gate)
         {
             if (_closed)
@@ -131,14 +135,46 @@ internal sealed class Outbox : IDisposable
                 return;
             }
 
-            FrameWriter.Write(_pending, header, body);
-            start = ShouldStartFlush();
+            // A large packet (stream data) finding the outbox idle goes straight into the transport: one copy of
+            // the data instead of two. Only the flush loop writes to the transport, and it is not running.
+            direct = body.Length >= DirectWriteMinimum && !_flushing && !_corked && _pending.Length == 0;
+            if (direct)
+            {
+                _flushing = true;
+                _flushingBytes = FrameLimits.LengthWordSize + FrameLimits.HeaderSize + body.Length;
+            }
+            else
+            {
+                FrameWriter.Write(_pending, header, body);
+                start = ShouldStartFlush();
+            }
         }
 
-        if (start)
+        if (direct)
+        {
+            WriteDirect(header, body);
+        }
+        else if (start)
         {
             RunFlush();
         }
+    }
+
+    private void WriteDirect(in VirNetMessageHeader header, ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            // Room for the whole frame up front, so it lands in one buffer and leaves in one send.
+            _output.GetSpan(FrameLimits.LengthWordSize + FrameLimits.HeaderSize + body.Length);
+            FrameWriter.Write(_output, header, body);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            Fail(e);
+            return;
+        }
+
+        _ = FlushLoopAsync(outputWritten: true);
     }
 
     /// <summary>Queues a frame whose body is a callback id word followed by pre-encoded bytes.</summary>
@@ -305,10 +341,15 @@ internal sealed class Outbox : IDisposable
         _ = flush;
     }
 
-    private async Task FlushLoopAsync()
+    private async Task FlushLoopAsync(bool outputWritten = false)
     {
         try
         {
+            if (outputWritten && !await FlushOutputAsync().ConfigureAwait(false))
+            {
+                return;
+            }
+
             while (true)
             {
                 TaskCompletionSource? waiter = null;
@@ -335,21 +376,8 @@ internal sealed class Outbox : IDisposable
                 }
 
                 CopySending();
-                FlushResult result = await _output.FlushAsync().ConfigureAwait(false);
-                lock (_gate)
+                if (!await FlushOutputAsync().ConfigureAwait(false))
                 {
-                    _flushingBytes = 0;
-                    if (_pending.Length == 0)
-                    {
-                        waiter = _roomWaiter;
-                        _roomWaiter = null;
-                    }
-                }
-
-                waiter?.TrySetResult();
-                if (result.IsCompleted || result.IsCanceled)
-                {
-                    Fail(null);
                     return;
                 }
             }
@@ -358,6 +386,31 @@ internal sealed class Outbox : IDisposable
         {
             Fail(e);
         }
+    }
+
+    /// <summary>Sends what was written to the transport; false (after failing the outbox) when the peer is gone.</summary>
+    private async ValueTask<bool> FlushOutputAsync()
+    {
+        FlushResult result = await _output.FlushAsync().ConfigureAwait(false);
+        TaskCompletionSource? waiter = null;
+        lock (_gate)
+        {
+            _flushingBytes = 0;
+            if (_pending.Length == 0)
+            {
+                waiter = _roomWaiter;
+                _roomWaiter = null;
+            }
+        }
+
+        waiter?.TrySetResult();
+        if (result.IsCompleted || result.IsCanceled)
+        {
+            Fail(null);
+            return false;
+        }
+
+        return true;
     }
 
     private void CopySending()

@@ -16,7 +16,7 @@ public sealed class ServerStream
     /// <summary>Largest data packet libvirt sends.</summary>
     public const int MaxChunk = 262120;
 
-    private const long OutputRoom = 4L * 1024 * 1024;
+    private const long OutputRoom = 0;
 
     private readonly ClientConnection _connection;
     private readonly VirNetMessageHeader _header;
