@@ -38,18 +38,7 @@ internal sealed class FaultProcess : IAsyncDisposable
     /// <summary>Starts <paramref name="program"/>; stdin stays open (an interactive virsh waits on it).</summary>
     public static FaultProcess Start(string program, IEnumerable<string> arguments)
     {
-        var start = new ProcessStartInfo(program)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        ProcessStartInfo start = ExternalProcess.StartInfo(program, arguments);
         start.Environment["LC_ALL"] = "C";
         Process process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
         var running = new FaultProcess(process);

@@ -22,12 +22,8 @@ public sealed class ReadOnlyGateSweepTests
     [Fact]
     public async Task EveryUnconditionallyDeniedApiIsRefusedAsByLibvirtd()
     {
-        await using PrivateLibvirtd libvirtd = await PrivateLibvirtd.StartAsync().Within();
-        await using OurServer ours = await OurServer.StartAsync().Within();
-        await using StreamDuplexPipe theirPipe = await StreamDuplexPipe.ConnectUnixAsync(libvirtd.ReadOnlySocketPath).Within();
-        await using StreamDuplexPipe ourPipe = await StreamDuplexPipe.ConnectUnixAsync(ours.ReadOnlySocket).Within();
-        RawSession theirs = await OpenAsync(theirPipe);
-        RawSession mine = await OpenAsync(ourPipe);
+        await using SessionPair pair = await SessionPair.OpenAsync(readOnly: true);
+        (RawSession theirs, RawSession mine) = (pair.Theirs, pair.Mine);
 
         var programs = new (uint Program, ProcedureTable Table, int LastIn900)[]
         {
@@ -69,12 +65,8 @@ public sealed class ReadOnlyGateSweepTests
     [Fact]
     public async Task EveryFlagDependentRefusalMatchesLibvirtd()
     {
-        await using PrivateLibvirtd libvirtd = await PrivateLibvirtd.StartAsync().Within();
-        await using OurServer ours = await OurServer.StartAsync().Within();
-        await using StreamDuplexPipe theirPipe = await StreamDuplexPipe.ConnectUnixAsync(libvirtd.ReadOnlySocketPath).Within();
-        await using StreamDuplexPipe ourPipe = await StreamDuplexPipe.ConnectUnixAsync(ours.ReadOnlySocket).Within();
-        RawSession theirs = await OpenAsync(theirPipe);
-        RawSession mine = await OpenAsync(ourPipe);
+        await using SessionPair pair = await SessionPair.OpenAsync(readOnly: true);
+        (RawSession theirs, RawSession mine) = (pair.Theirs, pair.Mine);
 
         var dom = new NonnullDomain { Name = "test", Uuid = new byte[16], Id = -1 };
         var calls = new (Procedure Procedure, uint Denying, Func<uint, byte[]> Body)[]
@@ -107,12 +99,8 @@ public sealed class ReadOnlyGateSweepTests
     [InlineData(true)]
     public async Task ArgumentsTheApiChecksFirstAreRefusedBeforeTheReadOnlyCheckAndTheDriver(bool readOnly)
     {
-        await using PrivateLibvirtd libvirtd = await PrivateLibvirtd.StartAsync().Within();
-        await using OurServer ours = await OurServer.StartAsync().Within();
-        await using StreamDuplexPipe theirPipe = await StreamDuplexPipe.ConnectUnixAsync(readOnly ? libvirtd.ReadOnlySocketPath : libvirtd.SocketPath).Within();
-        await using StreamDuplexPipe ourPipe = await StreamDuplexPipe.ConnectUnixAsync(readOnly ? ours.ReadOnlySocket : ours.Socket).Within();
-        RawSession theirs = await OpenAsync(theirPipe);
-        RawSession mine = await OpenAsync(ourPipe);
+        await using SessionPair pair = await SessionPair.OpenAsync(readOnly);
+        (RawSession theirs, RawSession mine) = (pair.Theirs, pair.Mine);
 
         var dom = new NonnullDomain { Name = "test", Uuid = new byte[16], Id = -1 };
         var calls = new (uint Program, int Procedure, byte[] Body)[]
@@ -145,6 +133,42 @@ public sealed class ReadOnlyGateSweepTests
         var session = new RawSession(pipe);
         await session.CallVoidAsync(Procedure.ConnectOpen, new ConnectOpenArgs { Name = "test:///default" }).Within();
         return session;
+    }
+
+    /// <summary>An opened raw session on libvirtd's socket and one on ours, read-only or read-write alike.</summary>
+    private sealed class SessionPair : IAsyncDisposable
+    {
+        private readonly PrivateLibvirtd _libvirtd;
+        private readonly OurServer _ours;
+        private readonly StreamDuplexPipe _theirPipe;
+        private readonly StreamDuplexPipe _ourPipe;
+
+        private SessionPair(PrivateLibvirtd libvirtd, OurServer ours, StreamDuplexPipe theirPipe, StreamDuplexPipe ourPipe, RawSession theirs, RawSession mine)
+        {
+            (_libvirtd, _ours, _theirPipe, _ourPipe) = (libvirtd, ours, theirPipe, ourPipe);
+            (Theirs, Mine) = (theirs, mine);
+        }
+
+        public RawSession Theirs { get; }
+
+        public RawSession Mine { get; }
+
+        public static async Task<SessionPair> OpenAsync(bool readOnly)
+        {
+            PrivateLibvirtd libvirtd = await PrivateLibvirtd.StartAsync().Within();
+            OurServer ours = await OurServer.StartAsync().Within();
+            StreamDuplexPipe theirPipe = await StreamDuplexPipe.ConnectUnixAsync(readOnly ? libvirtd.ReadOnlySocketPath : libvirtd.SocketPath).Within();
+            StreamDuplexPipe ourPipe = await StreamDuplexPipe.ConnectUnixAsync(readOnly ? ours.ReadOnlySocket : ours.Socket).Within();
+            return new SessionPair(libvirtd, ours, theirPipe, ourPipe, await ReadOnlyGateSweepTests.OpenAsync(theirPipe), await ReadOnlyGateSweepTests.OpenAsync(ourPipe));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _ourPipe.DisposeAsync();
+            await _theirPipe.DisposeAsync();
+            await _ours.DisposeAsync();
+            await _libvirtd.DisposeAsync();
+        }
     }
 
     private static string Describe((VirNetMessageStatus Status, byte[] Body) reply)

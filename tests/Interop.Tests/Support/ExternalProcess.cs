@@ -23,26 +23,7 @@ public static class ExternalProcess
     /// <summary>Runs <paramref name="program"/> with <paramref name="arguments"/>.</summary>
     public static async Task<Result> RunAsync(string program, IEnumerable<string> arguments, string? stdin = null, IDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
-        var start = new ProcessStartInfo(program)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        if (environment is not null)
-        {
-            foreach ((string key, string value) in environment)
-            {
-                start.Environment[key] = value;
-            }
-        }
-
+        ProcessStartInfo start = StartInfo(program, arguments, environment);
         using Process process = Process.Start(start)!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
@@ -64,6 +45,29 @@ public static class ExternalProcess
         }
 
         return new Result(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>How the tests start a program: no shell, all three standard streams redirected, extra environment.</summary>
+    public static ProcessStartInfo StartInfo(string program, IEnumerable<string> arguments, IEnumerable<KeyValuePair<string, string>>? environment = null)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach ((string key, string value) in environment ?? [])
+        {
+            start.Environment[key] = value;
+        }
+
+        return start;
     }
 
     /// <summary>Runs virsh against <paramref name="uri"/>.</summary>

@@ -22,23 +22,7 @@ public sealed class InterruptibleProcess : IAsyncDisposable
     /// <summary>Starts <paramref name="program"/> with its standard input closed.</summary>
     public static InterruptibleProcess Start(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo(program)
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
-
+        ProcessStartInfo start = ExternalProcess.StartInfo(program, arguments, environment);
         Process process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
         process.StandardInput.Close();
         return new InterruptibleProcess(process);
