@@ -41,17 +41,11 @@ public sealed partial class RpcConnection
 
         SafeHandle[] handles = [.. fds];
         ThrowIfFailed();
-        uint serial = unchecked((uint)Interlocked.Increment(ref _serial));
         var pending = new PendingFdCall<TRet>();
-        _pending[serial] = pending;
-        var header = new VirNetMessageHeader
+        uint serial = Enlist(pending);
+        VirNetMessageHeader header = Header(program, version, procedure, serial) with
         {
-            Prog = program,
-            Vers = version,
-            Proc = procedure,
             Type = handles.Length > 0 ? VirNetMessageType.CallWithFds : VirNetMessageType.Call,
-            Serial = serial,
-            Status = VirNetMessageStatus.Ok,
         };
         try
         {

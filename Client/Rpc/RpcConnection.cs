@@ -80,9 +80,8 @@ public sealed partial class RpcConnection : IAsyncDisposable
             return ValueTask.FromException<TRet>(FailureToThrow());
         }
 
-        uint serial = unchecked((uint)Interlocked.Increment(ref _serial));
         PendingCall<TRet> pending = PendingCall<TRet>.Rent();
-        _pending[serial] = pending;
+        uint serial = Enlist(pending);
         ValueTask sent = SendAsync(Header(program, version, procedure, serial), args, CancellationToken.None);
         if (sent.IsCompletedSuccessfully)
         {
@@ -91,6 +90,14 @@ public sealed partial class RpcConnection : IAsyncDisposable
         }
 
         return AwaitSendThenReplyAsync(sent, serial, pending);
+    }
+
+    /// <summary>Gives <paramref name="pending"/> the next serial and lists it for the read loop to answer.</summary>
+    private uint Enlist(PendingCall pending)
+    {
+        uint serial = unchecked((uint)Interlocked.Increment(ref _serial));
+        _pending[serial] = pending;
+        return serial;
     }
 
     private static VirNetMessageHeader Header(uint program, uint version, int procedure, uint serial) => new()
@@ -124,9 +131,8 @@ public sealed partial class RpcConnection : IAsyncDisposable
         where TRet : IXdrType<TRet>
     {
         ThrowIfFailed();
-        uint serial = unchecked((uint)Interlocked.Increment(ref _serial));
         PendingCall<TRet> pending = PendingCall<TRet>.Rent();
-        _pending[serial] = pending;
+        uint serial = Enlist(pending);
         if (stream is not null)
         {
             stream.Serial = serial;

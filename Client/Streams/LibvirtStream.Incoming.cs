@@ -59,6 +59,9 @@ public sealed partial class LibvirtStream : IStreamPacketHandler
         }
     }
 
+    /// <summary>Under <see cref="_gate"/>: whether packets from the server are still taken (not failed, finished or aborted).</summary>
+    private bool AcceptsPackets => _error is null && _state is (StreamState.Open or StreamState.Closing);
+
     /// <summary>Whether the server's end marker has arrived (it may still be behind unread data).</summary>
     public bool EndReceived
     {
@@ -183,7 +186,7 @@ public sealed partial class LibvirtStream : IStreamPacketHandler
         waiter = null;
         lock (_gate)
         {
-            if (_directTarget.IsEmpty || _queue.Count != 0 || _error is not null || _state is not (StreamState.Open or StreamState.Closing))
+            if (_directTarget.IsEmpty || _queue.Count != 0 || !AcceptsPackets)
             {
                 return body;
             }
@@ -204,7 +207,7 @@ public sealed partial class LibvirtStream : IStreamPacketHandler
         bool overflow = false;
         lock (_gate)
         {
-            if (_error is not null || _state != StreamState.Open && _state != StreamState.Closing)
+            if (!AcceptsPackets)
             {
                 return false;
             }

@@ -491,7 +491,6 @@ internal sealed partial class ClientConnection : IAsyncDisposable
                 return true;
             }
 
-
             ValueTask pending = handlers switch
             {
                 RemoteHandlers remote => remote.DispatchAsync(call, frame.Body),

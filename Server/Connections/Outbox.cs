@@ -126,6 +126,7 @@ internal sealed class Outbox : IDisposable
     /// <summary>Queues a frame whose body is raw bytes (stream data, or an event body encoded once for many clients).</summary>
     public void SendRaw(in VirNetMessageHeader header, ReadOnlySpan<byte> body)
     {
+        int frameSize = FrameLimits.LengthWordSize + FrameLimits.HeaderSize + body.Length;
         bool direct;
         bool start = false;
         lock (_gate)
@@ -141,7 +142,7 @@ internal sealed class Outbox : IDisposable
             if (direct)
             {
                 _flushing = true;
-                _flushingBytes = FrameLimits.LengthWordSize + FrameLimits.HeaderSize + body.Length;
+                _flushingBytes = frameSize;
             }
             else
             {
@@ -152,7 +153,7 @@ internal sealed class Outbox : IDisposable
 
         if (direct)
         {
-            WriteDirect(header, body);
+            WriteDirect(header, body, frameSize);
         }
         else if (start)
         {
@@ -160,12 +161,12 @@ internal sealed class Outbox : IDisposable
         }
     }
 
-    private void WriteDirect(in VirNetMessageHeader header, ReadOnlySpan<byte> body)
+    private void WriteDirect(in VirNetMessageHeader header, ReadOnlySpan<byte> body, int frameSize)
     {
         try
         {
             // Room for the whole frame up front, so it lands in one buffer and leaves in one send.
-            _output.GetSpan(FrameLimits.LengthWordSize + FrameLimits.HeaderSize + body.Length);
+            _output.GetSpan(frameSize);
             FrameWriter.Write(_output, header, body);
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)

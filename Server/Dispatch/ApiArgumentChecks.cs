@@ -19,7 +19,7 @@ internal static class ApiArgumentChecks
         {
             if (table == QemuProtocol.Procedures)
             {
-                return info.Number == (int)QemuProcedure.DomainAttach && Decode<QemuDomainAttachArgs>(body).PidValue == 0
+                return info.Number == (int)QemuProcedure.DomainAttach && DispatcherChecks.Decode<QemuDomainAttachArgs>(body).PidValue == 0
                     ? MustNotBeZero(info, "pid_value")
                     : null;
             }
@@ -32,18 +32,18 @@ internal static class ApiArgumentChecks
             switch ((Procedure)info.Number)
             {
                 case Procedure.DomainSendProcessSignal:
-                    return Decode<DomainSendProcessSignalArgs>(body).PidValue == 0 ? MustNotBeZero(info, "pid_value") : null;
+                    return DispatcherChecks.Decode<DomainSendProcessSignalArgs>(body).PidValue == 0 ? MustNotBeZero(info, "pid_value") : null;
                 case Procedure.DomainRename:
-                    return Decode<DomainRenameArgs>(body).NewName switch
+                    return DispatcherChecks.Decode<DomainRenameArgs>(body).NewName switch
                     {
                         null => MustNotBeNull(info, "new_name"),
                         "" => Invalid(info, $"string new_name in {info.PublicApi} must not be empty"),
                         _ => null,
                     };
                 case Procedure.ConnectBaselineHypervisorCpu:
-                    return Decode<ConnectBaselineHypervisorCpuArgs>(body).XmlCPUs.Length == 0 ? MustNotBeNull(info, "xmlCPUs") : null;
+                    return DispatcherChecks.Decode<ConnectBaselineHypervisorCpuArgs>(body).XmlCPUs.Length == 0 ? MustNotBeNull(info, "xmlCPUs") : null;
                 case Procedure.DomainSetLaunchSecurityState:
-                    return Decode<DomainSetLaunchSecurityStateArgs>(body).Params.Length == 0 ? MustNotBeNull(info, "params") : null;
+                    return DispatcherChecks.Decode<DomainSetLaunchSecurityStateArgs>(body).Params.Length == 0 ? MustNotBeNull(info, "params") : null;
                 case Procedure.DomainFdAssociate:
                     // The descriptors are the message's own; libvirtd hands their count to the API as nfds.
                     return fdCount == 0 ? MustNotBeZero(info, "nfds") : null;
@@ -69,11 +69,4 @@ internal static class ApiArgumentChecks
 
     private static LibvirtErrorException Invalid(ProcedureInfo info, string message)
         => new(ErrorCode.InvalidArg, (ErrorDomain)info.ErrorDomain, message);
-
-    private static T Decode<T>(ReadOnlySequence<byte> body)
-        where T : IXdrType<T>
-    {
-        var reader = new XdrReader(body) { LenientOptionalFlags = true };
-        return T.Decode(ref reader);
-    }
 }

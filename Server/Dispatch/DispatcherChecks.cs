@@ -36,7 +36,8 @@ internal static class DispatcherChecks
         }
     }
 
-    private static T Decode<T>(ReadOnlySequence<byte> body)
+    /// <summary>Decodes a call's arguments as the dispatch proper will, leniently about optional flags, as libvirtd.</summary>
+    internal static T Decode<T>(ReadOnlySequence<byte> body)
         where T : IXdrType<T>
     {
         var reader = new XdrReader(body) { LenientOptionalFlags = true };

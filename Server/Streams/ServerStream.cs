@@ -16,6 +16,8 @@ public sealed class ServerStream
     /// <summary>Largest data packet libvirt sends.</summary>
     public const int MaxChunk = 262120;
 
+    // A packet is written only once the previous ones have reached the transport, whose own buffer keeps the socket
+    // busy meanwhile: the packet then finds the outbox idle and is copied once, straight into the transport.
     private const long OutputRoom = 0;
 
     private readonly ClientConnection _connection;

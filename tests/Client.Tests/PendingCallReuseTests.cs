@@ -20,14 +20,8 @@ public sealed class PendingCallReuseTests
         await using (client)
         {
             var random = new Random(5);
-            server.OnCall = async call =>
+            AnswerLookups(server, (call, name) =>
             {
-                if (call.Header.Proc != (int)Procedure.DomainLookupByName)
-                {
-                    return false;
-                }
-
-                string name = call.Decode<DomainLookupByNameArgs>().Name;
                 int delay;
                 lock (random)
                 {
@@ -38,10 +32,10 @@ public sealed class PendingCallReuseTests
                 _ = Task.Run(async () =>
                 {
                     await Task.Delay(delay);
-                    await server.ReplyAsync(call.Header, new DomainLookupByNameRet { Dom = new NonnullDomain { Name = name, Uuid = new byte[16], Id = 1 } });
+                    await server.ReplyAsync(call.Header, Found(name));
                 });
-                return true;
-            };
+                return Task.CompletedTask;
+            });
 
             Task[] callers = Enumerable.Range(0, 32).Select(c => Task.Run(async () =>
             {
@@ -63,25 +57,9 @@ public sealed class PendingCallReuseTests
         await using (server)
         await using (client)
         {
-            server.OnCall = async call =>
-            {
-                if (call.Header.Proc != (int)Procedure.DomainLookupByName)
-                {
-                    return false;
-                }
-
-                string name = call.Decode<DomainLookupByNameArgs>().Name;
-                if (name.StartsWith("bad", StringComparison.Ordinal))
-                {
-                    await server.ReplyErrorAsync(call.Header, new VirNetMessageError { Code = 42, Domain = 10, Level = 2, Message = "no domain " + name });
-                }
-                else
-                {
-                    await server.ReplyAsync(call.Header, new DomainLookupByNameRet { Dom = new NonnullDomain { Name = name, Uuid = new byte[16], Id = 1 } });
-                }
-
-                return true;
-            };
+            AnswerLookups(server, (call, name) => name.StartsWith("bad", StringComparison.Ordinal)
+                ? server.ReplyErrorAsync(call.Header, new VirNetMessageError { Code = 42, Domain = 10, Level = 2, Message = "no domain " + name })
+                : server.ReplyAsync(call.Header, Found(name)));
 
             await Task.Run(async () =>
             {
@@ -126,4 +104,19 @@ public sealed class PendingCallReuseTests
 #pragma warning restore CA2012
         }
     }
+
+    /// <summary>Scripts the fake server's answer to DOMAIN_LOOKUP_BY_NAME; other calls get its defaults.</summary>
+    private static void AnswerLookups(FakeLibvirtd server, Func<ReceivedCall, string, Task> answer)
+        => server.OnCall = async call =>
+        {
+            if (call.Header.Proc != (int)Procedure.DomainLookupByName)
+            {
+                return false;
+            }
+
+            await answer(call, call.Decode<DomainLookupByNameArgs>().Name);
+            return true;
+        };
+
+    private static DomainLookupByNameRet Found(string name) => new() { Dom = new NonnullDomain { Name = name, Uuid = new byte[16], Id = 1 } };
 }

@@ -33,21 +33,12 @@ public sealed class SoakSmokeTests(ITestOutputHelper output)
         Assert.True(Math.Abs(growth) < 5, text);
     }
 
-    [Fact]
-    public async Task SoakProcessThatKeepsAFewDozenBytesPerCallFails()
+    [Theory]
+    [InlineData("10000", "100", "--leak-per-call", "16")] // a 16-byte array (40 bytes with its header) per call: ~350 KiB
+    [InlineData("1000", "1000", "--leak-per-cycle", "64")] // a 64-byte array (88 bytes) per connect/disconnect: ~77 KiB
+    public async Task SoakProcessThatKeepsAFewDozenBytesPerCallOrConnectionFails(string calls, string cycles, string leak, string bytes)
     {
-        // A 16-byte array (40 bytes with its header) kept per call: ~350 KiB over the measured calls.
-        (int exit, string text, double growth, double trend) = await RunSoakProcessAsync("--calls", "10000", "--cycles", "100", "--leak-per-call", "16");
-        Assert.True(exit == 1, text);
-        Assert.True(growth >= 5 && trend >= 5, text);
-        Assert.Contains("FAIL", text, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task SoakProcessThatKeepsAFewDozenBytesPerConnectionFails()
-    {
-        // A 64-byte array (88 bytes) kept per connect/disconnect cycle: ~77 KiB over the measured cycles.
-        (int exit, string text, double growth, double trend) = await RunSoakProcessAsync("--calls", "1000", "--cycles", "1000", "--leak-per-cycle", "64");
+        (int exit, string text, double growth, double trend) = await RunSoakProcessAsync("--calls", calls, "--cycles", cycles, leak, bytes);
         Assert.True(exit == 1, text);
         Assert.True(growth >= 5 && trend >= 5, text);
         Assert.Contains("FAIL", text, StringComparison.Ordinal);
