@@ -117,7 +117,9 @@ internal sealed class DomainDefinition
         definition.OnPoweroff = root.Element("on_poweroff")?.Value.Trim() ?? definition.OnPoweroff;
         definition.OnReboot = root.Element("on_reboot")?.Value.Trim() ?? definition.OnReboot;
         definition.OnCrash = root.Element("on_crash")?.Value.Trim() ?? definition.OnCrash;
-        definition.Devices = root.Element("devices")?.Elements().Select(e => new XElement(e)).ToList() ?? [];
+        List<XElement> devices = root.Element("devices")?.Elements().Select(e => new XElement(e)).ToList() ?? [];
+        DomainDisplayPostParse.Apply(devices, definition.OsType);
+        definition.Devices = DomainDevicePostParse.Apply(devices, hvm: definition.OsType == "hvm");
         definition._other = root.Elements().Where(e => !Modelled.Contains(e.Name.LocalName)).Select(e => new XElement(e)).ToList();
         return definition;
     }
