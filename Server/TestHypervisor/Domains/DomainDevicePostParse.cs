@@ -57,6 +57,15 @@ internal static class DomainDevicePostParse
         List<XElement> parallels = [.. devices.Where(d => d.Name.LocalName == "parallel")];
         List<XElement> consoles = [.. devices.Where(d => d.Name.LocalName == "console")];
         List<XElement> channels = [.. devices.Where(d => d.Name.LocalName == "channel")];
+        foreach (XElement chr in serials.Concat(parallels).Concat(consoles).Concat(channels))
+        {
+            // A Unix socket character device without a path has nothing libvirt would write as its source.
+            if ((string?)chr.Attribute("type") == "unix")
+            {
+                chr.Elements("source").Where(s => s.Attribute("path") is null).Remove();
+            }
+        }
+
         AssignPorts(serials);
         AssignPorts(parallels);
         foreach (XElement console in consoles)

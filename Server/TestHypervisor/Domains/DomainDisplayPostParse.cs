@@ -98,7 +98,8 @@ internal static class DomainDisplayPostParse
         }
 
         var leading = new List<XAttribute> { new("type", "spice") };
-        bool listenNone = port == 0 && tlsPort == 0 && !autoport && graphics.Element("listen") is null;
+        string? firstListen = (string?)graphics.Element("listen")?.Attribute("type");
+        bool listenNone = firstListen == "none" || (port == 0 && tlsPort == 0 && !autoport && firstListen is null or "address");
         if (!listenNone)
         {
             if (port != 0)
@@ -114,7 +115,13 @@ internal static class DomainDisplayPostParse
             leading.Add(new XAttribute("autoport", autoport ? "yes" : "no"));
         }
 
-        Rebuild(graphics, leading, ["type", "port", "tlsPort", "autoport"], listenNone);
+        if (listenNone && firstListen == "address")
+        {
+            // No ports and no autoport means SPICE listens nowhere, which libvirt states as a listen of type none.
+            graphics.Element("listen")!.ReplaceAttributes(new XAttribute("type", "none"));
+        }
+
+        Rebuild(graphics, leading, ["type", "port", "tlsPort", "autoport"], listenNone && firstListen is null);
     }
 
     // Attributes: the computed ones, the legacy listen address, then the rest as given. Children: the listen elements
