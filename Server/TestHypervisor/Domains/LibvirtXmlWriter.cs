@@ -9,27 +9,15 @@ namespace LibvirtRemote.Server.TestHypervisor.Domains;
 /// </summary>
 internal static class LibvirtXmlWriter
 {
-    public static void WriteElement(StringBuilder output, XElement element, int depth) => WriteElement(output, element, depth, libxml: false);
-
-    // libvirt hands <metadata> to libxml2's serializer, which quotes attributes with double quotes and escapes less.
-    private static void WriteElement(StringBuilder output, XElement element, int depth, bool libxml)
+    public static void WriteElement(StringBuilder output, XElement element, int depth)
     {
         string name = ElementName(element);
-        libxml |= depth == 1 && name == "metadata";
         output.Append(' ', depth * 2).Append('<').Append(name);
         foreach (XAttribute attribute in element.Attributes())
         {
-            output.Append(' ').Append(QualifiedName(attribute)).Append(libxml ? "=\"" : "='");
-            if (libxml)
-            {
-                AppendLibxmlEscaped(output, attribute.Value, attribute: true);
-            }
-            else
-            {
-                AppendEscaped(output, attribute.Value);
-            }
-
-            output.Append(libxml ? '"' : '\'');
+            output.Append(' ').Append(QualifiedName(attribute)).Append("='");
+            AppendEscaped(output, attribute.Value);
+            output.Append('\'');
         }
 
         // libvirt writes a redirdev's closing tag on its own line even when nothing goes between.
@@ -48,15 +36,7 @@ internal static class LibvirtXmlWriter
         if (element.Nodes().All(node => node is XText))
         {
             output.Append('>');
-            if (libxml)
-            {
-                AppendLibxmlEscaped(output, element.Value, attribute: false);
-            }
-            else
-            {
-                AppendEscaped(output, element.Value);
-            }
-
+            AppendEscaped(output, element.Value);
             output.Append("</").Append(name).Append(">\n");
             return;
         }
@@ -67,7 +47,7 @@ internal static class LibvirtXmlWriter
             switch (node)
             {
                 case XElement child:
-                    WriteElement(output, child, depth + 1, libxml);
+                    WriteElement(output, child, depth + 1);
                     break;
                 case XText text when !string.IsNullOrWhiteSpace(text.Value):
                     output.Append(' ', (depth + 1) * 2);
@@ -100,24 +80,6 @@ internal static class LibvirtXmlWriter
 
         string? prefix = attribute.Parent?.GetPrefixOfNamespace(attribute.Name.Namespace);
         return prefix is null ? attribute.Name.LocalName : prefix + ":" + attribute.Name.LocalName;
-    }
-
-    private static void AppendLibxmlEscaped(StringBuilder output, string value, bool attribute)
-    {
-        foreach (char c in value)
-        {
-            switch (c)
-            {
-                case '&': output.Append("&amp;"); break;
-                case '<': output.Append("&lt;"); break;
-                case '>': output.Append("&gt;"); break;
-                case '\r': output.Append("&#13;"); break;
-                case '"' when attribute: output.Append("&quot;"); break;
-                case '\n' when attribute: output.Append("&#10;"); break;
-                case '\t' when attribute: output.Append("&#9;"); break;
-                default: output.Append(c); break;
-            }
-        }
     }
 
     private static void AppendEscaped(StringBuilder output, string value)
