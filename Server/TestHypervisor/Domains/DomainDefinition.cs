@@ -121,6 +121,11 @@ internal sealed class DomainDefinition
         DomainDisplayPostParse.Apply(devices, definition.OsType);
         definition.Devices = DomainDevicePostParse.Apply(devices, hvm: definition.OsType == "hvm");
         definition._other = root.Elements().Where(e => !Modelled.Contains(e.Name.LocalName)).Select(e => new XElement(e)).ToList();
+        if (definition._other.Find(e => e.Name.LocalName == "numatune") is XElement numatune)
+        {
+            DomainNumatunePostParse.Apply(numatune);
+        }
+
         return definition;
     }
 

@@ -27,6 +27,13 @@ public sealed partial class VirtInstallParityTests
         "--name e4 --memory 256 --vcpus 4,maxvcpus=8 --cpu host-model --disk none --import --osinfo generic --noautoconsole --graphics spice,listen=none " +
             "--features acpi=on,apic=on --clock offset=localtime --events on_poweroff=preserve",
         "--name e9 --memory 256 --disk pool=default-pool,size=2,format=raw --import --osinfo generic --noautoconsole",
+        "--name f1 --memory 256 --disk size=1 --cdrom /default-pool/e9.img --osinfo generic --noautoconsole --check all=off",
+        "--name f2 --memory 256 --disk vol=default-pool/e9.img,device=cdrom --disk none --import --osinfo generic --noautoconsole --network none --iothreads 2 " +
+            "--cputune vcpupin0.vcpu=0,vcpupin0.cpuset=0 --numatune 0 --memorybacking hugepages=on --check all=off",
+        "--name f3 --memory 256 --disk none --import --osinfo generic --noautoconsole --network bridge=br0,mac=52:54:00:11:22:33 --network user --sysinfo host " +
+            "--boot menu=on,useserial=on --idmap clearxml=yes",
+        "--name f8 --memory 256 --disk /default-pool/f8.img,size=1,bus=usb --disk /default-pool/f8b.img,size=1,bus=sd --disk /default-pool/f8c.img,size=1,device=floppy " +
+            "--import --osinfo generic --noautoconsole",
     ];
 
     /// <summary>virt-install's own refusals, which depend on what the hypervisor reports.</summary>
@@ -39,6 +46,8 @@ public sealed partial class VirtInstallParityTests
         "--name r4 --memory 256 --disk /default-pool/nosuch.img --import --osinfo generic --noautoconsole",
         "--name r5 --memory 256 --disk none --cdrom /default-pool/x.img --osinfo generic --noautoconsole",
         "--name r6 --memory 256 --disk none --cdrom /default-pool/nosuch.iso --osinfo generic --noautoconsole --check all=off",
+        "--name r7 --memory 256 --disk none --import --osinfo generic --noautoconsole --arch x86_64 --machine pc --virt-type test",
+        "--name r8 --memory 256 --disk none --boot kernel=/tmp/k,initrd=/tmp/i --osinfo generic --noautoconsole --graphics none",
     ];
 
     [Fact]
@@ -60,7 +69,7 @@ public sealed partial class VirtInstallParityTests
 
         await VirshBothAsync(pair, expected, actual, "list --all; vol-list default --details; vol-list default-pool --details; vol-dumpxml --pool default d4.qcow2; " +
             "vol-dumpxml --pool default-pool e9.img");
-        foreach (string name in new[] { "demo", "d4", "d5", "d6", "d7", "d8", "e1", "e3", "e4", "e9" })
+        foreach (string name in new[] { "demo", "d4", "d5", "d6", "d7", "d8", "e1", "e3", "e4", "e9", "f1", "f2", "f3", "f8" })
         {
             await VirshBothAsync(pair, expected, actual, $"dumpxml {name}; dumpxml --inactive {name}");
         }
@@ -78,6 +87,8 @@ public sealed partial class VirtInstallParityTests
         Assert.Contains("<model type='qxl' ram='65536' vram='65536' heads='1' primary='yes'/>", text, StringComparison.Ordinal);
         Assert.Contains("<redirdev bus='usb' type='spicevmc'>\n    </redirdev>", text, StringComparison.Ordinal);
         Assert.Contains("<compat>1.1</compat>", text, StringComparison.Ordinal);
+        Assert.Contains("<memory mode='strict' nodeset='0'/>", text, StringComparison.Ordinal);
+        Assert.Contains("<target dev='fda' bus='fdc'/>\n      <address type='drive' controller='0' bus='0' target='0' unit='0'/>", text, StringComparison.Ordinal);
     }
 
     [Fact]
