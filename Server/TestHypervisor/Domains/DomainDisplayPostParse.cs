@@ -152,7 +152,12 @@ internal static class DomainDisplayPostParse
         }
 
         attributes.AddRange(graphics.Attributes().Where(a => Array.IndexOf(replaced, a.Name.LocalName) < 0 && a.Name.LocalName is not ("listen" or "socket")).Select(a => new XAttribute(a)));
-        var children = listens.Select(l => new XElement(l)).Concat(graphics.Elements().Where(e => e.Name.LocalName != "listen").Select(e => new XElement(e))).ToList();
+        // libvirt reads only the children the display type has: a VNC display drops SPICE settings such as <image>
+        // that virt-xml leaves behind when it switches a SPICE display to VNC.
+        bool vnc = (string?)graphics.Attribute("type") == "vnc";
+        var children = listens.Select(l => new XElement(l))
+            .Concat(graphics.Elements().Where(e => e.Name.LocalName != "listen" && (!vnc || e.Name.LocalName == "audio")).Select(e => new XElement(e)))
+            .ToList();
         graphics.RemoveAll();
         graphics.Add(attributes);
         graphics.Add(children);

@@ -124,7 +124,31 @@ public sealed partial class VirtInstallParityTests
         await VirshBothAsync(pair, expected, actual, "destroy d8");
         await BothAsync(pair, expected, actual, "virt-clone", "--original", "d8", "--auto-clone");
         await BothAsync(pair, expected, actual, "virt-clone", "--original", "d8", "--name", "d8-two", "--file", "/default-pool/two.img");
-        await VirshBothAsync(pair, expected, actual, "list --all; vol-list default-pool; dumpxml --inactive demo; dumpxml demo; dumpxml d8-clone; dumpxml d8-two");
+        await BothAsync(pair, expected, actual, "virt-install", "--name", "g1", "--memory", "256", "--disk", "path=/default-pool/g1.qcow2,format=qcow2,size=1",
+            "--disk", "path=/default-pool/g1b.img,size=1,sparse=no", "--import", "--osinfo", "generic", "--noautoconsole");
+        await VirshBothAsync(pair, expected, actual, "destroy g1");
+        string[][] edits =
+        [
+            ["--add-device", "--network", "network=default,model=virtio"],
+            ["--remove-device", "--sound", "all"],
+            ["--remove-device", "--redirdev", "all"],
+            ["--edit", "--graphics", "vnc,port=5910"],
+            ["--edit", "--boot", "menu=on,cdrom,hd"],
+            ["--edit", "--cpu", "host-passthrough"],
+            ["--edit", "--memory", "512,maxmemory=1024"],
+            ["--edit", "--metadata", "title=hello,description=world"],
+            ["--start", "--edit", "--vcpus", "2"],
+        ];
+        foreach (string[] edit in edits)
+        {
+            await BothAsync(pair, expected, actual, "virt-xml", ["g1", .. edit]);
+        }
+
+        await VirshBothAsync(pair, expected, actual, "dumpxml g1; destroy g1");
+        await BothAsync(pair, expected, actual, "virt-clone", "--original", "g1", "--name", "g1c", "--file", "/default-pool/g1c.qcow2", "--file", "/default-pool/g1cb.img");
+        await BothAsync(pair, expected, actual, "virt-clone", "--original", "g1", "--name", "g1p", "--preserve-data", "--file", "/default-pool/g1.qcow2", "--file", "/default-pool/g1b.img");
+        await VirshBothAsync(pair, expected, actual, "list --all; vol-list default-pool; dumpxml --inactive demo; dumpxml demo; dumpxml d8-clone; dumpxml d8-two; " +
+            "dumpxml g1c; vol-dumpxml --pool default-pool g1c.qcow2; vol-dumpxml --pool default-pool g1b.img");
         Assert.Equal(expected.ToString(), actual.ToString());
         string text = actual.ToString();
         Assert.Contains("Domain 'demo' defined successfully.", text, StringComparison.Ordinal);
@@ -132,6 +156,8 @@ public sealed partial class VirtInstallParityTests
         Assert.Contains("Clone 'd8-clone' created successfully.", text, StringComparison.Ordinal);
         Assert.Contains("/default-pool/z-clone.img", text, StringComparison.Ordinal);
         Assert.Contains("virDomainAttachDeviceFlags", text, StringComparison.Ordinal);
+        Assert.Contains("<graphics type='vnc' port='5910' autoport='no'>\n      <listen type='address'/>\n    </graphics>", text, StringComparison.Ordinal);
+        Assert.Contains("Clone 'g1c' created successfully.", text, StringComparison.Ordinal);
     }
 
     private static async Task BothAsync(TestDriverPair pair, StringBuilder expected, StringBuilder actual, string program, params string[] arguments)
