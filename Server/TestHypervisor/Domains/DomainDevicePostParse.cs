@@ -47,7 +47,12 @@ internal static class DomainDevicePostParse
             }
         }
 
-        List<XElement> disks = [.. devices.Where(d => d.Name.LocalName == "disk")];
+        var disks = new List<XElement>();
+        foreach (XElement disk in devices.Where(d => d.Name.LocalName == "disk"))
+        {
+            InsertDisk(disks, disk);
+        }
+
         foreach (XElement disk in disks)
         {
             DiskPostParse(disk);
@@ -83,7 +88,8 @@ internal static class DomainDevicePostParse
         }
 
         AddImplicitControllers(controllers, disks, channels, consoles);
-        var others = devices.Where(d => d.Name.LocalName is not ("controller" or "serial" or "console")).ToList();
+        var others = devices.Where(d => d.Name.LocalName is not ("disk" or "controller" or "serial" or "console")).ToList();
+        others.AddRange(disks);
         others.AddRange(controllers);
         others.AddRange(serials);
         others.AddRange(consoles);
@@ -95,6 +101,35 @@ internal static class DomainDevicePostParse
     {
         int index = Array.IndexOf(DeviceOrder, name);
         return index < 0 ? DeviceOrder.Length : index;
+    }
+
+    // libvirt keeps disks of one bus (as written, before defaults) in drive-name order: a disk goes before the first
+    // later disk of its bus with a higher index, else after the last disk of its bus, else at the end.
+    private static void InsertDisk(List<XElement> disks, XElement disk)
+    {
+        string? bus = (string?)disk.Element("target")?.Attribute("bus");
+        string? dev = (string?)disk.Element("target")?.Attribute("dev");
+        int insertAt = -1;
+        for (int i = disks.Count - 1; i >= 0; i--)
+        {
+            XElement current = disks[i];
+            if ((string?)current.Element("target")?.Attribute("bus") != bus)
+            {
+                continue;
+            }
+
+            string? currentDev = (string?)current.Element("target")?.Attribute("dev");
+            if (currentDev is not null && dev is not null && DiskNameToIndex(currentDev) > DiskNameToIndex(dev))
+            {
+                insertAt = i;
+            }
+            else if (insertAt == -1)
+            {
+                insertAt = i + 1;
+            }
+        }
+
+        disks.Insert(insertAt < 0 ? disks.Count : insertAt, disk);
     }
 
     // libvirt's list insertion for parsed controllers: after the last one of the same type unless an index or a
@@ -214,6 +249,14 @@ internal static class DomainDevicePostParse
         XElement? target = disk.Element("target");
         string? dev = (string?)target?.Attribute("dev");
         string device = (string?)disk.Attribute("device") ?? "disk";
+        if (disk.Attribute("device") is null)
+        {
+            // The device kind is always written, right after the disk type.
+            var attributes = disk.Attributes().Select(a => new XAttribute(a)).ToList();
+            attributes.Insert(attributes.FindIndex(a => a.Name.LocalName == "type") + 1, new XAttribute("device", "disk"));
+            disk.ReplaceAttributes(attributes);
+        }
+
         if (target is not null && target.Attribute("bus") is null)
         {
             string bus = device == "floppy" ? "fdc"
@@ -225,6 +268,20 @@ internal static class DomainDevicePostParse
                 : dev.StartsWith("ubd", StringComparison.Ordinal) ? "uml"
                 : "ide";
             target.SetAttributeValue("bus", bus);
+        }
+
+        if (device == "cdrom" && disk.Element("readonly") is null)
+        {
+            // libvirt forces CD-ROMs read-only, and says so where its disk formatter writes the flag.
+            XElement? after = disk.Elements().LastOrDefault(e => e.Name.LocalName is "target" or "geometry" or "blockio" or "iotune");
+            if (after is null)
+            {
+                disk.Add(new XElement("readonly"));
+            }
+            else
+            {
+                after.AddAfterSelf(new XElement("readonly"));
+            }
         }
 
         if (dev is null || disk.Element("address") is not null)

@@ -65,6 +65,12 @@ public sealed class PythonToolingParityTests
             t('xml%d' % fl, lambda: d.XMLDesc(fl))
         t('defineflags', lambda: c.defineXMLFlags("<domain type='test'><name>df</name><memory>1024</memory><os><type>hvm</type></os>"
                                                  "<devices><console type='pty'/><graphics type='vnc'/></devices></domain>", 0).XMLDesc(0))
+        t('cdrom', lambda: c.defineXML("<domain type='test'><name>cd</name><memory>1024</memory><os><type>hvm</type></os><devices>"
+                                      "<disk type='file' device='cdrom'><source file='/x.iso'/><target dev='hdc'/><boot order='1'/></disk>"
+                                      "<disk type='file' device='floppy'><source file='/f.img'/><target dev='fdb'/></disk>"
+                                      "<disk type='file'><source file='/s.img'/><target dev='sdaa'/></disk></devices></domain>").XMLDesc(0))
+        t('bootboth', lambda: c.defineXML("<domain type='test'><name>bb</name><memory>1024</memory><os><type>hvm</type><boot dev='hd'/></os><devices>"
+                                         "<disk type='file' device='disk'><source file='/x.img'/><target dev='vda'/><boot order='1'/></disk></devices></domain>"))
         t('defineflags-validate', lambda: c.defineXMLFlags("<domain type='test'><name>df2</name><memory>1024</memory><os><type>hvm</type></os></domain>", 1).name())
         t('badaddress', lambda: c.defineXML("<domain type='test'><name>bad</name><memory>1024</memory><os><type>hvm</type></os>"
                                            "<devices><disk type='file'><source file='/x'/><target dev='qq'/></disk></devices></domain>"))
@@ -140,6 +146,7 @@ public sealed class PythonToolingParityTests
         (string expected, string actual) = await pair.PythonBothAsync(DomainScript);
         Assert.Equal(expected, actual);
         Assert.Contains("the domain does not have a current snapshot", actual, StringComparison.Ordinal);
+        Assert.Contains("<target dev='hdc' bus='ide'/>\n      <readonly/>\n      <boot order='1'/>\n      <address type='drive' controller='0' bus='1' target='0' unit='0'/>", actual, StringComparison.Ordinal);
         Assert.Contains("<graphics type='vnc' port='-1' autoport='yes'>\n      <listen type='address'/>", actual, StringComparison.Ordinal);
         Assert.Contains("exit 0", actual, StringComparison.Ordinal);
     }
