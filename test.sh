@@ -16,6 +16,7 @@ ls /usr/lib/*/sasl2/libscram.so* >/dev/null 2>&1 || need+=(libsasl2-modules)
 [ -x /usr/bin/nc.openbsd ] || need+=(netcat-openbsd)
 [ -x /usr/lib/polkit-1/polkitd ] || need+=(polkitd)
 [ -x /usr/bin/dbus-daemon ] || need+=(dbus-daemon)
+[ -x /usr/bin/virt-install ] && [ -x /usr/bin/virt-xml ] && [ -x /usr/bin/virt-clone ] || need+=(virtinst)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "missing packages (${need[*]}): run this as root so it can install them" >&2

@@ -15,6 +15,12 @@ public abstract class ServerBackend
     /// <summary>Creates the lxc-program handlers of a client, or null when the backend has no lxc program.</summary>
     public virtual LxcHandlers? CreateLxcHandlers(ClientContext client) => null;
 
+    /// <summary>
+    /// False when the hypervisor has no secret driver (libvirt's test driver has none): secret event registration is
+    /// then not supported, as libvirtd answers it.
+    /// </summary>
+    public virtual bool HasSecretDriver => true;
+
     /// <summary>Called once a client has gone, after its last call completed or was abandoned.</summary>
     public virtual void OnClientClosed(ClientContext client)
     {

@@ -113,8 +113,9 @@ internal sealed partial class ClientConnection
                 }));
                 return true;
             case Procedure.ConnectSecretEventRegisterAny:
-                Observe(HandlerDispatch.Run<ClientConnection, ConnectSecretEventRegisterAnyArgs, ConnectSecretEventRegisterAnyRet>(this, call, body, static (c, _, a) =>
-                    new(new ConnectSecretEventRegisterAnyRet
+                // libvirt asks the hypervisor's secret driver to register; without one the call is not supported.
+                Observe(HandlerDispatch.Run<ClientConnection, ConnectSecretEventRegisterAnyArgs, ConnectSecretEventRegisterAnyRet>(this, call, body, static (c, call, a) =>
+                    !c.Server.Backend.HasSecretDriver ? HandlerDispatch.NotSupported<ConnectSecretEventRegisterAnyRet>(call) : new(new ConnectSecretEventRegisterAnyRet
                     {
                         CallbackID = c.Register(EventFamily.Secret, a.EventID, EventProcedures.Secret.Length, a.Secret is { } s ? Convert.ToHexString(s.Uuid) : null, "unsupported secret event ID"),
                     })));

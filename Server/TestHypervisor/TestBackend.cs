@@ -13,5 +13,8 @@ public sealed class TestBackend : ServerBackend
     public TestState State { get; }
 
     /// <inheritdoc/>
+    public override bool HasSecretDriver => false;
+
+    /// <inheritdoc/>
     public override RemoteHandlers CreateRemoteHandlers(ClientContext client) => new TestHandlers(State, client);
 }

@@ -98,7 +98,7 @@ internal sealed class DomainDefinition
             Type = type,
             Name = name,
             Uuid = ParseUuid(root.Element("uuid")?.Value),
-            Os = NormalizeOs(os),
+            Os = NormalizeOs(os, PerDeviceBootOrder(root.Element("devices"), os)),
         };
         definition.MemoryKiB = ParseKiB(memory);
         XElement? current = root.Element("currentMemory");
@@ -117,8 +117,15 @@ internal sealed class DomainDefinition
         definition.OnPoweroff = root.Element("on_poweroff")?.Value.Trim() ?? definition.OnPoweroff;
         definition.OnReboot = root.Element("on_reboot")?.Value.Trim() ?? definition.OnReboot;
         definition.OnCrash = root.Element("on_crash")?.Value.Trim() ?? definition.OnCrash;
-        definition.Devices = root.Element("devices")?.Elements().Select(e => new XElement(e)).ToList() ?? [];
+        List<XElement> devices = root.Element("devices")?.Elements().Select(e => new XElement(e)).ToList() ?? [];
+        DomainDisplayPostParse.Apply(devices, definition.OsType);
+        definition.Devices = DomainDevicePostParse.Apply(devices, hvm: definition.OsType == "hvm");
         definition._other = root.Elements().Where(e => !Modelled.Contains(e.Name.LocalName)).Select(e => new XElement(e)).ToList();
+        if (definition._other.Find(e => e.Name.LocalName == "numatune") is XElement numatune)
+        {
+            DomainNumatunePostParse.Apply(numatune);
+        }
+
         return definition;
     }
 
@@ -261,7 +268,19 @@ internal sealed class DomainDefinition
         return index < 0 ? ElementOrder.Length : index;
     }
 
-    private static XElement NormalizeOs(XElement os)
+    // Devices with <boot order> replace <os><boot>: libvirt then adds no default boot device, and refuses both at once.
+    private static bool PerDeviceBootOrder(XElement? devices, XElement os)
+    {
+        bool perDevice = devices?.Descendants("boot").Any(b => b.Attribute("order") is not null) == true;
+        if (perDevice && os.Element("boot") is not null && os.Element("type")?.Value.Trim() == "hvm")
+        {
+            throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Domain, "unsupported configuration: per-device boot elements cannot be used together with os/boot elements");
+        }
+
+        return perDevice;
+    }
+
+    private static XElement NormalizeOs(XElement os, bool perDeviceBoot)
     {
         var copy = new XElement(os);
         XElement type = copy.Element("type")!;
@@ -270,7 +289,7 @@ internal sealed class DomainDefinition
             type.ReplaceAttributes(new object[] { new XAttribute("arch", "i686") }.Concat(type.Attributes().ToArray()).ToArray());
         }
 
-        if (copy.Element("boot") is null)
+        if (copy.Element("boot") is null && !perDeviceBoot)
         {
             XElement? after = copy.Elements().LastOrDefault(e => e.Name.LocalName is "type" or "firmware" or "loader" or "nvram" or "kernel" or "initrd" or "cmdline" or "dtb" or "acpi");
             var boot = new XElement("boot", new XAttribute("dev", "hd"));

@@ -20,6 +20,13 @@ internal static class LibvirtXmlWriter
             output.Append('\'');
         }
 
+        // libvirt writes a redirdev's closing tag on its own line even when nothing goes between.
+        if (!element.Nodes().Any() && element.Name.LocalName == "redirdev" && depth == 2)
+        {
+            output.Append(">\n").Append(' ', depth * 2).Append("</redirdev>\n");
+            return;
+        }
+
         if (!element.Nodes().Any())
         {
             output.Append("/>\n");

@@ -23,6 +23,12 @@ internal sealed class TestStorageVolume
     /// <summary>The target's permissions: mode (octal, 4 digits), owner, group, label; null when not given.</summary>
     public (string? Mode, string? Owner, string? Group, string? Label)? Permissions { get; init; }
 
+    /// <summary>The qcow2 compatibility level (<c>target/compat</c>); libvirt sets "1.1" when features are given.</summary>
+    public string? Compat { get; init; }
+
+    /// <summary>The qcow2 features in libvirt's order, or null when the XML had no <c>target/features</c>.</summary>
+    public IReadOnlyList<string>? Features { get; init; }
+
     /// <summary>The written bytes (a prefix of the volume); guarded by <see cref="TestState.Gate"/>.</summary>
     public byte[] Content { get; set; } = [];
 
@@ -64,8 +70,11 @@ internal sealed class TestStorageVolume
             permissions = (mode, perms.Element("owner")?.Value.Trim(), perms.Element("group")?.Value.Trim(), perms.Element("label")?.Value.Trim());
         }
 
+        (string? compat, IReadOnlyList<string>? features) = ParseQcow2Options(root.Element("target"));
         return new TestStorageVolume
         {
+            Compat = compat,
+            Features = features,
             Permissions = permissions,
             Name = name,
             Path = $"{pool.TargetPath}/{name}",
@@ -117,9 +126,65 @@ internal sealed class TestStorageVolume
             w.Close("permissions");
         }
 
+        if (Compat is not null)
+        {
+            w.Text("compat", Compat);
+        }
+
+        if (Features is { Count: 0 })
+        {
+            w.Empty("features");
+        }
+        else if (Features is not null)
+        {
+            w.Open("features");
+            foreach (string feature in Features)
+            {
+                w.Empty(feature);
+            }
+
+            w.Close("features");
+        }
+
         w.Close("target");
         w.Close("volume");
         return w.ToString();
+    }
+
+    // virt-install asks for qcow2 volumes with <compat>1.1</compat><features><lazy_refcounts/></features>; libvirt keeps
+    // both, checks compat is "N.M" and knows two features.
+    private static (string? Compat, IReadOnlyList<string>? Features) ParseQcow2Options(XElement? target)
+    {
+        string? compat = target?.Element("compat")?.Value;
+        if (compat is not null)
+        {
+            string[] parts = compat.Split('.', 2);
+            if (parts.Length != 2 || !uint.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out _)
+                || !uint.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Storage, "XML error: forbidden characters in 'compat' attribute");
+            }
+        }
+
+        if (target?.Element("features") is not XElement features)
+        {
+            return (compat, null);
+        }
+
+        string[] known = ["lazy_refcounts", "extended_l2"];
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        foreach (XElement feature in features.Elements())
+        {
+            string name = feature.Name.LocalName;
+            if (Array.IndexOf(known, name) < 0)
+            {
+                throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Storage, $"unsupported configuration: unsupported feature {name}");
+            }
+
+            set.Add(name);
+        }
+
+        return (compat ?? "1.1", known.Where(set.Contains).ToArray());
     }
 
     // libvirt's size units: bytes by default, k/m/g/... powers of 1024 and kb/mb/... powers of 1000.
