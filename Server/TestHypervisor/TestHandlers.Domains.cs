@@ -108,7 +108,7 @@ internal sealed partial class TestHandlers
     public override ValueTask<DomainGetXmlDescRet> DomainGetXmlDescAsync(ServerCall call, DomainGetXmlDescArgs args)
     {
         const uint Inactive = 2;
-        CheckFlags(args.Flags, 0xF, "testDomainGetXMLDesc");
+        CheckFlags(args.Flags, 0xB, "testDomainGetXMLDesc");
         lock (_state.Gate)
         {
             TestDomain domain = _state.GetDomainLocked(args.Dom);

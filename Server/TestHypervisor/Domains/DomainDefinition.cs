@@ -53,6 +53,9 @@ internal sealed class DomainDefinition
 
     public List<XElement> Devices { get; private set; } = [];
 
+    /// <summary>Pinning set through the API (not written into the XML).</summary>
+    public DomainTuning Tuning { get; private set; } = new();
+
     public string OsType => Os.Element("type")?.Value ?? "hvm";
 
     /// <summary>Parses domain XML as define/create accept it, with libvirt's errors for what it rejects.</summary>
@@ -139,6 +142,7 @@ internal sealed class DomainDefinition
         OnCrash = OnCrash,
         Devices = Devices.Select(e => new XElement(e)).ToList(),
         _other = _other.Select(e => new XElement(e)).ToList(),
+        Tuning = Tuning.Clone(),
     };
 
     /// <summary>Fills what the test hypervisor adds on define: interface MAC addresses and testnetN names.</summary>
