@@ -191,8 +191,7 @@ internal sealed partial class TestHandlers
         CheckFlags(args.Flags, 0, "testDomainHasManagedSaveImage");
         lock (_state.Gate)
         {
-            _state.GetDomainLocked(args.Dom);
-            return new(new DomainHasManagedSaveImageRet { Result = 0 });
+            return new(new DomainHasManagedSaveImageRet { Result = _state.GetDomainLocked(args.Dom).HasManagedSave ? 1 : 0 });
         }
     }
 
@@ -279,7 +278,7 @@ internal sealed partial class TestHandlers
         bool active = domain.IsActive;
         if (!Group(ListActive | ListInactive, active, !active) || !Group(ListPersistent | ListTransient, domain.Persistent, !domain.Persistent)
             || !Group(ListAutostart | ListNoAutostart, domain.Autostart, !domain.Autostart)
-            || !Group(ListManagedSave | (ListManagedSave << 1), false, true) || !Group(ListHasSnapshot | (ListHasSnapshot << 1), false, true)
+            || !Group(ListManagedSave | (ListManagedSave << 1), domain.HasManagedSave, !domain.HasManagedSave) || !Group(ListHasSnapshot | (ListHasSnapshot << 1), false, true)
             || !Group(ListHasCheckpoint | (ListHasCheckpoint << 1), false, true))
         {
             return false;

@@ -58,6 +58,19 @@ internal sealed class DomainDefinition
 
     public string OsType => Os.Element("type")?.Value ?? "hvm";
 
+    /// <summary>A top-level element kept as written (title, description, metadata, ...), or null.</summary>
+    public XElement? FindElement(string name) => _other.Find(e => e.Name.LocalName == name);
+
+    /// <summary>Replaces (or with null removes) a top-level element kept as written.</summary>
+    public void SetElement(string name, XElement? element)
+    {
+        _other.RemoveAll(e => e.Name.LocalName == name);
+        if (element is not null)
+        {
+            _other.Add(element);
+        }
+    }
+
     /// <summary>Parses domain XML as define/create accept it, with libvirt's errors for what it rejects.</summary>
     public static DomainDefinition Parse(string xml)
     {
@@ -217,6 +230,10 @@ internal sealed class DomainDefinition
             if (ReferenceEquals(element, devices))
             {
                 AppendDevices(output);
+            }
+            else if (element.Name.LocalName == "metadata")
+            {
+                MetadataXml.WriteMetadata(output, element);
             }
             else
             {
