@@ -254,7 +254,7 @@ internal sealed partial class TestHandlers
         const uint Live = 1, Config = 2;
         if (affect == (Live | Config))
         {
-            throw new LibvirtErrorException(ErrorCode.InvalidArg, ErrorDomain.Domain, "invalid argument: Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are mutually exclusive");
+            throw new LibvirtErrorException(ErrorCode.InvalidArg, ErrorDomain.Domain, "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are mutually exclusive");
         }
 
         bool live = affect == Live || (affect == 0 && domain.IsActive);
