@@ -136,7 +136,7 @@ internal sealed partial class TestHandlers
     }
 
     /// <summary>A disk by target name, or by source path when the name starts with '/' (unambiguous only).</summary>
-    private static XElement? FindDisk(DomainDefinition definition, string name)
+    private static XElement? FindDisk(DomainDefinition definition, string name, bool allowAmbiguous = false)
     {
         XElement? candidate = null;
         foreach (XElement disk in definition.Devices.Where(d => d.Name.LocalName == "disk"))
@@ -150,6 +150,11 @@ internal sealed partial class TestHandlers
             }
             else if (DiskSource(disk) == name)
             {
+                if (allowAmbiguous)
+                {
+                    return disk;
+                }
+
                 if (candidate is not null)
                 {
                     return null;
