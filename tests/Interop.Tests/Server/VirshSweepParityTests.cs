@@ -11,6 +11,26 @@ namespace LibvirtRemote.Interop.Tests.Server;
 /// </summary>
 public sealed partial class VirshSweepParityTests
 {
+    private const string TunedXml = """
+        <domain type='test'>
+          <name>tuned</name>
+          <memory unit='MiB'>512</memory>
+          <vcpu>1</vcpu>
+          <os><type>hvm</type></os>
+          <devices>
+            <disk type='file' device='disk'>
+              <source file='/tmp/a.img'/>
+              <target dev='vda' bus='virtio'/>
+              <iotune><total_bytes_sec>1000</total_bytes_sec><read_iops_sec_max>7</read_iops_sec_max><group_name>g1</group_name></iotune>
+            </disk>
+            <interface type='network'>
+              <source network='default'/>
+              <bandwidth><inbound average='100' peak='200'/><outbound average='50' burst='9'/></bandwidth>
+            </interface>
+          </devices>
+        </domain>
+        """;
+
     [Fact]
     public async Task DomainStatisticsMatchLibvirtd()
     {
@@ -54,17 +74,38 @@ public sealed partial class VirshSweepParityTests
     }
 
     [Fact]
+    public async Task CpuStatsBandwidthAndThrottlingMatchLibvirtd()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string tuned = pair.WriteFile("tuned.xml", TunedXml);
+        string output = await SameAsync(
+            pair,
+            "cpu-stats test; cpu-stats test --total; cpu-stats test --start 1 --count 1; cpu-stats test --start 5; domiftune test testnet0; "
+            + "domiftune test nope; blkdeviotune test vda; blkdeviotune test /guest/diskimage1; blkdeviotune test hdz; "
+            + $"define {tuned}; domiftune tuned testnet0; domiftune tuned testnet0 --live; blkdeviotune tuned vda --config; destroy test; cpu-stats test");
+        Assert.Contains("\tvcpu_time           23.151740628 seconds", output, StringComparison.Ordinal);
+        Assert.Contains("\tsystem_time          6.460000000 seconds", output, StringComparison.Ordinal);
+        Assert.Contains("inbound.peak   : 200", output, StringComparison.Ordinal);
+        Assert.Contains("outbound.burst : 9", output, StringComparison.Ordinal);
+        Assert.Contains("read_iops_sec_max: 7", output, StringComparison.Ordinal);
+        Assert.Contains("group_name     : g1", output, StringComparison.Ordinal);
+        Assert.Contains("disk 'hdz' was not found in the domain config", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NodeStatisticsAndCpuModelsMatchLibvirtd()
     {
         string output = await SameAsync(
             "nodecpustats; nodecpustats --cpu 0; nodecpumap; nodecpumap --pretty; cpu-models x86_64; cpu-models ppc64le; cpu-models aarch64; "
-            + "cpu-models riscv64; cpu-models bogus; nodememstats; node-memory-tune; dumpxml --update-cpu test; dumpxml --migratable test");
+            + "cpu-models riscv64; cpu-models bogus; nodememstats; node-memory-tune; freepages --all; freepages --cellno 0 --pagesize 4; "
+            + "allocpages 4 100; dumpxml --update-cpu test; dumpxml --migratable test");
         Assert.Contains("system:               34678723400000", output, StringComparison.Ordinal);
         Assert.Contains("CPU map:        y-y-y---", output, StringComparison.Ordinal);
         Assert.Contains("Skylake-Client-noTSX-IBRS", output, StringComparison.Ordinal);
         Assert.Contains("POWERPC_e6500", output, StringComparison.Ordinal);
         Assert.Contains("'riscv64' architecture is not supported by CPU driver", output, StringComparison.Ordinal);
         Assert.Contains("unsupported flags (0x4) in function testDomainGetXMLDesc", output, StringComparison.Ordinal);
+        Assert.Contains("error: Library function returned error but did not set virError", output, StringComparison.Ordinal);
     }
 
     [Fact]
