@@ -110,21 +110,22 @@ internal sealed partial class TestHandlers
     public override ValueTask<DomainGetMemoryParametersRet> DomainGetMemoryParametersAsync(ServerCall call, DomainGetMemoryParametersArgs args)
     {
         CheckFlags(args.Flags, 3 | StringOkay, "testDomainGetMemoryParameters");
-        TypedParam[] all = [UllongParam("hard_limit", Unlimited), UllongParam("soft_limit", Unlimited), UllongParam("swap_hard_limit", Unlimited)];
-        return new(new DomainGetMemoryParametersRet { Params = TuningParameters(args.Dom, args.Nparams, args.Flags, all, out int total), Nparams = total });
+        TypedParam[] Read(DomainDefinition d) =>
+            [UllongParam("hard_limit", MemoryLimit(d, "hard_limit")), UllongParam("soft_limit", MemoryLimit(d, "soft_limit")), UllongParam("swap_hard_limit", MemoryLimit(d, "swap_hard_limit"))];
+        return new(new DomainGetMemoryParametersRet { Params = TuningParameters(args.Dom, args.Nparams, args.Flags, 3, Read, out int total), Nparams = total });
     }
 
     public override ValueTask<DomainGetBlkioParametersRet> DomainGetBlkioParametersAsync(ServerCall call, DomainGetBlkioParametersArgs args)
     {
         CheckFlags(args.Flags, 3 | StringOkay, "testDomainGetBlkioParameters");
-        TypedParam[] all =
+        TypedParam[] Read(DomainDefinition d) =>
         [
             new() { Field = "weight", Value = new TypedParamValue { Type = 2, Ui = 0 } },
             StringParam("device_weight", string.Empty), StringParam("device_read_iops_sec", string.Empty),
             StringParam("device_write_iops_sec", string.Empty), StringParam("device_read_bytes_sec", string.Empty),
             StringParam("device_write_bytes_sec", string.Empty),
         ];
-        return new(new DomainGetBlkioParametersRet { Params = TuningParameters(args.Dom, args.Nparams, args.Flags, all, out int total), Nparams = total });
+        return new(new DomainGetBlkioParametersRet { Params = TuningParameters(args.Dom, args.Nparams, args.Flags, 6, Read, out int total), Nparams = total });
     }
 
     public override ValueTask<DomainGetNumaParametersRet> DomainGetNumaParametersAsync(ServerCall call, DomainGetNumaParametersArgs args)
@@ -132,8 +133,8 @@ internal sealed partial class TestHandlers
         CheckFlags(args.Flags, 3 | StringOkay, "testDomainGetNumaParameters");
 
         // Mode 0 is "strict", libvirt's default when the domain has no <numatune>.
-        TypedParam[] all = [new() { Field = "numa_mode", Value = new TypedParamValue { Type = 1, I = 0 } }, StringParam("numa_nodeset", string.Empty)];
-        return new(new DomainGetNumaParametersRet { Params = TuningParameters(args.Dom, args.Nparams, args.Flags, all, out int total), Nparams = total });
+        TypedParam[] Read(DomainDefinition d) => [new() { Field = "numa_mode", Value = new TypedParamValue { Type = 1, I = NumaMode(d) } }, StringParam("numa_nodeset", NumaNodeset(d))];
+        return new(new DomainGetNumaParametersRet { Params = TuningParameters(args.Dom, args.Nparams, args.Flags, 2, Read, out int total), Nparams = total });
     }
 
     public override ValueTask<DomainGetTimeRet> DomainGetTimeAsync(ServerCall call, DomainGetTimeArgs args)
@@ -187,17 +188,18 @@ internal sealed partial class TestHandlers
     /// The typed-parameter getters' shared shape: asked for 0 they only count; otherwise the domain must exist and its
     /// definition be selectable, the first <paramref name="requested"/> values are returned, strings only when allowed.
     /// </summary>
-    private TypedParam[] TuningParameters(NonnullDomain handle, int requested, uint flags, TypedParam[] all, out int total)
+    private TypedParam[] TuningParameters(NonnullDomain handle, int requested, uint flags, int count, Func<DomainDefinition, TypedParam[]> read, out int total)
     {
         if (requested == 0)
         {
-            total = all.Length;
+            total = count;
             return [];
         }
 
+        TypedParam[] all;
         lock (_state.Gate)
         {
-            OneDefinition(_state.GetDomainLocked(handle), flags & 3);
+            all = read(OneDefinition(_state.GetDomainLocked(handle), flags & 3));
         }
 
         total = 0;

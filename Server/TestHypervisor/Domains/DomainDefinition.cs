@@ -324,7 +324,7 @@ internal sealed class DomainDefinition
             : throw new LibvirtErrorException(ErrorCode.InternalError, ErrorDomain.Domain, $"internal error: malformed uuid element");
     }
 
-    private static ulong ParseKiB(XElement element)
+    internal static ulong ParseKiB(XElement element)
     {
         if (!ulong.TryParse(element.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out ulong value))
         {
