@@ -5,15 +5,9 @@ using LibvirtRemote.Server.TestHypervisor.Domains;
 
 namespace LibvirtRemote.Server.TestHypervisor;
 
-/// <summary>Per-domain CPU accounting (cpu-stats) and the interface bandwidth and disk throttling readouts.</summary>
+/// <summary>The interface bandwidth (domiftune) and disk throttling (blkdeviotune) readouts.</summary>
 internal sealed partial class TestHandlers
 {
-    // The test driver's fixed total CPU time of a domain, in nanoseconds.
-    private const ulong TotalCpuTime = 48772617035;
-
-    // The test host's cores: the CPUs cpu-stats reports on.
-    private const int StatsCpus = 2;
-
     private static readonly string[] BandwidthFields = ["inbound.average", "inbound.peak", "inbound.burst", "inbound.floor", "outbound.average", "outbound.peak", "outbound.burst"];
 
     private static readonly string[] IoTuneFields =
@@ -23,58 +17,6 @@ internal sealed partial class TestHandlers
         "write_iops_sec_max", "size_iops_sec", "group_name", "total_bytes_sec_max_length", "read_bytes_sec_max_length",
         "write_bytes_sec_max_length", "total_iops_sec_max_length", "read_iops_sec_max_length", "write_iops_sec_max_length",
     ];
-
-    public override ValueTask<DomainGetCpuStatsRet> DomainGetCpuStatsAsync(ServerCall call, DomainGetCpuStatsArgs args)
-    {
-        if (args.Nparams > 16)
-        {
-            throw Internal("nparams too large");
-        }
-
-        if (args.Ncpus > 128)
-        {
-            throw Internal("ncpus too large");
-        }
-
-        CheckFlags(args.Flags, StringOkay, "testDomainGetCPUStats");
-        lock (_state.Gate)
-        {
-            RequireActive(_state.GetDomainLocked(args.Dom));
-        }
-
-        if (args.StartCpu == -1)
-        {
-            TypedParam[] total = [UllongParam("cpu_time", TotalCpuTime), UllongParam("user_time", 5540000000), UllongParam("system_time", 6460000000)];
-            return new(args.Nparams == 0
-                ? new DomainGetCpuStatsRet { Params = [], Nparams = total.Length }
-                : new DomainGetCpuStatsRet { Params = total[..(int)Math.Min(args.Nparams, 3u)], Nparams = (int)Math.Min(args.Nparams, 3u) });
-        }
-
-        if (args.Ncpus == 0 || args.Nparams == 0)
-        {
-            return new(new DomainGetCpuStatsRet { Params = [], Nparams = args.Ncpus == 0 ? StatsCpus : 2 });
-        }
-
-        if (args.StartCpu >= StatsCpus)
-        {
-            throw new LibvirtErrorException(ErrorCode.InvalidArg, ErrorDomain.Test, $"invalid argument: start_cpu {args.StartCpu} larger than maximum of {StatsCpus - 1}");
-        }
-
-        // Each CPU gets an equal share of the total, nudged by its number; the vCPU time is that less a constant.
-        ulong share = TotalCpuTime / StatsCpus;
-        int end = (int)Math.Min(StatsCpus, args.StartCpu + (long)args.Ncpus);
-        var values = new List<TypedParam>();
-        for (int cpu = args.StartCpu; cpu < end; cpu++)
-        {
-            values.Add(UllongParam("cpu_time", share + (ulong)cpu));
-            if (args.Nparams > 1)
-            {
-                values.Add(UllongParam("vcpu_time", share + (ulong)cpu - 1234567890));
-            }
-        }
-
-        return new(new DomainGetCpuStatsRet { Params = [.. values], Nparams = args.Nparams > 1 ? 2 : 1 });
-    }
 
     public override ValueTask<DomainGetInterfaceParametersRet> DomainGetInterfaceParametersAsync(ServerCall call, DomainGetInterfaceParametersArgs args)
     {
