@@ -109,6 +109,26 @@ public sealed partial class VirshSweepParityTests
     }
 
     [Fact]
+    public async Task CoreDumpNmiAndLifecycleActionsMatchLibvirtd()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string demo = pair.WriteFile("demo.xml", VirshDomainParityTests.DemoXml);
+        string core = Path.Combine(pair.Directory, "core");
+        string output = await SameAsync(
+            pair,
+            $"inject-nmi test; dump test {core}; dump test /nonexistent-dir/core; dump test {core} --crash; domstate --reason test; "
+            + $"inject-nmi test; dump test {core}; start test; set-lifecycle-action test reboot destroy; "
+            + "set-lifecycle-action test poweroff coredump-destroy; set-lifecycle-action test crash coredump-restart --config; "
+            + $"set-lifecycle-action test poweroff preserve --live --config; dumpxml test; dumpxml --inactive test; create {demo}; "
+            + "set-lifecycle-action demo reboot destroy --config");
+        Assert.Contains("shut off (crashed)", output, StringComparison.Ordinal);
+        Assert.Contains("coredump: failed to open /nonexistent-dir/core", output, StringComparison.Ordinal);
+        Assert.Contains("Lifecycle event 'poweroff' doesn't support 'coredump-destroy' action", output, StringComparison.Ordinal);
+        Assert.Contains("<on_crash>coredump-restart</on_crash>", output, StringComparison.Ordinal);
+        Assert.Contains("<on_poweroff>preserve</on_poweroff>", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NodeStatisticsAndCpuModelsMatchLibvirtd()
     {
         string output = await SameAsync(
