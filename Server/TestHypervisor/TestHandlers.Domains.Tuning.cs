@@ -118,14 +118,7 @@ internal sealed partial class TestHandlers
     public override ValueTask<DomainGetBlkioParametersRet> DomainGetBlkioParametersAsync(ServerCall call, DomainGetBlkioParametersArgs args)
     {
         CheckFlags(args.Flags, 3 | StringOkay, "testDomainGetBlkioParameters");
-        TypedParam[] Read(DomainDefinition d) =>
-        [
-            new() { Field = "weight", Value = new TypedParamValue { Type = 2, Ui = 0 } },
-            StringParam("device_weight", string.Empty), StringParam("device_read_iops_sec", string.Empty),
-            StringParam("device_write_iops_sec", string.Empty), StringParam("device_read_bytes_sec", string.Empty),
-            StringParam("device_write_bytes_sec", string.Empty),
-        ];
-        return new(new DomainGetBlkioParametersRet { Params = TuningParameters(args.Dom, args.Nparams, args.Flags, 6, Read, out int total), Nparams = total });
+        return new(new DomainGetBlkioParametersRet { Params = TuningParameters(args.Dom, args.Nparams, args.Flags, 6, BlkioParameters, out int total), Nparams = total });
     }
 
     public override ValueTask<DomainGetNumaParametersRet> DomainGetNumaParametersAsync(ServerCall call, DomainGetNumaParametersArgs args)

@@ -93,19 +93,26 @@ public sealed partial class VirshSweepParityTests
     }
 
     [Fact]
-    public async Task MemoryAndNumaTuningMatchLibvirtd()
+    public async Task MemoryNumaAndBlkioTuningMatchLibvirtd()
     {
         string output = await SameAsync(
             "memtune test --hard-limit 1048576; memtune test --soft-limit 524288 --config; memtune test; memtune test --config; "
             + "memtune test --hard-limit 2000000 --swap-hard-limit 1000000; memtune test --swap-hard-limit 3000000; memtune test; "
             + "numatune test --mode interleave --nodeset 0; numatune test; numatune test --mode strict; numatune test --nodeset 0-1,3,^1 --config; "
-            + "numatune test --config; numatune test --nodeset 5-3; dumpxml test; dumpxml --inactive test");
+            + "numatune test --config; numatune test --nodeset 5-3; blkiotune test --weight 500; blkiotune test --device-weights /dev/sda,300; "
+            + "blkiotune test --device-read-iops-sec /dev/sda,10,/dev/sdb,20; blkiotune test --device-weights /dev/sda,0; "
+            + "blkiotune test --device-weights /dev/sda; blkiotune test --device-weights /dev/sda,abc,/dev/sdb,1; "
+            + "blkiotune test --weight 100 --device-read-bytes-sec /dev/sdb,99 --config; blkiotune test --config; blkiotune test; "
+            + "dumpxml test; dumpxml --inactive test");
         Assert.Contains("swap_hard_limit: 3000000", output, StringComparison.Ordinal);
         Assert.Contains("memory hard_limit tunable value must be lower than or equal to swap_hard_limit", output, StringComparison.Ordinal);
         Assert.Contains("can't change numatune mode for running domain", output, StringComparison.Ordinal);
         Assert.Contains("numa_nodeset   : 0,3", output, StringComparison.Ordinal);
         Assert.Contains("    <hard_limit unit='KiB'>1048576</hard_limit>", output, StringComparison.Ordinal);
         Assert.Contains("    <memory mode='interleave' nodeset='0'/>", output, StringComparison.Ordinal);
+        Assert.Contains("device_read_iops_sec: /dev/sda,10,/dev/sdb,20", output, StringComparison.Ordinal);
+        Assert.Contains("invalid value 'abc,/dev/sdb,1' for parameter 'device_weight' of device '/dev/sda'", output, StringComparison.Ordinal);
+        Assert.Contains("      <read_iops_sec>20</read_iops_sec>", output, StringComparison.Ordinal);
     }
 
     [Fact]
