@@ -82,7 +82,10 @@ public sealed partial class VirshSweepParityTests
             pair,
             "cpu-stats test; cpu-stats test --total; cpu-stats test --start 1 --count 1; cpu-stats test --start 5; domiftune test testnet0; "
             + "domiftune test nope; blkdeviotune test vda; blkdeviotune test /guest/diskimage1; blkdeviotune test hdz; "
-            + $"define {tuned}; domiftune tuned testnet0; domiftune tuned testnet0 --live; blkdeviotune tuned vda --config; destroy test; cpu-stats test");
+            + $"define {tuned}; domiftune tuned testnet0; domiftune tuned testnet0 --live; blkdeviotune tuned vda --config; "
+            + "domiftune test testnet0 --inbound 100,200,300; domiftune test testnet0 --outbound 50,0,9; domiftune test testnet0 --inbound 0; "
+            + "domiftune test testnet0; domiftune test testnet0 --inbound 10,20,30,40 --config; dumpxml test; dumpxml --inactive test; "
+            + "destroy test; cpu-stats test");
         Assert.Contains("\tvcpu_time           23.151740628 seconds", output, StringComparison.Ordinal);
         Assert.Contains("\tsystem_time          6.460000000 seconds", output, StringComparison.Ordinal);
         Assert.Contains("inbound.peak   : 200", output, StringComparison.Ordinal);
@@ -90,6 +93,8 @@ public sealed partial class VirshSweepParityTests
         Assert.Contains("read_iops_sec_max: 7", output, StringComparison.Ordinal);
         Assert.Contains("group_name     : g1", output, StringComparison.Ordinal);
         Assert.Contains("disk 'hdz' was not found in the domain config", output, StringComparison.Ordinal);
+        Assert.Contains("        <outbound average='50' burst='9'/>", output, StringComparison.Ordinal);
+        Assert.Contains("        <inbound average='10' peak='20' floor='40' burst='30'/>", output, StringComparison.Ordinal);
     }
 
     [Fact]
