@@ -319,6 +319,12 @@ internal sealed partial class TestHandlers
         {
             TestDomain domain = _state.GetDomainLocked(target);
             handle = domain.Handle;
+            if (domain.HasManagedSave && (flags & 1) == 0)
+            {
+                throw new LibvirtErrorException(ErrorCode.OperationInvalid, ErrorDomain.Test, "Requested operation is not valid: Refusing to undefine while domain managed save image exists");
+            }
+
+            domain.HasManagedSave = false;
             if (domain.IsActive)
             {
                 domain.Persistent = false;

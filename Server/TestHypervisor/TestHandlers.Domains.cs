@@ -108,7 +108,7 @@ internal sealed partial class TestHandlers
     public override ValueTask<DomainGetXmlDescRet> DomainGetXmlDescAsync(ServerCall call, DomainGetXmlDescArgs args)
     {
         const uint Inactive = 2;
-        CheckFlags(args.Flags, 0xF, "testDomainGetXMLDesc");
+        CheckFlags(args.Flags, 0xB, "testDomainGetXMLDesc");
         lock (_state.Gate)
         {
             TestDomain domain = _state.GetDomainLocked(args.Dom);
@@ -191,8 +191,7 @@ internal sealed partial class TestHandlers
         CheckFlags(args.Flags, 0, "testDomainHasManagedSaveImage");
         lock (_state.Gate)
         {
-            _state.GetDomainLocked(args.Dom);
-            return new(new DomainHasManagedSaveImageRet { Result = 0 });
+            return new(new DomainHasManagedSaveImageRet { Result = _state.GetDomainLocked(args.Dom).HasManagedSave ? 1 : 0 });
         }
     }
 
@@ -255,7 +254,7 @@ internal sealed partial class TestHandlers
         const uint Live = 1, Config = 2;
         if (affect == (Live | Config))
         {
-            throw new LibvirtErrorException(ErrorCode.InvalidArg, ErrorDomain.Domain, "invalid argument: Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are mutually exclusive");
+            throw new LibvirtErrorException(ErrorCode.InvalidArg, ErrorDomain.Domain, "Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are mutually exclusive");
         }
 
         bool live = affect == Live || (affect == 0 && domain.IsActive);
@@ -279,7 +278,7 @@ internal sealed partial class TestHandlers
         bool active = domain.IsActive;
         if (!Group(ListActive | ListInactive, active, !active) || !Group(ListPersistent | ListTransient, domain.Persistent, !domain.Persistent)
             || !Group(ListAutostart | ListNoAutostart, domain.Autostart, !domain.Autostart)
-            || !Group(ListManagedSave | (ListManagedSave << 1), false, true) || !Group(ListHasSnapshot | (ListHasSnapshot << 1), false, true)
+            || !Group(ListManagedSave | (ListManagedSave << 1), domain.HasManagedSave, !domain.HasManagedSave) || !Group(ListHasSnapshot | (ListHasSnapshot << 1), false, true)
             || !Group(ListHasCheckpoint | (ListHasCheckpoint << 1), false, true))
         {
             return false;

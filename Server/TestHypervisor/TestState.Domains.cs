@@ -105,18 +105,18 @@ public sealed partial class TestState
     }
 
     /// <summary>Starts a domain from XML (transient unless a matching shut-off persistent domain exists).</summary>
-    internal TestDomain CreateLocked(DomainDefinition definition)
+    internal TestDomain CreateLocked(DomainDefinition definition, int reason = 1)
     {
         TestDomain? domain = CheckNewDefinitionLocked(definition, forStart: true);
         if (domain is null)
         {
             domain = new TestDomain(definition);
             _domains.Add(domain);
-            StartLocked(domain, reason: 1);
+            StartLocked(domain, reason);
         }
         else
         {
-            StartLocked(domain, reason: 1);
+            StartLocked(domain, reason);
             domain.Live = definition;
         }
 
@@ -129,6 +129,7 @@ public sealed partial class TestState
         domain.Reason = reason;
         domain.Id = _nextDomainId++;
         domain.Live = domain.Config.Clone();
+        domain.HasManagedSave = false;
     }
 
     /// <summary>Stops a running domain; a transient one disappears.</summary>

@@ -53,7 +53,23 @@ internal sealed class DomainDefinition
 
     public List<XElement> Devices { get; private set; } = [];
 
+    /// <summary>Pinning set through the API (not written into the XML).</summary>
+    public DomainTuning Tuning { get; private set; } = new();
+
     public string OsType => Os.Element("type")?.Value ?? "hvm";
+
+    /// <summary>A top-level element kept as written (title, description, metadata, ...), or null.</summary>
+    public XElement? FindElement(string name) => _other.Find(e => e.Name.LocalName == name);
+
+    /// <summary>Replaces (or with null removes) a top-level element kept as written.</summary>
+    public void SetElement(string name, XElement? element)
+    {
+        _other.RemoveAll(e => e.Name.LocalName == name);
+        if (element is not null)
+        {
+            _other.Add(element);
+        }
+    }
 
     /// <summary>Parses domain XML as define/create accept it, with libvirt's errors for what it rejects.</summary>
     public static DomainDefinition Parse(string xml)
@@ -146,6 +162,7 @@ internal sealed class DomainDefinition
         OnCrash = OnCrash,
         Devices = Devices.Select(e => new XElement(e)).ToList(),
         _other = _other.Select(e => new XElement(e)).ToList(),
+        Tuning = Tuning.Clone(),
     };
 
     /// <summary>Fills what the test hypervisor adds on define: interface MAC addresses and testnetN names.</summary>
@@ -220,6 +237,10 @@ internal sealed class DomainDefinition
             if (ReferenceEquals(element, devices))
             {
                 AppendDevices(output);
+            }
+            else if (element.Name.LocalName == "metadata")
+            {
+                MetadataXml.WriteMetadata(output, element);
             }
             else
             {
@@ -322,7 +343,7 @@ internal sealed class DomainDefinition
             : throw new LibvirtErrorException(ErrorCode.InternalError, ErrorDomain.Domain, $"internal error: malformed uuid element");
     }
 
-    private static ulong ParseKiB(XElement element)
+    internal static ulong ParseKiB(XElement element)
     {
         if (!ulong.TryParse(element.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out ulong value))
         {

@@ -29,6 +29,12 @@ internal sealed class TestDomain
 
     public bool Autostart { get; set; }
 
+    /// <summary>managedsave stopped it; the next start clears this.</summary>
+    public bool HasManagedSave { get; set; }
+
+    /// <summary>The guest clock domtime reads and sets; the test driver starts every domain object at this value.</summary>
+    public (long Seconds, uint Nanoseconds) GuestTime { get; set; } = (627319920, 0);
+
     public bool IsActive => State != DomainState.Shutoff;
 
     public NonnullDomain Handle => new() { Name = Name, Uuid = Uuid, Id = Id };

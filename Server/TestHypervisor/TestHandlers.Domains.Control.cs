@@ -1,0 +1,108 @@
+using LibvirtRemote.Protocol;
+using LibvirtRemote.Server.TestHypervisor.Domains;
+
+namespace LibvirtRemote.Server.TestHypervisor;
+
+/// <summary>
+/// Small per-domain queries of the test driver: control state, key presses, disk errors, I/O threads, perf events and
+/// launch security.
+/// </summary>
+internal sealed partial class TestHandlers
+{
+    // virPerfEventType names in libvirt's order.
+    private static readonly string[] PerfEvents =
+    [
+        "cmt", "mbmt", "mbml", "cpu_cycles", "instructions", "cache_references", "cache_misses", "branch_instructions",
+        "branch_misses", "bus_cycles", "stalled_cycles_frontend", "stalled_cycles_backend", "ref_cpu_cycles", "cpu_clock",
+        "task_clock", "page_faults", "context_switches", "cpu_migrations", "page_faults_min", "page_faults_maj",
+        "alignment_faults", "emulation_faults",
+    ];
+
+    public override ValueTask<DomainGetControlInfoRet> DomainGetControlInfoAsync(ServerCall call, DomainGetControlInfoArgs args)
+    {
+        CheckFlags(args.Flags, 0, "testDomainGetControlInfo");
+        long seconds;
+        lock (_state.Gate)
+        {
+            TestDomain domain = _state.GetDomainLocked(args.Dom);
+            RequireActive(domain);
+            seconds = domain.GuestTime.Seconds;
+        }
+
+        // The test driver derives a control state from the guest clock so clients can see each one: (0, 10000) a job,
+        // [10000, 30000) occupied, [30000, 60000) an error whose reason cycles, anything else OK.
+        DomainGetControlInfoRet info = seconds switch
+        {
+            > 0 and < 10000 => new() { State = 1, StateTime = (ulong)seconds },
+            >= 10000 and < 30000 => new() { State = 2, StateTime = (ulong)(seconds - 10000) },
+            >= 30000 and < 60000 => new() { State = 3, Details = (uint)(seconds % 4), StateTime = (ulong)(seconds - 30000) },
+            _ => new() { State = 0 },
+        };
+        return new(info);
+    }
+
+    public override ValueTask DomainSendKeyAsync(ServerCall call, DomainSendKeyArgs args)
+    {
+        CheckFlags(args.Flags, 0, "testDomainSendKey");
+        lock (_state.Gate)
+        {
+            RequireActive(_state.GetDomainLocked(args.Dom));
+        }
+
+        return default;
+    }
+
+    public override ValueTask<DomainGetDiskErrorsRet> DomainGetDiskErrorsAsync(ServerCall call, DomainGetDiskErrorsArgs args)
+    {
+        if (args.Maxerrors > 256)
+        {
+            throw Internal("maxerrors too large");
+        }
+
+        CheckFlags(args.Flags, 0, "testDomainGetDiskErrors");
+        lock (_state.Gate)
+        {
+            TestDomain domain = _state.GetDomainLocked(args.Dom);
+            RequireActive(domain);
+            string[] disks = [.. domain.Current.Devices.Where(d => d.Name.LocalName == "disk").Select(DiskTarget)];
+            if (args.Maxerrors == 0)
+            {
+                return new(new DomainGetDiskErrorsRet { Errors = [], Nerrors = disks.Length });
+            }
+
+            // Made-up errors alternating "unspecified" (1) and "no space" (2).
+            DomainDiskError[] errors = [.. disks.Take((int)args.Maxerrors).Select((disk, i) => new DomainDiskError { Disk = disk, Error = (i % 2) + 1 })];
+            return new(new DomainGetDiskErrorsRet { Errors = errors, Nerrors = errors.Length });
+        }
+    }
+
+    public override ValueTask<DomainGetIothreadInfoRet> DomainGetIothreadInfoAsync(ServerCall call, DomainGetIothreadInfoArgs args)
+    {
+        CheckFlags(args.Flags, 3, "testDomainGetIOThreadInfo");
+        lock (_state.Gate)
+        {
+            OneDefinition(_state.GetDomainLocked(args.Dom), args.Flags);
+        }
+
+        // The embedded hypervisor does not model I/O threads: every domain has none.
+        return new(new DomainGetIothreadInfoRet { Info = [], Ret = 0 });
+    }
+
+    public override ValueTask<DomainGetPerfEventsRet> DomainGetPerfEventsAsync(ServerCall call, DomainGetPerfEventsArgs args)
+    {
+        CheckFlags(args.Flags, 3 | StringOkay, "testDomainGetPerfEvents");
+        lock (_state.Gate)
+        {
+            OneDefinition(_state.GetDomainLocked(args.Dom), args.Flags & 3);
+        }
+
+        return new(new DomainGetPerfEventsRet { Params = [.. PerfEvents.Select(name => new TypedParam { Field = name, Value = new TypedParamValue { Type = 6, B = 0 } })] });
+    }
+
+    public override ValueTask<DomainGetLaunchSecurityInfoRet> DomainGetLaunchSecurityInfoAsync(ServerCall call, DomainGetLaunchSecurityInfoArgs args)
+    {
+        // The test driver accepts no flags at all, not even the string-okay bit libvirt's API adds for clients.
+        CheckFlags(args.Flags, 0, "testDomainGetLaunchSecurityInfo");
+        return new(new DomainGetLaunchSecurityInfoRet { Params = [] });
+    }
+}
