@@ -24,16 +24,10 @@ internal sealed partial class TestHandlers
     }
 
     public override ValueTask DomainCoreDumpAsync(ServerCall call, DomainCoreDumpArgs args)
-    {
-        CoreDump(call, args.Dom, args.To, 0, args.Flags);
-        return default;
-    }
+        => AsJob(() => CoreDump(call, args.Dom, args.To, 0, args.Flags));
 
     public override ValueTask DomainCoreDumpWithFormatAsync(ServerCall call, DomainCoreDumpWithFormatArgs args)
-    {
-        CoreDump(call, args.Dom, args.To, args.Dumpformat, args.Flags);
-        return default;
-    }
+        => AsJob(() => CoreDump(call, args.Dom, args.To, args.Dumpformat, args.Flags));
 
     public override ValueTask DomainSetLifecycleActionAsync(ServerCall call, DomainSetLifecycleActionArgs args)
     {
@@ -76,11 +70,7 @@ internal sealed partial class TestHandlers
 
             // The test driver writes a header-only file; the embedded hypervisor writes nothing but fails where that
             // file could not be created.
-            string? directory = Path.GetDirectoryName(path);
-            if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
-            {
-                throw new LibvirtErrorException(ErrorCode.SystemError, ErrorDomain.Test, $"domain '{target.Name}' coredump: failed to open {path}: No such file or directory");
-            }
+            RequireParentDirectory(path, $"domain '{target.Name}' coredump: failed to open {path}: No such file or directory");
 
             if (format != 0)
             {

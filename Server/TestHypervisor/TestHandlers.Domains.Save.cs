@@ -9,16 +9,10 @@ internal sealed partial class TestHandlers
     private const int RunningRestored = 3, ShutoffSaved = 5, DetailStoppedSaved = 4, DetailStartedRestored = 2;
 
     public override ValueTask DomainSaveAsync(ServerCall call, DomainSaveArgs args)
-    {
-        Save(call, args.Dom, args.To, null, 0);
-        return default;
-    }
+        => AsJob(() => Save(call, args.Dom, args.To, null, 0));
 
     public override ValueTask DomainSaveFlagsAsync(ServerCall call, DomainSaveFlagsArgs args)
-    {
-        Save(call, args.Dom, args.To, args.Dxml, args.Flags);
-        return default;
-    }
+        => AsJob(() => Save(call, args.Dom, args.To, args.Dxml, args.Flags));
 
     public override ValueTask DomainRestoreAsync(ServerCall call, DomainRestoreArgs args)
     {
@@ -54,6 +48,9 @@ internal sealed partial class TestHandlers
     }
 
     public override ValueTask DomainManagedSaveAsync(ServerCall call, DomainManagedSaveArgs args)
+        => AsJob(() => ManagedSave(call, args));
+
+    private void ManagedSave(ServerCall call, DomainManagedSaveArgs args)
     {
         CheckFlags(args.Flags, 1 | 2 | 4, "testDomainManagedSave");
         NonnullDomain handle;
@@ -72,7 +69,6 @@ internal sealed partial class TestHandlers
         }
 
         PublishLifecycle(call, handle, EventStopped, DetailStoppedSaved);
-        return default;
     }
 
     public override ValueTask DomainManagedSaveRemoveAsync(ServerCall call, DomainManagedSaveRemoveArgs args)
@@ -101,11 +97,7 @@ internal sealed partial class TestHandlers
             RequireActive(domain);
 
             // The test driver creates the file; a missing directory fails as its open() would.
-            string? directory = Path.GetDirectoryName(path);
-            if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
-            {
-                throw new LibvirtErrorException(ErrorCode.SystemError, ErrorDomain.Test, $"saving domain '{domain.Name}' to '{path}': open failed: No such file or directory");
-            }
+            RequireParentDirectory(path, $"saving domain '{domain.Name}' to '{path}': open failed: No such file or directory");
 
             _state.StoreSaveImageLocked(path, domain.Current.Format(-1));
             _state.StopLocked(domain, ShutoffSaved);
@@ -137,4 +129,15 @@ internal sealed partial class TestHandlers
     private string ReadSaveImage(string path)
         => _state.FindSaveImageLocked(path)
         ?? throw new LibvirtErrorException(ErrorCode.SystemError, ErrorDomain.Test, $"cannot read domain image '{path}': No such file or directory");
+
+    // Files the test driver would write are not written here, but a path whose directory is missing fails as the
+    // driver's open() would.
+    private static void RequireParentDirectory(string path, string message)
+    {
+        string? directory = Path.GetDirectoryName(path);
+        if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
+        {
+            throw new LibvirtErrorException(ErrorCode.SystemError, ErrorDomain.Test, message);
+        }
+    }
 }

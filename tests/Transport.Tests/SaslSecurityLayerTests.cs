@@ -94,7 +94,7 @@ public sealed class SaslSecurityLayerTests
 
         // In the clear before activation, as the SASL exchange itself travels.
         await client.Output.WriteAsync("hello"u8.ToArray(), timeout.Token);
-        Assert.Equal("hello"u8.ToArray(), await ReadExactlyAsync(server.Input, 5, timeout.Token));
+        Assert.Equal("hello"u8.ToArray(), await PipeReads.ReadExactlyAsync(server.Input, 5, timeout.Token));
         Assert.Equal("hello"u8.ToArray(), wire.Seen.ToArray());
 
         (ISaslSecurityLayer clientLayer, ISaslSecurityLayer serverLayer) = Negotiate(cipher);
@@ -105,7 +105,7 @@ public sealed class SaslSecurityLayerTests
 
         byte[] big = new byte[200_000];
         Random.Shared.NextBytes(big);
-        Task<byte[]> received = ReadExactlyAsync(server.Input, big.Length, timeout.Token);
+        Task<byte[]> received = PipeReads.ReadExactlyAsync(server.Input, big.Length, timeout.Token);
         await client.Output.WriteAsync(big, timeout.Token);
         Assert.Equal(big, await received);
 
@@ -125,7 +125,7 @@ public sealed class SaslSecurityLayerTests
 
         byte[] reply = new byte[70_000];
         Random.Shared.NextBytes(reply);
-        Task<byte[]> back = ReadExactlyAsync(client.Input, reply.Length, timeout.Token);
+        Task<byte[]> back = PipeReads.ReadExactlyAsync(client.Input, reply.Length, timeout.Token);
         await server.Output.WriteAsync(reply, timeout.Token);
         Assert.Equal(reply, await back);
     }
@@ -176,23 +176,6 @@ public sealed class SaslSecurityLayerTests
         byte[] token = Wrap(from, message);
         byte[] plain = new byte[token.Length];
         return plain[..to.Unwrap(token, plain)];
-    }
-
-    private static async Task<byte[]> ReadExactlyAsync(PipeReader reader, int count, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            ReadResult result = await reader.ReadAsync(cancellationToken);
-            if (result.Buffer.Length >= count)
-            {
-                byte[] bytes = result.Buffer.Slice(0, count).ToArray();
-                reader.AdvanceTo(result.Buffer.GetPosition(count));
-                return bytes;
-            }
-
-            Assert.False(result.IsCompleted, "the pipe ended early");
-            reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-        }
     }
 
     private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe

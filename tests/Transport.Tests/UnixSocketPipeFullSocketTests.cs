@@ -41,7 +41,7 @@ public sealed class UnixSocketPipeFullSocketTests
 
                     // Receiving is not held up by the waiting send.
                     await peer.SendAsync(new byte[] { 1, 2, 3 }).WaitAsync(Timeout);
-                    Assert.Equal(new byte[] { 1, 2, 3 }, await ReadExactlyAsync(pipe.Input, 3).WaitAsync(Timeout));
+                    Assert.Equal(new byte[] { 1, 2, 3 }, await PipeReads.ReadExactlyAsync(pipe.Input, 3).WaitAsync(Timeout));
 
                     byte[] arrived = await ReceiveExactlyAsync(peer, Burst).WaitAsync(Timeout);
                     Assert.True(burst.AsSpan().SequenceEqual(arrived), "the burst arrived changed");
@@ -52,7 +52,7 @@ public sealed class UnixSocketPipeFullSocketTests
                     await pipe.Output.WriteAsync(small).AsTask().WaitAsync(Timeout);
                     Assert.Equal(small, await ReceiveExactlyAsync(peer, small.Length).WaitAsync(Timeout));
                     await peer.SendAsync(new byte[] { 9, 8 }).WaitAsync(Timeout);
-                    Assert.Equal(new byte[] { 9, 8 }, await ReadExactlyAsync(pipe.Input, 2).WaitAsync(Timeout));
+                    Assert.Equal(new byte[] { 9, 8 }, await PipeReads.ReadExactlyAsync(pipe.Input, 2).WaitAsync(Timeout));
                 }
             }
         }
@@ -93,22 +93,5 @@ public sealed class UnixSocketPipeFullSocketTests
         }
 
         return buffer;
-    }
-
-    private static async Task<byte[]> ReadExactlyAsync(PipeReader reader, int length)
-    {
-        while (true)
-        {
-            ReadResult result = await reader.ReadAsync();
-            if (result.Buffer.Length >= length)
-            {
-                byte[] bytes = result.Buffer.Slice(0, length).ToArray();
-                reader.AdvanceTo(result.Buffer.GetPosition(length));
-                return bytes;
-            }
-
-            Assert.False(result.IsCompleted, "the input ended early");
-            reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-        }
     }
 }
