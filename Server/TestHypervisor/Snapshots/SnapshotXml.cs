@@ -23,12 +23,13 @@ internal static class SnapshotXml
         }
         catch (XmlException e)
         {
-            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: (domainsnapshot_definition):{e.LineNumber}: {e.Message}");
+            // libxml2's own wording is not reproduced; the code, domain and document label are libvirt's.
+            throw new LibvirtErrorException(ErrorCode.XmlDetail, ErrorDomain.DomainSnapshot, $"(domain_snapshot):{e.LineNumber}: {e.Message}");
         }
 
         if (root.Name.LocalName != "domainsnapshot")
         {
-            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.DomainSnapshot, $"XML error: unexpected root element <{root.Name.LocalName}>, expecting <domainsnapshot>");
+            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: expecting root element of 'domainsnapshot', not '{root.Name.LocalName}'");
         }
 
         string? name = root.Element("name")?.Value;
@@ -59,6 +60,7 @@ internal static class SnapshotXml
             if (root.Element("domain") is { } domainElement && domainElement.Attribute("type") is not null)
             {
                 domain = DomainDefinition.Parse(domainElement.ToString());
+                domain.ApplyDefaults();
             }
         }
 

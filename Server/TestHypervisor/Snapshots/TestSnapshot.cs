@@ -80,7 +80,7 @@ internal sealed class TestSnapshot
             text.Append("  <disks>\n");
             foreach (XElement disk in Disks)
             {
-                AppendIndented(text, TestXmlText(disk), "    ");
+                LibvirtXmlWriter.WriteElement(text, disk, 2);
             }
 
             text.Append("  </disks>\n");
@@ -97,9 +97,6 @@ internal sealed class TestSnapshot
 
         return text.Append("</domainsnapshot>\n").ToString();
     }
-
-    private static string TestXmlText(XElement element)
-        => element.ToString(SaveOptions.None).Replace('"', '\'');
 
     private static void AppendIndented(StringBuilder text, string block, string indent)
     {
