@@ -116,6 +116,22 @@ public sealed partial class SnapshotParityTests
     }
 
     [Fact]
+    public async Task TransientDomainSnapshotsMatchLibvirtd()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string demo = pair.WriteFile("demo.xml", VirshDomainParityTests.DemoXml);
+        string output = await SameAsync(
+            pair,
+            $"create {demo}; snapshot-create-as demo t1; snapshot-create-as demo t2 --halt; suspend demo; snapshot-create-as demo t3; "
+            + "snapshot-revert demo t1; domstate demo --reason; snapshot-list demo --parent; snapshot-dumpxml demo t3; destroy demo; "
+            + $"create {demo}; snapshot-list demo; snapshot-current demo");
+        Assert.Contains("cannot halt after transient domain snapshot", output, StringComparison.Ordinal);
+        Assert.Contains("running (from snapshot)", output, StringComparison.Ordinal);
+        Assert.Contains("<state>paused</state>", output, StringComparison.Ordinal);
+        Assert.Contains("domain 'demo' has no current snapshot", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PythonSnapshotCallsMatchLibvirtd()
     {
         await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
