@@ -324,6 +324,11 @@ internal sealed partial class TestHandlers
                 throw new LibvirtErrorException(ErrorCode.OperationInvalid, ErrorDomain.Test, "Requested operation is not valid: Refusing to undefine while domain managed save image exists");
             }
 
+            if (!domain.IsActive && domain.Snapshots.Count > 0 && (flags & 2) == 0)
+            {
+                throw new LibvirtErrorException(ErrorCode.OperationInvalid, ErrorDomain.Test, $"Requested operation is not valid: cannot delete inactive domain with {domain.Snapshots.Count} snapshots");
+            }
+
             domain.HasManagedSave = false;
             if (domain.IsActive)
             {

@@ -278,7 +278,7 @@ internal sealed partial class TestHandlers
         bool active = domain.IsActive;
         if (!Group(ListActive | ListInactive, active, !active) || !Group(ListPersistent | ListTransient, domain.Persistent, !domain.Persistent)
             || !Group(ListAutostart | ListNoAutostart, domain.Autostart, !domain.Autostart)
-            || !Group(ListManagedSave | (ListManagedSave << 1), domain.HasManagedSave, !domain.HasManagedSave) || !Group(ListHasSnapshot | (ListHasSnapshot << 1), false, true)
+            || !Group(ListManagedSave | (ListManagedSave << 1), domain.HasManagedSave, !domain.HasManagedSave) || !Group(ListHasSnapshot | (ListHasSnapshot << 1), domain.Snapshots.Count > 0, domain.Snapshots.Count == 0)
             || !Group(ListHasCheckpoint | (ListHasCheckpoint << 1), false, true))
         {
             return false;

@@ -1,4 +1,5 @@
 using LibvirtRemote.Protocol;
+using LibvirtRemote.Server.TestHypervisor.Snapshots;
 
 namespace LibvirtRemote.Server.TestHypervisor.Domains;
 
@@ -34,6 +35,9 @@ internal sealed class TestDomain
 
     /// <summary>The guest clock domtime reads and sets; the test driver starts every domain object at this value.</summary>
     public (long Seconds, uint Nanoseconds) GuestTime { get; set; } = (627319920, 0);
+
+    /// <summary>The domain's snapshots (libvirt keeps them with the domain object, so they go when it does).</summary>
+    public SnapshotTree Snapshots { get; } = new();
 
     public bool IsActive => State != DomainState.Shutoff;
 
