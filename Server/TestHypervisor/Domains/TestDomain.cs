@@ -35,9 +35,27 @@ internal sealed class TestDomain
     /// <summary>The guest clock domtime reads and sets; the test driver starts every domain object at this value.</summary>
     public (long Seconds, uint Nanoseconds) GuestTime { get; set; } = (627319920, 0);
 
+    /// <summary>
+    /// Polling settings per I/O thread, kept on the domain object rather than its definitions: iothreadadd appends one,
+    /// iothreaddel removes it, iothreadset changes it, and bulk statistics report them while the domain runs.
+    /// </summary>
+    public List<IoThreadPolling> IoThreadPolling { get; } = [];
+
     public bool IsActive => State != DomainState.Shutoff;
 
     public NonnullDomain Handle => new() { Name = Name, Uuid = Uuid, Id = Id };
+}
+
+/// <summary>One I/O thread's polling settings as the test driver keeps them.</summary>
+internal sealed class IoThreadPolling
+{
+    public uint Id { get; init; }
+
+    public ulong PollMaxNs { get; set; } = 32768;
+
+    public uint PollGrow { get; set; }
+
+    public uint PollShrink { get; set; }
 }
 
 /// <summary>libvirt's <c>virDomainState</c>.</summary>
