@@ -76,6 +76,72 @@ public sealed class VirshGapsParityTests
         Assert.DoesNotContain("invalid keycode 4 of usb", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task NodeDeviceCreateAndDestroyMatchLibvirtd()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string notVport = pair.WriteFile("nd1.xml", VhbaXml("<parent>scsi_host11</parent>", "2000000012341234", "1000000012341234"));
+        string byName = pair.WriteFile("n1.xml", VhbaXml("<parent>scsi_host1</parent>", "2000000012341234", "1000000012341234"));
+        string byWwns = pair.WriteFile("n2.xml", VhbaXml("<parent wwnn='2000000012341234' wwpn='1000000012341234'/>", "2000000012349999", "1000000012349999"));
+        string byFabric = pair.WriteFile("n3.xml", VhbaXml("<parent fabric_wwn='2000000043214321'/>", "2000000012348888", "1000000012348888"));
+        string anyParent = pair.WriteFile("n4.xml", VhbaXml(string.Empty, "2000000012347777", "1000000012347777"));
+        string badWwns = pair.WriteFile("n5.xml", VhbaXml("<parent wwnn='2000000012341111' wwpn='1000000012341234'/>", "2000000012349999", "1000000012349999"));
+        string noWwpn = pair.WriteFile("n6.xml", VhbaXml("<parent>nosuch</parent>", "2000000012349999", null));
+        string halfParent = pair.WriteFile("n7.xml", VhbaXml("<parent wwnn='2000000012341111'/>", "2000000012349999", "1000000012349999"));
+        string secondHost = pair.WriteFile("n8.xml", VhbaXml("<parent>scsi_host2</parent>", "2000000012346666", "1000000012346666"));
+        string output = await SameAsync(
+            pair,
+            $"nodedev-create {notVport}; nodedev-create {byName}; nodedev-dumpxml scsi_host12; nodedev-create {byWwns}; nodedev-dumpxml scsi_host12; "
+            + $"nodedev-create {byFabric}; nodedev-create {anyParent}; nodedev-create {badWwns}; nodedev-create {noWwpn}; nodedev-create {halfParent}; "
+            + "nodedev-list --cap scsi_host; nodedev-list --cap fc_host; nodedev-destroy scsi_host12; nodedev-list --cap scsi_host; "
+            + "nodedev-destroy scsi_host12; nodedev-destroy computer; nodedev-dumpxml computer; nodedev-destroy scsi_host11; nodedev-destroy scsi_host1; "
+            + $"nodedev-list --cap scsi_host; nodedev-create {byName}; nodedev-create {anyParent}; nodedev-create {secondHost}");
+        Assert.Contains("Parent device scsi_host11 is not capable of vport operations", output, StringComparison.Ordinal);
+        Assert.Contains("Node device scsi_host12 created from", output, StringComparison.Ordinal);
+        Assert.Contains("      <wwnn>2000000012349999</wwnn>", output, StringComparison.Ordinal);
+        Assert.Contains("Could not find parent device for 'new device'", output, StringComparison.Ordinal);
+        Assert.Contains("no WWPN supplied for 'new device', and auto-generation failed", output, StringComparison.Ordinal);
+        Assert.Contains("when providing parent wwnn='2000000012341111', the wwpn must also be provided", output, StringComparison.Ordinal);
+        Assert.Contains("Destroyed node device 'computer'", output, StringComparison.Ordinal);
+        Assert.Contains("no node device with matching name 'scsi_host12'", output, StringComparison.Ordinal);
+        Assert.Contains("An error occurred, but the cause is unknown", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NodeDeviceLifecycleEventsMatchLibvirtd()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string vhba = pair.WriteFile("n1.xml", VhbaXml("<parent>scsi_host1</parent>", "2000000012341234", "1000000012341234"));
+        string[] results = new string[2];
+        string[] uris = [pair.LibvirtdUri, pair.OursUri];
+        for (int i = 0; i < 2; i++)
+        {
+            Task<ExternalProcess.Result> listener = ExternalProcess.VirshAsync(uris[i], "nodedev-event", "--event", "lifecycle", "--loop", "--timeout", "4");
+
+            // The listener keeps libvirtd's test driver alive, so the changes below accumulate on it.
+            await Task.Delay(1500);
+            (await ExternalProcess.VirshAsync(uris[i], $"nodedev-create {vhba}; nodedev-create {vhba}; nodedev-destroy scsi_host12; nodedev-destroy computer; nodedev-destroy scsi_host11")
+                .Within()).EnsureSuccess("virsh changes");
+            results[i] = TestDriverPair.Normalise(await listener.Within(), uris[i]);
+        }
+
+        Assert.Equal(results[0], results[1]);
+        Assert.Contains("event 'lifecycle' for node device scsi_host12: Created", results[1], StringComparison.Ordinal);
+        Assert.Contains("event 'lifecycle' for node device scsi_host11: Deleted", results[1], StringComparison.Ordinal);
+    }
+
+    private static string VhbaXml(string parent, string wwnn, string? wwpn) => $"""
+        <device>
+          {parent}
+          <capability type='scsi_host'>
+            <capability type='fc_host'>
+              <wwnn>{wwnn}</wwnn>
+              {(wwpn is null ? string.Empty : $"<wwpn>{wwpn}</wwpn>")}
+            </capability>
+          </capability>
+        </device>
+        """;
+
     private static async Task<string> SameAsync(string commands)
     {
         await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
