@@ -130,6 +130,45 @@ public sealed class VirshGapsParityTests
         Assert.Contains("event 'lifecycle' for node device scsi_host11: Deleted", results[1], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task NetworkUpdateMatchesLibvirtd()
+    {
+        string output = await SameAsync(
+            "net-dumpxml default; "
+            + "net-update default add ip-dhcp-host \"<host mac='52:54:00:AA:00:01' name='a' ip='192.168.122.10'/>\"; "
+            + "net-update default add-first ip-dhcp-host \"<host name='b' ip='192.168.122.11'/>\" --config; "
+            + "net-update default add ip-dhcp-host \"<host mac='52:54:00:aa:00:01' ip='192.168.122.12'/>\"; "
+            + "net-update default add ip-dhcp-host \"<host ip='192.168.122.12'/>\"; "
+            + "net-update default add ip-dhcp-host \"<host name='c'/>\"; "
+            + "net-update default add ip-dhcp-host \"<range start='1' end='2'/>\"; net-dumpxml default; "
+            + "net-update default modify ip-dhcp-host \"<host mac='52:54:00:aa:00:01' name='z' ip='192.168.122.20'/>\" --live; "
+            + "net-update default modify ip-dhcp-host \"<host mac='52:54:00:aa:00:09' ip='192.168.122.29'/>\"; "
+            + "net-update default delete ip-dhcp-host \"<host name='nosuch'/>\"; "
+            + "net-update default delete ip-dhcp-host \"<host/>\"; net-dumpxml default; "
+            + "net-update default add ip-dhcp-range \"<range start='192.168.122.2' end='192.168.122.254'/>\"; "
+            + "net-update default add-first ip-dhcp-range \"<range start='192.168.123.2' end='192.168.123.9'/>\"; "
+            + "net-update default modify ip-dhcp-range \"<range start='192.168.122.2' end='192.168.122.254'/>\"; "
+            + "net-update default delete ip-dhcp-range \"<range start='192.168.122.2' end='192.168.122.254'/>\"; "
+            + "net-update default delete ip-dhcp-range \"<range start='192.168.122.2' end='192.168.122.254'/>\"; "
+            + "net-dumpxml default; net-update default add bridge \"<bridge name='x'/>\"; "
+            + "net-update default add domain \"<domain name='x'/>\"; net-update default add ip \"<ip/>\"; "
+            + "net-update default add forward \"<forward/>\"; net-update default add forward-pf \"<pf dev='x'/>\"; "
+            + "net-update default add ip-dhcp-host \"<host name='q' ip='1.2.3.4'/>\" --parent-index 3; net-destroy default; "
+            + "net-update default add ip-dhcp-host \"<host name='d' ip='192.168.122.40'/>\" --live; "
+            + "net-update default add ip-dhcp-host \"<host name='d' ip='192.168.122.40'/>\"; net-dumpxml default; "
+            + "net-start default; net-dumpxml default; "
+            + "net-update default delete ip-dhcp-host \"<host name='d'/>\" --live --config; net-dumpxml default");
+        Assert.Contains("      <host name='b' ip='192.168.122.11'/>\n      <host mac='52:54:00:AA:00:01' name='a' ip='192.168.122.10'/>", output, StringComparison.Ordinal);
+        Assert.Contains("      <host mac='MAC' name='z' ip='192.168.122.20'/>", output, StringComparison.Ordinal);
+        Assert.Contains("matches \"<host mac='MAC' name='(null)' ip='192.168.122.12'/>\"", output, StringComparison.Ordinal);
+        Assert.Contains("range 192.168.123.2 - 192.168.123.9 is not entirely within network 192.168.122.1/24", output, StringComparison.Ordinal);
+        Assert.Contains("dhcp ranges cannot be modified, only added or deleted", output, StringComparison.Ordinal);
+        Assert.Contains("can't update 'forward pf' section of network 'default'", output, StringComparison.Ordinal);
+        Assert.Contains("no <ip> element found at index 3 in network 'default'", output, StringComparison.Ordinal);
+        Assert.Contains("Updated network default persistent config", output, StringComparison.Ordinal);
+        Assert.Contains("Requested operation is not valid: network is not running", output, StringComparison.Ordinal);
+    }
+
     private static string VhbaXml(string parent, string wwnn, string? wwpn) => $"""
         <device>
           {parent}
