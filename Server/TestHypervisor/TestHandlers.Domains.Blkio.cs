@@ -73,7 +73,10 @@ internal sealed partial class TestHandlers
         XElement? blkio = definition.FindElement("blkiotune");
         uint weight = uint.TryParse((string?)blkio?.Element("weight"), NumberStyles.None, CultureInfo.InvariantCulture, out uint w) ? w : 0;
         List<Dictionary<string, string>> devices = [.. (blkio?.Elements("device") ?? []).Select(d => d.Elements().ToDictionary(e => e.Name.LocalName, e => e.Value.Trim()))];
-        return (weight, devices);
+        List<Dictionary<string, string>> ordered = [.. definition.Tuning.BlkioDevicePaths.Select(path =>
+            devices.Find(d => d.GetValueOrDefault("path") == path) ?? new Dictionary<string, string> { ["path"] = path })];
+        ordered.AddRange(devices.Where(d => !definition.Tuning.BlkioDevicePaths.Contains(d.GetValueOrDefault("path") ?? string.Empty)));
+        return (weight, ordered);
     }
 
     private static void WriteBlkio(DomainDefinition definition, uint weight, List<Dictionary<string, string>> devices)
@@ -94,6 +97,8 @@ internal sealed partial class TestHandlers
         }
 
         definition.SetElement("blkiotune", blkio.HasElements ? blkio : null);
+        definition.Tuning.BlkioDevicePaths.Clear();
+        definition.Tuning.BlkioDevicePaths.AddRange(devices.Select(d => d["path"]));
     }
 
     /// <summary>The blkio readout: weight, then each device list as "path,value,..." of the devices that set it.</summary>

@@ -4,7 +4,7 @@ using LibvirtRemote.Server.TestHypervisor.Domains;
 namespace LibvirtRemote.Server.TestHypervisor;
 
 /// <summary>
-/// Small per-domain queries of the test driver: control state, key presses, disk errors, I/O threads, perf events and
+/// Small per-domain queries of the test driver: control state, key presses, disk errors, perf events and
 /// launch security.
 /// </summary>
 internal sealed partial class TestHandlers
@@ -43,10 +43,24 @@ internal sealed partial class TestHandlers
 
     public override ValueTask DomainSendKeyAsync(ServerCall call, DomainSendKeyArgs args)
     {
+        // libvirt's API entry checks the codeset before any driver sees the call.
+        if (args.Codeset >= KeyCodesets.Names.Length)
+        {
+            throw new LibvirtErrorException(ErrorCode.InvalidArg, ErrorDomain.Domain, $"invalid argument: Unsupported codeset '{(int)args.Codeset}'");
+        }
+
         CheckFlags(args.Flags, 0, "testDomainSendKey");
         lock (_state.Gate)
         {
             RequireActive(_state.GetDomainLocked(args.Dom));
+        }
+
+        foreach (uint code in args.Keycodes)
+        {
+            if (!KeyCodesets.Contains((int)args.Codeset, code))
+            {
+                throw new LibvirtErrorException(ErrorCode.InternalError, ErrorDomain.Test, $"internal error: invalid keycode {code} of {KeyCodesets.Names[args.Codeset]} codeset");
+            }
         }
 
         return default;
@@ -74,18 +88,6 @@ internal sealed partial class TestHandlers
             DomainDiskError[] errors = [.. disks.Take((int)args.Maxerrors).Select((disk, i) => new DomainDiskError { Disk = disk, Error = (i % 2) + 1 })];
             return new(new DomainGetDiskErrorsRet { Errors = errors, Nerrors = errors.Length });
         }
-    }
-
-    public override ValueTask<DomainGetIothreadInfoRet> DomainGetIothreadInfoAsync(ServerCall call, DomainGetIothreadInfoArgs args)
-    {
-        CheckFlags(args.Flags, 3, "testDomainGetIOThreadInfo");
-        lock (_state.Gate)
-        {
-            OneDefinition(_state.GetDomainLocked(args.Dom), args.Flags);
-        }
-
-        // The embedded hypervisor does not model I/O threads: every domain has none.
-        return new(new DomainGetIothreadInfoRet { Info = [], Ret = 0 });
     }
 
     public override ValueTask<DomainGetPerfEventsRet> DomainGetPerfEventsAsync(ServerCall call, DomainGetPerfEventsArgs args)

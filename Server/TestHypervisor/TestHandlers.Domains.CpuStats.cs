@@ -66,9 +66,10 @@ internal sealed partial class TestHandlers
             DomainStatsRecord[] records = [.. domains.Where(d => Matches(d, filter)).Select(d => new DomainStatsRecord
             {
                 Dom = d.Handle,
-                Params = (stats & StatsState) != 0
-                    ? [StatsIntParam("state.state", (int)d.State), StatsIntParam("state.reason", d.Reason)]
-                    : [],
+                Params = [
+                    .. (stats & StatsState) != 0 ? [StatsIntParam("state.state", (int)d.State), StatsIntParam("state.reason", d.Reason)] : Array.Empty<TypedParam>(),
+                    .. (stats & StatsIoThread) != 0 ? IoThreadStats(d) : [],
+                ],
             })];
             return new(new ConnectGetAllDomainStatsRet { RetStats = records });
         }

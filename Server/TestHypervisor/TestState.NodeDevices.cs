@@ -6,8 +6,31 @@ namespace LibvirtRemote.Server.TestHypervisor;
 /// <summary>Host devices: the fixed set of libvirt's test:///default.</summary>
 public sealed partial class TestState
 {
-    /// <summary>Devices in the order libvirtd's test driver lists them; read-only after start.</summary>
-    internal List<TestNodeDevice> NodeDevices { get; } = [];
+    /// <summary>
+    /// Devices in the order libvirtd's test driver lists them. Never modified in place: nodedev-create and
+    /// nodedev-destroy swap in a new list under <see cref="Gate"/>, so readers need no lock.
+    /// </summary>
+    internal List<TestNodeDevice> NodeDevices { get; private set; } = [];
+
+    /// <summary>Replaces the device of the same name where it stands, or appends it; caller holds <see cref="Gate"/>.</summary>
+    internal void PutNodeDeviceLocked(TestNodeDevice device)
+    {
+        List<TestNodeDevice> devices = [.. NodeDevices];
+        int index = devices.FindIndex(d => d.Name == device.Name);
+        if (index >= 0)
+        {
+            devices[index] = device;
+        }
+        else
+        {
+            devices.Add(device);
+        }
+
+        NodeDevices = devices;
+    }
+
+    /// <summary>Removes the named device; caller holds <see cref="Gate"/>.</summary>
+    internal void RemoveNodeDeviceLocked(string name) => NodeDevices = [.. NodeDevices.Where(d => d.Name != name)];
 
     /// <summary>The device named <paramref name="name"/>, or libvirt's not-found error.</summary>
     internal TestNodeDevice NodeDeviceByName(string name)

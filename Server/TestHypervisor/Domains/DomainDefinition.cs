@@ -142,6 +142,7 @@ internal sealed class DomainDefinition
             DomainNumatunePostParse.Apply(numatune);
         }
 
+        DomainIoThreads.Load(definition);
         return definition;
     }
 

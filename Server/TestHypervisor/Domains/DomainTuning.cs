@@ -10,9 +10,20 @@ internal sealed class DomainTuning
 
     public byte[]? EmulatorPin { get; set; }
 
+    /// <summary>The I/O thread list in libvirt's order (see <see cref="DomainIoThreads"/>).</summary>
+    public List<DomainIoThread> IoThreads { get; private set; } = [];
+
+    /// <summary>
+    /// Every blkiotune device path in order, including devices whose values were all set to 0: libvirt keeps those in
+    /// its list (only the XML omits them), so a later value puts them back where they were.
+    /// </summary>
+    public List<string> BlkioDevicePaths { get; private set; } = [];
+
     public DomainTuning Clone() => new()
     {
         VcpuPins = VcpuPins.ToDictionary(p => p.Key, p => (byte[])p.Value.Clone()),
         EmulatorPin = (byte[]?)EmulatorPin?.Clone(),
+        IoThreads = IoThreads.ConvertAll(t => t.Clone()),
+        BlkioDevicePaths = [.. BlkioDevicePaths],
     };
 }

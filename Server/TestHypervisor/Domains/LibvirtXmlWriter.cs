@@ -20,10 +20,11 @@ internal static class LibvirtXmlWriter
             output.Append('\'');
         }
 
-        // libvirt writes a redirdev's closing tag on its own line even when nothing goes between.
-        if (!element.Nodes().Any() && element.Name.LocalName == "redirdev" && depth == 2)
+        // libvirt writes a redirdev's closing tag on its own line even when nothing goes between, and so it does for
+        // an interface's bandwidth whose limits were all cleared.
+        if (!element.Nodes().Any() && ((element.Name.LocalName == "redirdev" && depth == 2) || element.Name.LocalName == "bandwidth"))
         {
-            output.Append(">\n").Append(' ', depth * 2).Append("</redirdev>\n");
+            output.Append(">\n").Append(' ', depth * 2).Append("</").Append(element.Name.LocalName).Append(">\n");
             return;
         }
 

@@ -39,9 +39,27 @@ internal sealed class TestDomain
     /// <summary>The domain's snapshots (libvirt keeps them with the domain object, so they go when it does).</summary>
     public SnapshotTree Snapshots { get; } = new();
 
+    /// <summary>
+    /// Polling settings per I/O thread, kept on the domain object rather than its definitions: iothreadadd appends one,
+    /// iothreaddel removes it, iothreadset changes it, and bulk statistics report them while the domain runs.
+    /// </summary>
+    public List<IoThreadPolling> IoThreadPolling { get; } = [];
+
     public bool IsActive => State != DomainState.Shutoff;
 
     public NonnullDomain Handle => new() { Name = Name, Uuid = Uuid, Id = Id };
+}
+
+/// <summary>One I/O thread's polling settings as the test driver keeps them.</summary>
+internal sealed class IoThreadPolling
+{
+    public uint Id { get; init; }
+
+    public ulong PollMaxNs { get; set; } = 32768;
+
+    public uint PollGrow { get; set; }
+
+    public uint PollShrink { get; set; }
 }
 
 /// <summary>libvirt's <c>virDomainState</c>.</summary>
