@@ -87,13 +87,12 @@ internal static unsafe partial class UnixSocketNative
     }
 
     /// <summary>
-    /// Receives into <paramref name="buffer"/>, passing every descriptor that came with the bytes
+    /// Receives into <paramref name="buffer"/> without blocking, passing every descriptor that came with the bytes
     /// to <paramref name="fds"/> in arrival order (as owned, close-on-exec handles). Returns the byte count
     /// (0 at end of stream), or -1 with <paramref name="errno"/> set (EAGAIN: nothing to read yet).
-    /// <paramref name="truncated"/> tells that the kernel dropped descriptors for lack of control space. With
-    /// <paramref name="wait"/> on a descriptor in blocking mode the call waits for bytes; otherwise it never blocks.
+    /// <paramref name="truncated"/> tells that the kernel dropped descriptors for lack of control space.
     /// </summary>
-    public static int Receive(SafeHandle socket, Span<byte> buffer, ConcurrentQueue<SafeFileHandle> fds, out int errno, out bool truncated, bool wait = false)
+    public static int Receive(SafeHandle socket, Span<byte> buffer, ConcurrentQueue<SafeFileHandle> fds, out int errno, out bool truncated)
     {
         const int ControlWords = 32;
         ulong* control = stackalloc ulong[ControlWords];
@@ -116,7 +115,7 @@ internal static unsafe partial class UnixSocketNative
                 nint received;
                 do
                 {
-                    received = RecvMsg((int)socket.DangerousGetHandle(), &message, (wait ? 0 : MsgDontWait) | MsgCmsgCloexec);
+                    received = RecvMsg((int)socket.DangerousGetHandle(), &message, MsgDontWait | MsgCmsgCloexec);
                     errno = received < 0 ? Marshal.GetLastPInvokeError() : 0;
                 }
                 while (received < 0 && errno == EINTR);

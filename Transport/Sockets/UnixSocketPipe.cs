@@ -38,7 +38,6 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
     private readonly Task _receiveLoop;
     private readonly Task _sendLoop;
     private long _sentBytes;
-    private volatile bool _blockingReceive;
 
     // While the receive thread hands a receive to its reader and runs the work that leaves, what they send is held
     // back and goes out in one write before the thread waits again: 64 callers answered by one receive (or 64 calls
@@ -100,13 +99,7 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
             minimumSegmentSize: 16 * 1024,
             useSynchronizationContext: false));
         _output = new CountingPipeWriter(_outputPipe.Writer);
-        bool dedicated = dedicatedReceiveThread && TakeReceiveThreadSlot();
-
-        // The dedicated thread waits inside recvmsg on a descriptor in blocking mode: one system call per receive
-        // instead of poll then recvmsg. Sends never block (MSG_DONTWAIT); the first that finds the socket full puts
-        // the descriptor back in non-blocking mode for good (see SendPlainAsync).
-        _blockingReceive = dedicated && UnixSocketNative.SetNonBlocking(socket.SafeHandle, nonBlocking: false, out _);
-        _receiveLoop = dedicated ? StartReceiveThread() : Task.Run(ReceiveLoopAsync);
+        _receiveLoop = dedicatedReceiveThread && TakeReceiveThreadSlot() ? StartReceiveThread() : Task.Run(ReceiveLoopAsync);
         _sendLoop = Task.Run(SendLoopAsync);
     }
 
@@ -297,12 +290,12 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
 
     // One recvmsg with room for descriptors (queued before their bytes reach the reader): the byte count, 0 at the
     // end of the stream, or -1 when nothing is there yet.
-    private int ReceiveOnce(Span<byte> memory, bool wait = false)
+    private int ReceiveOnce(Span<byte> memory)
     {
-        int received = UnixSocketNative.Receive(_socket.SafeHandle, memory, _receivedFds, out int errno, out bool truncated, wait);
+        int received = UnixSocketNative.Receive(_socket.SafeHandle, memory, _receivedFds, out int errno, out bool truncated);
         if (received < 0)
         {
-            return errno == UnixSocketNative.EAGAIN ? -1 : throw Failed("recvmsg", errno);
+            return errno == UnixSocketNative.EAGAIN ? -1 : throw ReceiveFailed(errno);
         }
 
         if (truncated)
@@ -314,31 +307,15 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
     }
 
     // The socket error rides along so callers can tell a peer that reset the connection from other failures.
-    private static IOException Failed(string call, int errno)
+    private static IOException ReceiveFailed(int errno)
     {
-        string message = $"{call} failed: {Marshal.GetPInvokeErrorMessage(errno)}";
+        string message = $"recvmsg failed: {Marshal.GetPInvokeErrorMessage(errno)}";
         return errno switch
         {
             UnixSocketNative.ECONNRESET => new IOException(message, new SocketException((int)SocketError.ConnectionReset)),
             UnixSocketNative.EPIPE => new IOException(message, new SocketException((int)SocketError.Shutdown)),
             _ => new IOException(message),
         };
-    }
-
-    // The runtime's asynchronous send relies on a non-blocking descriptor: without it a full socket would block the
-    // sending thread, which may be the receive thread the peer waits on.
-    private void LeaveBlockingMode()
-    {
-        if (!_blockingReceive)
-        {
-            return;
-        }
-
-        _blockingReceive = false;
-        if (!UnixSocketNative.SetNonBlocking(_socket.SafeHandle, nonBlocking: true, out int errno))
-        {
-            throw new IOException($"fcntl failed: {Marshal.GetPInvokeErrorMessage(errno)}");
-        }
     }
 
     // A process with a handful of connections gets a thread each; one with hundreds (an event fan-out, a monitoring
@@ -398,20 +375,15 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
                 // A receive shorter than its buffer took all there was: wait before asking again rather than
                 // paying for a recvmsg that finds nothing. Shutting the socket down on dispose wakes this wait
                 // (POLLHUP), so it needs no timeout.
-                // In blocking mode recvmsg itself waits. A send that found the socket full may have left blocking
-                // mode meanwhile: then this recvmsg reports EAGAIN and the next round polls.
-                bool wait = _blockingReceive;
-                if (drained && !wait && !UnixSocketNative.WaitReadable(_socket.SafeHandle, out int pollErrno))
+                if (drained && !UnixSocketNative.WaitReadable(_socket.SafeHandle, out int pollErrno))
                 {
                     throw new IOException($"poll failed: {Marshal.GetPInvokeErrorMessage(pollErrno)}");
                 }
 
                 Memory<byte> memory = input.GetMemory(want);
-                int received = ReceiveOnce(memory.Span, wait);
+                int received = ReceiveOnce(memory.Span);
                 if (received < 0)
                 {
-                    // The descriptor left blocking mode (a send found the socket full): poll from now on.
-                    _blockingReceive = false;
                     drained = true;
                     continue;
                 }
@@ -579,20 +551,7 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
             ReadOnlyMemory<byte> rest = segment;
             while (!rest.IsEmpty)
             {
-                // Straight to send(2) while the socket takes the bytes; only a full socket needs the runtime's
-                // engine, which waits for room without holding a thread.
-                int sent = UnixSocketNative.Send(_socket.SafeHandle, rest.Span, out int errno);
-                if (sent < 0)
-                {
-                    throw Failed("send", errno);
-                }
-
-                if (sent == 0)
-                {
-                    LeaveBlockingMode();
-                    sent = await _socket.SendAsync(rest, SocketFlags.None).ConfigureAwait(false);
-                }
-
+                int sent = await _socket.SendAsync(rest, SocketFlags.None).ConfigureAwait(false);
                 rest = rest[sent..];
             }
         }

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.IO.Pipelines;
 using System.Net.Sockets;
 using LibvirtRemote.Transport.Sockets;
 using Xunit;
@@ -7,9 +5,9 @@ using Xunit;
 namespace LibvirtRemote.Transport.Tests;
 
 /// <summary>
-/// A <see cref="UnixSocketPipe"/> whose peer stops reading: its sends find the socket full (EAGAIN), which on a
-/// receive thread in blocking mode also switches the descriptor back to non-blocking. The peer is a plain socket the
-/// test controls, so the socket really fills.
+/// A <see cref="UnixSocketPipe"/> whose peer stops reading: its sends find the socket full and must wait for room
+/// without holding up the thread that wrote, or receiving, in either receive mode. The peer is a plain socket the test
+/// controls, so the socket really fills.
 /// </summary>
 [Collection(ReceiveThreadCollection.Name)]
 public sealed class UnixSocketPipeFullSocketTests
@@ -30,8 +28,8 @@ public sealed class UnixSocketPipeFullSocketTests
             {
                 await using (pipe)
                 {
-                    // The write returns (pending) while the send waits for room: a thread blocked in send here could
-                    // be the very receive thread the peer is waiting on.
+                    // The write returns (pending) while the send waits for room: a thread blocked in send could be the
+                    // very receive thread the peer is waiting on.
                     byte[] burst = Pattern(Burst, seed: 7);
                     Task flushing = await Task.Run(() => Task.FromResult<Task>(pipe.Output.WriteAsync(burst).AsTask())).WaitAsync(TimeSpan.FromSeconds(5));
 
@@ -62,8 +60,7 @@ public sealed class UnixSocketPipeFullSocketTests
         }
     }
 
-    // The pipe is the connecting end, as for our client: the runtime's asynchronous connect has already put that
-    // descriptor in non-blocking mode once.
+    // The pipe is the connecting end, as for our client.
     private static async Task<(UnixSocketPipe Pipe, Socket Peer)> ConnectAsync(string path, bool receiveThread)
     {
         using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
