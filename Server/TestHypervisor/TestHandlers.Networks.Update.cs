@@ -1,4 +1,3 @@
-using System.Xml;
 using System.Xml.Linq;
 using LibvirtRemote.Protocol;
 using LibvirtRemote.Server.TestHypervisor.Objects;
@@ -73,15 +72,7 @@ internal sealed partial class TestHandlers
 
     private static TestNetworkDef UpdateNetworkSection(TestNetworkDef def, NetworkUpdateArgs args)
     {
-        XElement element;
-        try
-        {
-            element = XElement.Parse(args.Xml);
-        }
-        catch (XmlException e)
-        {
-            throw new LibvirtErrorException(ErrorCode.XmlDetail, ErrorDomain.Network, $"(network_update_xml):{e.LineNumber}: {e.Message}");
-        }
+        XElement element = TestXml.ParseElement(args.Xml, "network_update_xml", ErrorDomain.Network);
 
         string? refused = args.Section switch
         {

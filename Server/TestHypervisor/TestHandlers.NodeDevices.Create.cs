@@ -1,4 +1,3 @@
-using System.Xml;
 using System.Xml.Linq;
 using LibvirtRemote.Protocol;
 using LibvirtRemote.Server.TestHypervisor.Objects;
@@ -92,15 +91,7 @@ internal sealed partial class TestHandlers
 
     private static XElement ParseNodeDeviceXml(string xml)
     {
-        XElement root;
-        try
-        {
-            root = XElement.Parse(xml);
-        }
-        catch (XmlException e)
-        {
-            throw new LibvirtErrorException(ErrorCode.XmlDetail, ErrorDomain.Nodedev, $"(node_device_definition):{e.LineNumber}: {e.Message}");
-        }
+        XElement root = TestXml.ParseElement(xml, "node_device_definition", ErrorDomain.Nodedev);
 
         if (root.Name.LocalName != "device")
         {

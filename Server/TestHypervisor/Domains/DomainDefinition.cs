@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Xml;
 using System.Xml.Linq;
 using LibvirtRemote.Protocol;
+using LibvirtRemote.Server.TestHypervisor.Objects;
 
 namespace LibvirtRemote.Server.TestHypervisor.Domains;
 
@@ -74,15 +74,7 @@ internal sealed class DomainDefinition
     /// <summary>Parses domain XML as define/create accept it, with libvirt's errors for what it rejects.</summary>
     public static DomainDefinition Parse(string xml)
     {
-        XElement root;
-        try
-        {
-            root = XElement.Parse(xml);
-        }
-        catch (XmlException e)
-        {
-            throw new LibvirtErrorException(ErrorCode.XmlDetail, ErrorDomain.Domain, $"(domain_definition):{e.LineNumber}: {e.Message}");
-        }
+        XElement root = TestXml.ParseElement(xml, "domain_definition", ErrorDomain.Domain);
 
         if (root.Name.LocalName != "domain")
         {

@@ -2,6 +2,7 @@ using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 using LibvirtRemote.Protocol;
+using LibvirtRemote.Server.TestHypervisor.Objects;
 
 namespace LibvirtRemote.Server.TestHypervisor.Domains;
 
@@ -37,15 +38,7 @@ internal static class MetadataXml
     /// </summary>
     public static XElement Inject(string xml, string key, string uri)
     {
-        XElement element;
-        try
-        {
-            element = XElement.Parse(xml);
-        }
-        catch (XmlException e)
-        {
-            throw new LibvirtErrorException(ErrorCode.XmlDetail, ErrorDomain.Xml, $"XML error: (metadata_xml):{e.LineNumber}: {e.Message}");
-        }
+        XElement element = TestXml.ParseElement(xml, "metadata_xml", ErrorDomain.Xml, prefix: "XML error: ");
 
         if (!IsNcName(key))
         {

@@ -35,6 +35,22 @@ internal static class TestXml
         return root;
     }
 
+    /// <summary>
+    /// Parses <paramref name="xml"/> into its root element; a parser error becomes libvirt's XML-detail error, labelled
+    /// <c>(<paramref name="documentName"/>):LINE:</c> as libvirt labels it (the reason is .NET's wording, not libxml2's).
+    /// </summary>
+    public static XElement ParseElement(string xml, string documentName, ErrorDomain domain, string prefix = "")
+    {
+        try
+        {
+            return XElement.Parse(xml);
+        }
+        catch (XmlException e)
+        {
+            throw new LibvirtErrorException(ErrorCode.XmlDetail, domain, $"{prefix}({documentName}):{e.LineNumber}: {e.Message}");
+        }
+    }
+
     /// <summary>Reads an optional <c>&lt;uuid&gt;</c> child or makes a random one, as libvirt's parsers do.</summary>
     public static Guid ReadUuid(XElement root, ErrorDomain domain)
     {

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Xml;
 using System.Xml.Linq;
 using LibvirtRemote.Protocol;
+using LibvirtRemote.Server.TestHypervisor.Objects;
 using LibvirtRemote.Server.TestHypervisor.Domains;
 
 namespace LibvirtRemote.Server.TestHypervisor.Snapshots;
@@ -16,16 +16,7 @@ internal static class SnapshotXml
 
     public static Request Parse(string xml, bool redefine)
     {
-        XElement root;
-        try
-        {
-            root = XElement.Parse(xml);
-        }
-        catch (XmlException e)
-        {
-            // libxml2's own wording is not reproduced; the code, domain and document label are libvirt's.
-            throw new LibvirtErrorException(ErrorCode.XmlDetail, ErrorDomain.DomainSnapshot, $"(domain_snapshot):{e.LineNumber}: {e.Message}");
-        }
+        XElement root = TestXml.ParseElement(xml, "domain_snapshot", ErrorDomain.DomainSnapshot);
 
         if (root.Name.LocalName != "domainsnapshot")
         {
