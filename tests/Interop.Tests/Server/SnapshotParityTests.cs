@@ -189,20 +189,9 @@ public sealed partial class SnapshotParityTests
         print('after children delete', dom.snapshotNum(0), dom.hasCurrentSnapshot(0))
         """;
 
-    private static async Task<string> SameAsync(string commands)
-    {
-        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
-        return await SameAsync(pair, commands);
-    }
+    private static Task<string> SameAsync(string commands) => TestDriverPair.VirshSameOnFreshPairAsync(commands, Mask);
 
-    private static async Task<string> SameAsync(TestDriverPair pair, string commands)
-    {
-        (string expected, string actual) = await pair.VirshBothAsync(commands);
-        expected = Mask(expected);
-        actual = Mask(actual);
-        Assert.Equal(expected, actual);
-        return actual;
-    }
+    private static Task<string> SameAsync(TestDriverPair pair, string commands) => pair.VirshSameAsync(commands, Mask);
 
     // Snapshot creation times (and the names defaulted from them) follow the wall clock of each run.
     private static string Mask(string text) => Epoch().Replace(Timestamp().Replace(text, "TIME"), "EPOCH");

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using LibvirtRemote.Interop.Tests.Support;
+using Xunit;
 
 namespace LibvirtRemote.Interop.Tests.Server;
 
@@ -59,6 +60,30 @@ internal sealed partial class TestDriverPair : IAsyncDisposable
         ExternalProcess.Result expected = await ExternalProcess.VirshAsync(LibvirtdUri, arguments).Within();
         ExternalProcess.Result actual = await ExternalProcess.VirshAsync(OursUri, arguments).Within();
         return (Normalise(expected, LibvirtdUri), Normalise(actual, OursUri));
+    }
+
+    /// <summary>
+    /// Runs one virsh command string against both, applies <paramref name="mask"/> (values that follow each side's
+    /// clock) to both outputs, requires them equal and returns ours.
+    /// </summary>
+    public async Task<string> VirshSameAsync(string commands, Func<string, string>? mask = null)
+    {
+        (string expected, string actual) = await VirshBothAsync(commands);
+        if (mask is not null)
+        {
+            expected = mask(expected);
+            actual = mask(actual);
+        }
+
+        Assert.Equal(expected, actual);
+        return actual;
+    }
+
+    /// <summary><see cref="VirshSameAsync"/> on a pair started for this one command string.</summary>
+    public static async Task<string> VirshSameOnFreshPairAsync(string commands, Func<string, string>? mask = null)
+    {
+        await using TestDriverPair pair = await StartAsync().Within();
+        return await pair.VirshSameAsync(commands, mask);
     }
 
     /// <summary>Runs a python3-libvirt script (URI as argv[1]) against both.</summary>

@@ -181,16 +181,7 @@ public sealed class VirshGapsParityTests
         </device>
         """;
 
-    private static async Task<string> SameAsync(string commands)
-    {
-        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
-        return await SameAsync(pair, commands);
-    }
+    private static Task<string> SameAsync(string commands) => TestDriverPair.VirshSameOnFreshPairAsync(commands);
 
-    private static async Task<string> SameAsync(TestDriverPair pair, string commands)
-    {
-        (string expected, string actual) = await pair.VirshBothAsync(commands);
-        Assert.Equal(expected, actual);
-        return actual;
-    }
+    private static Task<string> SameAsync(TestDriverPair pair, string commands) => pair.VirshSameAsync(commands);
 }

@@ -254,20 +254,9 @@ public sealed partial class VirshSweepParityTests
         Assert.Contains("event 'metadata-change' for domain 't2'", results[1], StringComparison.Ordinal);
     }
 
-    private static async Task<string> SameAsync(string commands)
-    {
-        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
-        return await SameAsync(pair, commands);
-    }
+    private static Task<string> SameAsync(string commands) => TestDriverPair.VirshSameOnFreshPairAsync(commands, MaskClockCounters);
 
-    private static async Task<string> SameAsync(TestDriverPair pair, string commands)
-    {
-        (string expected, string actual) = await pair.VirshBothAsync(commands);
-        expected = MaskClockCounters(expected);
-        actual = MaskClockCounters(actual);
-        Assert.Equal(expected, actual);
-        return actual;
-    }
+    private static Task<string> SameAsync(TestDriverPair pair, string commands) => pair.VirshSameAsync(commands, MaskClockCounters);
 
     // Block and interface counters grow with the wall clock in both drivers; only their names and order can match.
     private static string MaskClockCounters(string text) => ClockCounter().Replace(text, "$1 N");
