@@ -40,14 +40,14 @@ internal sealed partial class TestHandlers
             // when the change itself then fails.
             if ((flags & Config) != 0 && network.Active)
             {
-                network.NextDef ??= CloneNetworkDef(network.Def);
+                network.NextDef ??= network.Def.Copy();
             }
 
             // Both copies are changed before either is stored, so a failure leaves the network as it was. The
             // persistent config is the pending definition when there is one, even after the network stopped.
-            TestNetworkDef? live = (flags & Live) != 0 ? UpdateNetworkSection(CloneNetworkDef(network.Def), args) : null;
+            TestNetworkDef? live = (flags & Live) != 0 ? UpdateNetworkSection(network.Def.Copy(), args) : null;
             TestNetworkDef? config = (flags & Config) != 0
-                ? UpdateNetworkSection(CloneNetworkDef(network.NextDef ?? network.Def), args)
+                ? UpdateNetworkSection((network.NextDef ?? network.Def).Copy(), args)
                 : null;
             if (config is not null)
             {
@@ -264,29 +264,6 @@ internal sealed partial class TestHandlers
             throw NetXmlError($"unexpected element <{element.Name.LocalName}>, expecting <{expected}>, while updating network '{def.Name}'");
         }
     }
-
-    private static TestNetworkDef CloneNetworkDef(TestNetworkDef def) => new()
-    {
-        Name = def.Name,
-        Uuid = def.Uuid,
-        ForwardMode = def.ForwardMode,
-        ForwardInterfaces = [.. def.ForwardInterfaces],
-        Bridge = def.Bridge,
-        Stp = def.Stp,
-        Delay = def.Delay,
-        Mtu = def.Mtu,
-        Mac = def.Mac,
-        DomainName = def.DomainName,
-        Ips = [.. def.Ips.Select(ip => new TestNetworkDef.IpDef
-        {
-            Family = ip.Family,
-            Address = ip.Address,
-            Netmask = ip.Netmask,
-            Prefix = ip.Prefix,
-            Ranges = [.. ip.Ranges],
-            Hosts = [.. ip.Hosts],
-        })],
-    };
 
     private static LibvirtErrorException UnknownUpdateCommand(uint command)
         => new(ErrorCode.OperationUnsupported, ErrorDomain.Network, $"Operation not supported: unrecognized network update command code {command}");

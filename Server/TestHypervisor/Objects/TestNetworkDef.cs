@@ -178,6 +178,33 @@ internal sealed class TestNetworkDef
         return w.ToString();
     }
 
+    /// <summary>
+    /// A copy whose lists are its own, for net-update to change while this one stays as it was. Kept next to the fields
+    /// so a field added here is copied too.
+    /// </summary>
+    public TestNetworkDef Copy() => new()
+    {
+        Name = Name,
+        Uuid = Uuid,
+        ForwardMode = ForwardMode,
+        ForwardInterfaces = [.. ForwardInterfaces],
+        Bridge = Bridge,
+        Stp = Stp,
+        Delay = Delay,
+        Mtu = Mtu,
+        Mac = Mac,
+        DomainName = DomainName,
+        Ips = [.. Ips.Select(ip => new IpDef
+        {
+            Family = ip.Family,
+            Address = ip.Address,
+            Netmask = ip.Netmask,
+            Prefix = ip.Prefix,
+            Ranges = [.. ip.Ranges],
+            Hosts = [.. ip.Hosts],
+        })],
+    };
+
     /// <summary>One <c>&lt;ip&gt;</c> element.</summary>
     internal sealed class IpDef
     {
