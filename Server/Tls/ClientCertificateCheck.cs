@@ -9,36 +9,21 @@ internal static class ClientCertificateCheck
 {
     private const string ClientAuthOid = "1.3.6.1.5.5.7.3.2";
 
-    /// <summary>Returns why the certificate is refused, or null when it is accepted.</summary>
-    public static string? Check(X509Certificate2? certificate, X509Chain? presented, TlsServerOptions options, DateTime now)
+    /// <summary>
+    /// Returns why the certificate is refused, or null when it is accepted. <paramref name="chainVerified"/> says that
+    /// <paramref name="presented"/> was built from it with the CA-only policy and succeeded, so it is not built again;
+    /// otherwise a chain is built here, with the certificates the client sent as intermediates.
+    /// </summary>
+    public static string? Check(X509Certificate2? certificate, X509Chain? presented, TlsServerOptions options, DateTime now, bool chainVerified)
     {
         if (certificate is null)
         {
             return "the client sent no certificate";
         }
 
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(options.CaCertificates);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.VerificationTime = now;
-        if (presented is not null)
+        if (!chainVerified && ChainRefusal(certificate, presented, options, now) is { } untrusted)
         {
-            foreach (X509ChainElement element in presented.ChainElements)
-            {
-                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-            }
-        }
-
-        if (!chain.Build(certificate))
-        {
-            X509ChainStatusFlags flags = chain.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status);
-            if ((flags & X509ChainStatusFlags.NotTimeValid) != 0)
-            {
-                return now > certificate.NotAfter ? "the client's certificate has expired" : "the client's certificate is not yet valid";
-            }
-
-            return $"the client's certificate '{certificate.Subject}' is not issued by a trusted CA";
+            return untrusted;
         }
 
         foreach (X509Extension extension in certificate.Extensions)
@@ -61,6 +46,35 @@ internal static class ClientCertificateCheck
         }
 
         return null;
+    }
+
+    private static string? ChainRefusal(X509Certificate2 certificate, X509Chain? presented, TlsServerOptions options, DateTime now)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(options.CaCertificates);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationTime = now;
+        if (presented is not null)
+        {
+            foreach (X509ChainElement element in presented.ChainElements)
+            {
+                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+            }
+        }
+
+        if (chain.Build(certificate))
+        {
+            return null;
+        }
+
+        X509ChainStatusFlags flags = chain.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status);
+        if ((flags & X509ChainStatusFlags.NotTimeValid) != 0)
+        {
+            return now > certificate.NotAfter ? "the client's certificate has expired" : "the client's certificate is not yet valid";
+        }
+
+        return $"the client's certificate '{certificate.Subject}' is not issued by a trusted CA";
     }
 
     /// <summary>The subject as libvirtd prints it: RDNs in the order the certificate stores them, comma separated.</summary>

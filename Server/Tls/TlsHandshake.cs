@@ -25,7 +25,11 @@ internal static class TlsHandshake
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 timeout.CancelAfter(tls.HandshakeTimeout);
-                X509Chain? presented = null;
+                // libvirtd finishes the handshake and only then refuses a certificate, closing without its
+                // confirmation byte. The callback therefore accepts and only records the verdict, reached while
+                // SslStream's chain (built with our CA-only policy) is still alive.
+                string? refusal = null;
+                bool judged = false;
                 await ssl.AuthenticateAsServerAsync(
                     new SslServerAuthenticationOptions
                     {
@@ -33,12 +37,17 @@ internal static class TlsHandshake
                         CertificateChainPolicy = CaOnlyChainPolicy.For(tls.CaCertificates),
                         EnabledSslProtocols = tls.EnabledProtocols,
                         ClientCertificateRequired = tls.VerifyClientCertificate,
-                        // Accepting here is deliberate: libvirtd finishes the handshake and only then checks the
-                        // certificate, closing without its confirmation byte; ClientCertificateCheck does that below.
 #pragma warning disable CA5359
-                        RemoteCertificateValidationCallback = (_, _, chain, _) =>
+                        RemoteCertificateValidationCallback = (_, presented, chain, errors) =>
                         {
-                            presented = chain;
+                            if (tls.VerifyClientCertificate)
+                            {
+                                X509Certificate2? offered = presented as X509Certificate2 ?? (presented is null ? null : new X509Certificate2(presented));
+                                bool chainVerified = chain is not null && (errors & SslPolicyErrors.RemoteCertificateChainErrors) == 0;
+                                refusal = ClientCertificateCheck.Check(offered, chain, tls, DateTime.UtcNow, chainVerified);
+                                judged = true;
+                            }
+
                             return true;
                         },
 #pragma warning restore CA5359
@@ -48,7 +57,11 @@ internal static class TlsHandshake
                 X509Certificate2? certificate = ssl.RemoteCertificate is null ? null : new X509Certificate2(ssl.RemoteCertificate);
                 if (tls.VerifyClientCertificate)
                 {
-                    string? refusal = ClientCertificateCheck.Check(certificate, presented, tls, DateTime.UtcNow);
+                    if (!judged)
+                    {
+                        refusal = ClientCertificateCheck.Check(certificate, presented: null, tls, DateTime.UtcNow, chainVerified: false);
+                    }
+
                     if (refusal is not null)
                     {
                         server.Log(LogLevelName.Warning, $"TLS client {remote} refused: {refusal}");

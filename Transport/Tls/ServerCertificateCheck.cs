@@ -76,6 +76,20 @@ public static class ServerCertificateCheck
             return $"the server's certificate failed verification: {string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()))}";
         }
 
+        return CheckChainedCertificate(certificate, serverName, lenientExtendedKeyUsage);
+    }
+
+    /// <summary>
+    /// The checks that remain once <paramref name="certificate"/> is known to chain to a trusted CA within its validity
+    /// period: host name or address, and key usage. Returns why it is unacceptable, or null when it is fine.
+    /// </summary>
+    /// <param name="certificate">The server's certificate, already verified against the CA file.</param>
+    /// <param name="serverName">Host name or address the client connected to.</param>
+    /// <param name="lenientExtendedKeyUsage">Accept a non-critical extended key usage that lacks serverAuth.</param>
+    public static string? CheckChainedCertificate(X509Certificate2 certificate, string serverName, bool lenientExtendedKeyUsage)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        ArgumentNullException.ThrowIfNull(serverName);
         if (!certificate.MatchesHostname(serverName, allowWildcards: true, allowCommonName: true))
         {
             return $"the server's certificate '{certificate.Subject}' is not issued for '{serverName}'";

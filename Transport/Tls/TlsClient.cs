@@ -68,7 +68,7 @@ public static class TlsClient
                 EnabledSslProtocols = TlsPriority.ToProtocols(options.Priority),
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                 CertificateChainPolicy = CaOnlyChainPolicy.For(trusted),
-                RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
+                RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
                 {
                     if (options.NoVerify)
                     {
@@ -82,7 +82,11 @@ public static class TlsClient
                     }
 
                     X509Certificate2 server = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-                    refusal = ServerCertificateCheck.Check(server, chain?.ChainPolicy.ExtraStore, trusted, options.ServerName, DateTime.Now, options.LenientExtendedKeyUsage);
+                    // SslStream has just built the chain with our CA-only policy; only a failed chain is built again,
+                    // to say which check failed.
+                    refusal = chain is not null && (errors & SslPolicyErrors.RemoteCertificateChainErrors) == 0
+                        ? ServerCertificateCheck.CheckChainedCertificate(server, options.ServerName, options.LenientExtendedKeyUsage)
+                        : ServerCertificateCheck.Check(server, chain?.ChainPolicy.ExtraStore, trusted, options.ServerName, DateTime.Now, options.LenientExtendedKeyUsage);
                     return refusal is null;
                 },
             };
