@@ -204,7 +204,12 @@ public sealed partial class CheckpointParityTests
         Assert.Contains("schema ERR 92 5", actual, StringComparison.Ordinal);
         Assert.Contains("xml flags ERR 8 12 unsupported flags (0x8) in function testDomainCheckpointGetXMLDesc", actual, StringComparison.Ordinal);
         Assert.Contains("after delete ['k1', 'k3'] k1", actual, StringComparison.Ordinal);
+        Assert.Contains("redefined True <domaincheckpoint>", actual, StringComparison.Ordinal);
+        Assert.Contains("after redefine k3", actual, StringComparison.Ordinal);
         Assert.Contains("after children delete 0", actual, StringComparison.Ordinal);
+        Assert.Contains("kept while off ['k9'] ['test']", actual, StringComparison.Ordinal);
+        Assert.Contains("undefine flags ERR 8 12 unsupported flags (0x10) in function testDomainUndefineFlags", actual, StringComparison.Ordinal);
+        Assert.Contains("undefine 0 []", actual, StringComparison.Ordinal);
         Assert.Contains("exit 0", actual, StringComparison.Ordinal);
     }
 
@@ -245,6 +250,12 @@ public sealed partial class CheckpointParityTests
         k2.delete(0)
         print('after delete', sorted(c.getName() for c in dom.listAllCheckpoints(0)), k3.getParent(0).getName())
         err('deleted', lambda: k2.getXMLDesc(0))
+        x3 = k3.getXMLDesc(0)
+        k3.delete(libvirt.VIR_DOMAIN_CHECKPOINT_DELETE_METADATA_ONLY)
+        again = dom.checkpointCreateXML(x3, libvirt.VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE).getXMLDesc(0)
+        print('redefined', again == x3, again)
+        k4 = dom.checkpointCreateXML('<domaincheckpoint><name>k4</name></domaincheckpoint>', 0)
+        print('after redefine', k4.getParent(0).getName())
         err('snapshot', lambda: dom.snapshotCreateXML('<domainsnapshot/>', 0) and 'created')
         print('listed', [d.name() for d in conn.listAllDomains(libvirt.VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT)], [d.name() for d in conn.listAllDomains(libvirt.VIR_CONNECT_LIST_DOMAINS_NO_CHECKPOINT)])
         k1.delete(libvirt.VIR_DOMAIN_CHECKPOINT_DELETE_CHILDREN)
@@ -252,8 +263,13 @@ public sealed partial class CheckpointParityTests
         s = dom.snapshotCreateXML('<domainsnapshot><name>s</name></domainsnapshot>', 0)
         err('checkpoint with snapshot', lambda: dom.checkpointCreateXML('<domaincheckpoint/>', 0) and 'created')
         s.delete(0)
+        dom.checkpointCreateXML('<domaincheckpoint><name>k9</name></domaincheckpoint>', 0)
         dom.destroy()
         err('inactive', lambda: dom.checkpointCreateXML('<domaincheckpoint/>', 0) and 'created')
+        err('size inactive', lambda: dom.checkpointLookupByName('k9', 0).getXMLDesc(libvirt.VIR_DOMAIN_CHECKPOINT_XML_SIZE))
+        print('kept while off', [c.getName() for c in dom.listAllCheckpoints(0)], [d.name() for d in conn.listAllDomains(libvirt.VIR_CONNECT_LIST_DOMAINS_HAS_CHECKPOINT)])
+        err('undefine flags', lambda: dom.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA))
+        print('undefine', dom.undefine(), [d.name() for d in conn.listAllDomains(0)])
         """;
 
     private static Task<string> SameAsync(string commands) => TestDriverPair.VirshSameOnFreshPairAsync(commands, Mask);
