@@ -32,6 +32,11 @@ internal sealed partial class TestHandlers
         lock (_state.Gate)
         {
             TestDomain domain = _state.GetDomainLocked(args.Dom);
+            if (domain.Checkpoints.Count > 0)
+            {
+                throw new LibvirtErrorException(ErrorCode.OperationUnsupported, ErrorDomain.Test, "Operation not supported: cannot create snapshot while checkpoint exists");
+            }
+
             if (!domain.Persistent && (args.Flags & CreateHalt) != 0)
             {
                 throw new LibvirtErrorException(ErrorCode.OperationInvalid, ErrorDomain.Test, "Requested operation is not valid: cannot halt after transient domain snapshot");

@@ -279,7 +279,7 @@ internal sealed partial class TestHandlers
         if (!Group(ListActive | ListInactive, active, !active) || !Group(ListPersistent | ListTransient, domain.Persistent, !domain.Persistent)
             || !Group(ListAutostart | ListNoAutostart, domain.Autostart, !domain.Autostart)
             || !Group(ListManagedSave | (ListManagedSave << 1), domain.HasManagedSave, !domain.HasManagedSave) || !Group(ListHasSnapshot | (ListHasSnapshot << 1), domain.Snapshots.Count > 0, domain.Snapshots.Count == 0)
-            || !Group(ListHasCheckpoint | (ListHasCheckpoint << 1), false, true))
+            || !Group(ListHasCheckpoint | (ListHasCheckpoint << 1), domain.Checkpoints.Count > 0, domain.Checkpoints.Count == 0))
         {
             return false;
         }

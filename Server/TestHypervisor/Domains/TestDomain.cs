@@ -1,4 +1,5 @@
 using LibvirtRemote.Protocol;
+using LibvirtRemote.Server.TestHypervisor.Checkpoints;
 using LibvirtRemote.Server.TestHypervisor.Snapshots;
 
 namespace LibvirtRemote.Server.TestHypervisor.Domains;
@@ -38,6 +39,9 @@ internal sealed class TestDomain
 
     /// <summary>The domain's snapshots (libvirt keeps them with the domain object, so they go when it does).</summary>
     public SnapshotTree Snapshots { get; } = new();
+
+    /// <summary>The domain's checkpoints, kept with the domain object as libvirt keeps them.</summary>
+    public CheckpointTree Checkpoints { get; } = new();
 
     /// <summary>
     /// Polling settings per I/O thread, kept on the domain object rather than its definitions: iothreadadd appends one,
