@@ -101,7 +101,7 @@ internal sealed partial class TestHandlers
                 throw new LibvirtErrorException(ErrorCode.OperationInvalid, ErrorDomain.Domain, "Requested operation is not valid: domain is not running");
             }
 
-            return new(new DomainCheckpointGetXmlDescRet { Xml = checkpoint.Format((args.Flags & CheckpointXmlNoDomain) == 0) });
+            return new(new DomainCheckpointGetXmlDescRet { Xml = checkpoint.Format((args.Flags & CheckpointXmlNoDomain) == 0, (args.Flags & CheckpointXmlSecure) != 0) });
         }
     }
 

@@ -31,7 +31,7 @@ internal sealed partial class TestHandlers
         CheckFlags(args.Flags, 1, "testDomainSaveImageGetXMLDesc");
         lock (_state.Gate)
         {
-            return new(new DomainSaveImageGetXmlDescRet { Xml = DomainDefinition.Parse(ReadSaveImage(args.File)).Format(-1) });
+            return new(new DomainSaveImageGetXmlDescRet { Xml = DomainDefinition.Parse(ReadSaveImage(args.File)).Format(-1, secure: true) });
         }
     }
 
@@ -41,7 +41,7 @@ internal sealed partial class TestHandlers
         lock (_state.Gate)
         {
             ReadSaveImage(args.File);
-            _state.StoreSaveImageLocked(args.File, DomainDefinition.Parse(args.Dxml).Format(-1));
+            _state.StoreSaveImageLocked(args.File, DomainDefinition.Parse(args.Dxml).Format(-1, secure: true));
         }
 
         return default;
@@ -99,7 +99,7 @@ internal sealed partial class TestHandlers
             // The test driver creates the file; a missing directory fails as its open() would.
             RequireParentDirectory(path, $"saving domain '{domain.Name}' to '{path}': open failed: No such file or directory");
 
-            _state.StoreSaveImageLocked(path, domain.Current.Format(-1));
+            _state.StoreSaveImageLocked(path, domain.Current.Format(-1, secure: true));
             _state.StopLocked(domain, ShutoffSaved);
             handle = domain.Handle;
         }

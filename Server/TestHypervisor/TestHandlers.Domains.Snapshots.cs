@@ -123,12 +123,12 @@ internal sealed partial class TestHandlers
 
     public override ValueTask<DomainSnapshotGetXmlDescRet> DomainSnapshotGetXmlDescAsync(ServerCall call, DomainSnapshotGetXmlDescArgs args)
     {
-        // VIR_DOMAIN_SNAPSHOT_XML_SECURE: the test domains hold no secrets to hide.
-        CheckFlags(args.Flags, 1, "testDomainSnapshotGetXMLDesc");
+        const uint Secure = 1;
+        CheckFlags(args.Flags, Secure, "testDomainSnapshotGetXMLDesc");
         lock (_state.Gate)
         {
             (_, TestSnapshot snapshot) = GetSnapshotLocked(args.Snap);
-            return new(new DomainSnapshotGetXmlDescRet { Xml = snapshot.Format(args.Snap.Dom.Uuid) });
+            return new(new DomainSnapshotGetXmlDescRet { Xml = snapshot.Format(args.Snap.Dom.Uuid, (args.Flags & Secure) != 0) });
         }
     }
 

@@ -107,14 +107,15 @@ internal sealed partial class TestHandlers
 
     public override ValueTask<DomainGetXmlDescRet> DomainGetXmlDescAsync(ServerCall call, DomainGetXmlDescArgs args)
     {
-        const uint Inactive = 2;
+        const uint Secure = 1, Inactive = 2;
         CheckFlags(args.Flags, 0xB, "testDomainGetXMLDesc");
+        bool secure = (args.Flags & Secure) != 0;
         lock (_state.Gate)
         {
             TestDomain domain = _state.GetDomainLocked(args.Dom);
             string xml = (args.Flags & Inactive) != 0
-                ? (domain.Persistent ? domain.Config : domain.Current).Format(-1)
-                : domain.Current.Format(domain.Id);
+                ? (domain.Persistent ? domain.Config : domain.Current).Format(-1, secure)
+                : domain.Current.Format(domain.Id, secure);
             return new(new DomainGetXmlDescRet { Xml = xml });
         }
     }

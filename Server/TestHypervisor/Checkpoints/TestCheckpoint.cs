@@ -27,7 +27,7 @@ internal sealed class TestCheckpoint
     public List<TestCheckpoint> Children { get; } = [];
 
     /// <summary>The checkpoint's XML in libvirt's layout; the domain (formatted as inactive) is left out when asked.</summary>
-    public string Format(bool withDomain)
+    public string Format(bool withDomain, bool secure)
     {
         var text = new StringBuilder("<domaincheckpoint>\n");
         text.Append("  <name>").Append(Escape(Name)).Append("</name>\n");
@@ -71,7 +71,7 @@ internal sealed class TestCheckpoint
 
         if (withDomain && Domain is not null)
         {
-            foreach (string line in Domain.Format(-1).Split('\n'))
+            foreach (string line in Domain.Format(-1, secure).Split('\n'))
             {
                 if (line.Length > 0)
                 {

@@ -196,8 +196,12 @@ internal sealed class DomainDefinition
         }
     }
 
-    /// <summary>The XML as libvirt formats it; <paramref name="id"/> is written when the domain runs.</summary>
-    public string Format(int id)
+    /// <summary>
+    /// The XML as libvirt formats it; <paramref name="id"/> is written when the domain runs. Without
+    /// <paramref name="secure"/> (VIR_DOMAIN_XML_SECURE and its snapshot and checkpoint twins) display passwords and
+    /// network disk cookies are left out, as libvirt leaves them out.
+    /// </summary>
+    public string Format(int id, bool secure)
     {
         var output = new StringBuilder(1024);
         output.Append("<domain type='").Append(Type).Append('\'');
@@ -229,7 +233,7 @@ internal sealed class DomainDefinition
         {
             if (ReferenceEquals(element, devices))
             {
-                AppendDevices(output);
+                AppendDevices(output, secure);
             }
             else if (element.Name.LocalName == "metadata")
             {
@@ -265,12 +269,12 @@ internal sealed class DomainDefinition
     }
 
     // libvirt writes the devices element open and closed even when it holds nothing.
-    private void AppendDevices(StringBuilder output)
+    private void AppendDevices(StringBuilder output, bool secure)
     {
         output.Append("  <devices>\n");
         foreach (XElement device in Devices)
         {
-            LibvirtXmlWriter.WriteElement(output, device, 2);
+            LibvirtXmlWriter.WriteElement(output, secure ? device : DomainSecrets.Without(device), 2);
         }
 
         output.Append("  </devices>\n");

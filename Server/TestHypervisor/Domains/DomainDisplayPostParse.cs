@@ -151,7 +151,12 @@ internal static class DomainDisplayPostParse
             attributes.Add(new XAttribute("listen", first));
         }
 
-        attributes.AddRange(graphics.Attributes().Where(a => Array.IndexOf(replaced, a.Name.LocalName) < 0 && a.Name.LocalName is not ("listen" or "socket")).Select(a => new XAttribute(a)));
+        attributes.AddRange(graphics.Attributes()
+            .Where(a => Array.IndexOf(replaced, a.Name.LocalName) < 0 && a.Name.LocalName is not ("listen" or "socket")
+                && Array.IndexOf(DomainSecrets.DisplayAuthAttributes, a.Name.LocalName) < 0)
+            .Select(a => new XAttribute(a)));
+        // The password and its validity come after the display's own attributes, whatever order the input had.
+        attributes.AddRange(DomainSecrets.DisplayAuthAttributes.Select(n => graphics.Attribute(n)).OfType<XAttribute>().Select(a => new XAttribute(a)));
         // libvirt reads only the children the display type has: a VNC display drops SPICE settings such as <image>
         // that virt-xml leaves behind when it switches a SPICE display to VNC.
         bool vnc = (string?)graphics.Attribute("type") == "vnc";

@@ -40,7 +40,7 @@ internal sealed class TestSnapshot
         => Memory == "external" || Disks.Exists(d => (string?)d.Attribute("snapshot") == "external");
 
     /// <summary>The snapshot's XML in the layout libvirt writes (domain formatted as inactive, indented under the root).</summary>
-    public string Format(byte[] domainUuid)
+    public string Format(byte[] domainUuid, bool secure)
     {
         var text = new StringBuilder("<domainsnapshot>\n");
         text.Append("  <name>").Append(Escape(Name)).Append("</name>\n");
@@ -88,7 +88,7 @@ internal sealed class TestSnapshot
 
         if (Domain is not null)
         {
-            AppendIndented(text, Domain.Format(-1), "  ");
+            AppendIndented(text, Domain.Format(-1, secure), "  ");
         }
         else
         {
