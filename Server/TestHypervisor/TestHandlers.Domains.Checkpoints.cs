@@ -111,36 +111,7 @@ internal sealed partial class TestHandlers
         lock (_state.Gate)
         {
             (TestDomain domain, TestCheckpoint checkpoint) = GetCheckpointLocked(args.Checkpoint);
-            CheckpointTree tree = domain.Checkpoints;
-            if ((args.Flags & (CheckpointDeleteChildren | CheckpointDeleteChildrenOnly)) != 0)
-            {
-                bool removedCurrent = false;
-                foreach (TestCheckpoint descendant in tree.Descendants(checkpoint))
-                {
-                    removedCurrent |= ReferenceEquals(tree.Current, descendant);
-                    tree.Remove(descendant);
-                }
-
-                if (removedCurrent)
-                {
-                    tree.Current = checkpoint;
-                }
-            }
-            else
-            {
-                tree.MoveChildrenToParent(checkpoint);
-            }
-
-            if ((args.Flags & CheckpointDeleteChildrenOnly) == 0)
-            {
-                TestCheckpoint? parent = checkpoint.Parent;
-                bool wasCurrent = ReferenceEquals(tree.Current, checkpoint);
-                tree.Remove(checkpoint);
-                if (wasCurrent)
-                {
-                    tree.Current = parent;
-                }
-            }
+            domain.Checkpoints.Delete(checkpoint, (args.Flags & CheckpointDeleteChildren) != 0, (args.Flags & CheckpointDeleteChildrenOnly) != 0);
         }
 
         return default;

@@ -149,36 +149,7 @@ internal sealed partial class TestHandlers
         lock (_state.Gate)
         {
             (TestDomain domain, TestSnapshot snapshot) = GetSnapshotLocked(args.Snap);
-            SnapshotTree tree = domain.Snapshots;
-            if ((args.Flags & (DeleteChildren | DeleteChildrenOnly)) != 0)
-            {
-                bool removedCurrent = false;
-                foreach (TestSnapshot descendant in tree.Descendants(snapshot))
-                {
-                    removedCurrent |= ReferenceEquals(tree.Current, descendant);
-                    tree.Remove(descendant);
-                }
-
-                if (removedCurrent)
-                {
-                    tree.Current = snapshot;
-                }
-            }
-            else
-            {
-                tree.MoveChildrenToParent(snapshot);
-            }
-
-            if ((args.Flags & DeleteChildrenOnly) == 0)
-            {
-                TestSnapshot? parent = snapshot.Parent;
-                bool wasCurrent = ReferenceEquals(tree.Current, snapshot);
-                tree.Remove(snapshot);
-                if (wasCurrent)
-                {
-                    tree.Current = parent;
-                }
-            }
+            domain.Snapshots.Delete(snapshot, (args.Flags & DeleteChildren) != 0, (args.Flags & DeleteChildrenOnly) != 0);
         }
 
         return default;

@@ -1,51 +1,24 @@
 using System.Text;
-using LibvirtRemote.Server.TestHypervisor.Domains;
+using LibvirtRemote.Server.TestHypervisor.Moments;
 
 namespace LibvirtRemote.Server.TestHypervisor.Checkpoints;
 
-/// <summary>One checkpoint of a test domain: its metadata, the domain configuration it captured and its place in the tree.</summary>
-internal sealed class TestCheckpoint
+/// <summary>One checkpoint of a test domain: its disks on top of what every moment has.</summary>
+internal sealed class TestCheckpoint : Moment<TestCheckpoint>
 {
-    public TestCheckpoint(string name) => Name = name;
-
-    public string Name { get; }
-
-    public string? Description { get; set; }
-
-    /// <summary>Seconds since the epoch; zero is not written, as libvirt omits it.</summary>
-    public long CreationTime { get; set; }
+    public TestCheckpoint(string name)
+        : base(name)
+    {
+    }
 
     public List<CheckpointDisk> Disks { get; } = [];
-
-    /// <summary>The domain configuration captured; null for a redefinition without one.</summary>
-    public DomainDefinition? Domain { get; set; }
-
-    /// <summary>Null for a root.</summary>
-    public TestCheckpoint? Parent { get; set; }
-
-    /// <summary>Newest first, which is the order libvirt links children in.</summary>
-    public List<TestCheckpoint> Children { get; } = [];
 
     /// <summary>The checkpoint's XML in libvirt's layout; the domain (formatted as inactive) is left out when asked.</summary>
     public string Format(bool withDomain, bool secure)
     {
         var text = new StringBuilder("<domaincheckpoint>\n");
-        text.Append("  <name>").Append(Escape(Name)).Append("</name>\n");
-        if (Description is not null)
-        {
-            text.Append("  <description>").Append(Escape(Description)).Append("</description>\n");
-        }
-
-        if (Parent is not null)
-        {
-            text.Append("  <parent>\n    <name>").Append(Escape(Parent.Name)).Append("</name>\n  </parent>\n");
-        }
-
-        if (CreationTime != 0)
-        {
-            text.Append("  <creationTime>").Append(CreationTime).Append("</creationTime>\n");
-        }
-
+        AppendNameAndDescription(text);
+        AppendParentAndCreationTime(text);
         if (Disks.Count > 0)
         {
             text.Append("  <disks>\n");
@@ -71,20 +44,9 @@ internal sealed class TestCheckpoint
 
         if (withDomain && Domain is not null)
         {
-            foreach (string line in Domain.Format(-1, secure).Split('\n'))
-            {
-                if (line.Length > 0)
-                {
-                    text.Append("  ").Append(line.TrimEnd('\r')).Append('\n');
-                }
-            }
+            AppendDomain(text, secure);
         }
 
         return text.Append("</domaincheckpoint>\n").ToString();
     }
-
-    private static string Escape(string value)
-        => value.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
-            .Replace(">", "&gt;", StringComparison.Ordinal).Replace("'", "&apos;", StringComparison.Ordinal)
-            .Replace("\"", "&quot;", StringComparison.Ordinal);
 }

@@ -1,23 +1,20 @@
 using System.Text;
 using System.Xml.Linq;
 using LibvirtRemote.Server.TestHypervisor.Domains;
+using LibvirtRemote.Server.TestHypervisor.Moments;
 
 namespace LibvirtRemote.Server.TestHypervisor.Snapshots;
 
-/// <summary>One snapshot of a test domain: its metadata, the domain configuration it captured and its place in the tree.</summary>
-internal sealed class TestSnapshot
+/// <summary>One snapshot of a test domain: its state, memory and disks on top of what every moment has.</summary>
+internal sealed class TestSnapshot : Moment<TestSnapshot>
 {
-    public TestSnapshot(string name) => Name = name;
-
-    public string Name { get; }
-
-    public string? Description { get; set; }
+    public TestSnapshot(string name)
+        : base(name)
+    {
+    }
 
     /// <summary>libvirt's snapshot state word: running, paused, shutoff, disk-snapshot (null when unknown).</summary>
     public string? State { get; set; }
-
-    /// <summary>Seconds since the epoch; zero is not written, as libvirt omits it.</summary>
-    public long CreationTime { get; set; }
 
     /// <summary>The memory element's snapshot attribute (no, internal, external); null leaves the element out.</summary>
     public string? Memory { get; set; }
@@ -27,15 +24,6 @@ internal sealed class TestSnapshot
     /// <summary>Per-disk snapshot elements, kept as given so redefinitions round-trip.</summary>
     public List<XElement> Disks { get; } = [];
 
-    /// <summary>The domain configuration captured; null for a redefinition without one.</summary>
-    public DomainDefinition? Domain { get; set; }
-
-    /// <summary>Null for a root.</summary>
-    public TestSnapshot? Parent { get; set; }
-
-    /// <summary>Newest first, which is the order libvirt links children in.</summary>
-    public List<TestSnapshot> Children { get; } = [];
-
     public bool IsExternal
         => Memory == "external" || Disks.Exists(d => (string?)d.Attribute("snapshot") == "external");
 
@@ -43,26 +31,13 @@ internal sealed class TestSnapshot
     public string Format(byte[] domainUuid, bool secure)
     {
         var text = new StringBuilder("<domainsnapshot>\n");
-        text.Append("  <name>").Append(Escape(Name)).Append("</name>\n");
-        if (Description is not null)
-        {
-            text.Append("  <description>").Append(Escape(Description)).Append("</description>\n");
-        }
-
+        AppendNameAndDescription(text);
         if (State is not null)
         {
             text.Append("  <state>").Append(State).Append("</state>\n");
         }
 
-        if (Parent is not null)
-        {
-            text.Append("  <parent>\n    <name>").Append(Escape(Parent.Name)).Append("</name>\n  </parent>\n");
-        }
-
-        if (CreationTime != 0)
-        {
-            text.Append("  <creationTime>").Append(CreationTime).Append("</creationTime>\n");
-        }
+        AppendParentAndCreationTime(text);
 
         if (Memory is not null)
         {
@@ -88,7 +63,7 @@ internal sealed class TestSnapshot
 
         if (Domain is not null)
         {
-            AppendIndented(text, Domain.Format(-1, secure), "  ");
+            AppendDomain(text, secure);
         }
         else
         {
@@ -97,20 +72,4 @@ internal sealed class TestSnapshot
 
         return text.Append("</domainsnapshot>\n").ToString();
     }
-
-    private static void AppendIndented(StringBuilder text, string block, string indent)
-    {
-        foreach (string line in block.Split('\n'))
-        {
-            if (line.Length > 0)
-            {
-                text.Append(indent).Append(line.TrimEnd('\r')).Append('\n');
-            }
-        }
-    }
-
-    private static string Escape(string value)
-        => value.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
-            .Replace(">", "&gt;", StringComparison.Ordinal).Replace("'", "&apos;", StringComparison.Ordinal)
-            .Replace("\"", "&quot;", StringComparison.Ordinal);
 }

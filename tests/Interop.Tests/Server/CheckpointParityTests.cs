@@ -213,16 +213,7 @@ public sealed partial class CheckpointParityTests
         Assert.Contains("exit 0", actual, StringComparison.Ordinal);
     }
 
-    private const string PythonScript = """
-        import sys, libvirt
-        libvirt.registerErrorHandler(lambda c, e: None, None)
-        conn = libvirt.open(sys.argv[1])
-        dom = conn.lookupByName('test')
-        def err(label, f):
-            try:
-                print(label, f())
-            except libvirt.libvirtError as e:
-                print(label, 'ERR', e.get_error_code(), e.get_error_domain(), e.get_error_message())
+    private const string PythonScript = TestDriverPair.PythonPrelude + "\n" + """
         k1 = dom.checkpointCreateXML('<domaincheckpoint><name>k1</name></domaincheckpoint>', 0)
         k2 = dom.checkpointCreateXML('<domaincheckpoint><name>k2</name><description>two</description></domaincheckpoint>', libvirt.VIR_DOMAIN_CHECKPOINT_CREATE_QUIESCE)
         k3 = dom.checkpointCreateXML("<domaincheckpoint><name>k3</name><disks><disk name='vda' checkpoint='no'/></disks></domaincheckpoint>", 0)

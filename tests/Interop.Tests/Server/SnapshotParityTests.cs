@@ -148,16 +148,7 @@ public sealed partial class SnapshotParityTests
         Assert.Contains("exit 0", actual, StringComparison.Ordinal);
     }
 
-    private const string PythonScript = """
-        import sys, libvirt
-        libvirt.registerErrorHandler(lambda c, e: None, None)
-        conn = libvirt.open(sys.argv[1])
-        dom = conn.lookupByName('test')
-        def err(label, f):
-            try:
-                print(label, f())
-            except libvirt.libvirtError as e:
-                print(label, 'ERR', e.get_error_code(), e.get_error_domain(), e.get_error_message())
+    private const string PythonScript = TestDriverPair.PythonPrelude + "\n" + """
         p1 = dom.snapshotCreateXML('<domainsnapshot><name>p1</name></domainsnapshot>', 0)
         dom.suspend()
         p2 = dom.snapshotCreateXML('<domainsnapshot><name>p2</name><description>two</description></domainsnapshot>', 0)

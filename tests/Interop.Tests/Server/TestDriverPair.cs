@@ -86,6 +86,23 @@ internal sealed partial class TestDriverPair : IAsyncDisposable
         return await pair.VirshSameAsync(commands, mask);
     }
 
+    /// <summary>
+    /// The start of a python3-libvirt script for <see cref="PythonBothAsync"/>: libvirt's error printing silenced, the
+    /// connection as <c>conn</c>, the test driver's domain as <c>dom</c>, and <c>err(label, f)</c>, which prints
+    /// f()'s result or the error's code, domain and message after the label.
+    /// </summary>
+    public const string PythonPrelude = """
+        import sys, libvirt
+        libvirt.registerErrorHandler(lambda c, e: None, None)
+        conn = libvirt.open(sys.argv[1])
+        dom = conn.lookupByName('test')
+        def err(label, f):
+            try:
+                print(label, f())
+            except libvirt.libvirtError as e:
+                print(label, 'ERR', e.get_error_code(), e.get_error_domain(), e.get_error_message())
+        """;
+
     /// <summary>Runs a python3-libvirt script (URI as argv[1]) against both.</summary>
     public async Task<(string Libvirtd, string Ours)> PythonBothAsync(string script)
     {
