@@ -102,6 +102,7 @@ internal sealed partial class TestHandlers
             }
 
             definition.Tuning.EmulatorPin = (byte[])args.Cpumap.Clone();
+            DomainCpuPins.Store(definition);
         }
 
         return default;
@@ -174,6 +175,7 @@ internal sealed partial class TestHandlers
             }
 
             domain.Current.Tuning.VcpuPins[(int)vcpu] = (byte[])cpumap.Clone();
+            DomainCpuPins.Store(domain.Current);
         }
     }
 

@@ -135,6 +135,7 @@ internal sealed class DomainDefinition
         }
 
         DomainIoThreads.Load(definition);
+        DomainCpuPins.Load(definition);
         return definition;
     }
 
