@@ -25,6 +25,21 @@ public sealed class VirshGaps2ParityTests
         </domain>
         """;
 
+    private const string DefaultsDomainXml = """
+        <domain type='test'>
+          <name>defaults</name>
+          <memory>1048576</memory>
+          <vcpu cpuset='1-2,5' current='2'>3</vcpu>
+          <cputune><vcpupin vcpu='0' cpuset='7'/></cputune>
+          <os><type>hvm</type></os>
+          <features><acpi/><hyperv><relaxed state='on'/><spinlocks state='on' retries='8191'/></hyperv></features>
+          <devices>
+            <hostdev type='pci' mode='subsystem' managed='yes'><source><address domain='0x0000' bus='0x06' slot='0x02' function='0x0'/></source></hostdev>
+            <hostdev mode='subsystem' type='usb'><source><vendor id='0x1234'/><product id='0xbeef'/></source></hostdev>
+          </devices>
+        </domain>
+        """;
+
     private const string GuestCallsScript = """
         import sys, os, libvirt
         libvirt.registerErrorHandler(lambda ctx, err: None, None)
@@ -150,6 +165,23 @@ public sealed class VirshGaps2ParityTests
             "  <cputune>\n    <vcpupin vcpu='1' cpuset='0-1'/>\n    <emulatorpin cpuset='2'/>\n    <iothreadpin iothread='4' cpuset='1'/>\n  </cputune>",
             output,
             StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VcpuCpusetAndWrittenDefaultsMatchLibvirtd()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string xml = pair.WriteFile("defaults.xml", DefaultsDomainXml);
+        string output = await pair.VirshSameAsync(
+            $"define {xml}; dumpxml defaults; vcpupin defaults --config; emulatorpin defaults --config; start defaults; vcpuinfo defaults; "
+            + "vcpupin defaults; emulatorpin defaults; setvcpus defaults 3 --live; vcpuinfo defaults");
+        Assert.Contains("  <vcpu placement='static' cpuset='1-2,5' current='2'>3</vcpu>\n", output, StringComparison.Ordinal);
+        Assert.Contains("    <hyperv mode='custom'>\n      <relaxed state='on'/>\n", output, StringComparison.Ordinal);
+        Assert.Contains("    <hostdev mode='subsystem' type='pci' managed='yes'>\n", output, StringComparison.Ordinal);
+        Assert.Contains("    <hostdev mode='subsystem' type='usb' managed='no'>\n", output, StringComparison.Ordinal);
+        Assert.Contains(" 0      7\n 1      1-2,5\n 2      1-2,5\n", output, StringComparison.Ordinal);
+        Assert.Contains("       *: 1-2,5\n", output, StringComparison.Ordinal);
+        Assert.Contains("VCPU:           1\nCPU:            5\n", output, StringComparison.Ordinal);
     }
 
     [Fact]
