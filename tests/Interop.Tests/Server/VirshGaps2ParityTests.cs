@@ -185,6 +185,35 @@ public sealed class VirshGaps2ParityTests
     }
 
     [Fact]
+    public async Task VolumeTypesFormatsAndPoolPermissionsMatchLibvirtd()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string logical = pair.WriteFile("vg.xml", "<pool type='logical'><name>vg</name><source><device path='/dev/sdb'/><name>vg0</name><format type='lvm2'/></source><target><path>/dev/vg0</path></target></pool>");
+        string rbd = pair.WriteFile("rbd.xml", "<pool type='rbd'><name>rbd</name><source><host name='mon'/><name>rbdpool</name></source></pool>");
+        string disk = pair.WriteFile("dk.xml", "<pool type='disk'><name>dk</name><source><device path='/dev/sdc'/></source><target><path>/dev</path></target></pool>");
+        string permissions = pair.WriteFile("pp.xml", "<pool type='dir'><name>pp</name><target><path>/tmp/pp</path><permissions><mode>700</mode><group>5</group><label>l</label></permissions></target></pool>");
+        string badMode = pair.WriteFile("pq.xml", "<pool type='dir'><name>pq</name><target><path>/tmp/pq</path><permissions><mode>7777</mode></permissions></target></pool>");
+        string block = pair.WriteFile("block.xml", "<volume type='block'><name>b1</name><capacity>1000</capacity></volume>");
+        string network = pair.WriteFile("network.xml", "<volume type='network'><name>b2</name><capacity>1000</capacity></volume>");
+        string bogus = pair.WriteFile("bogus.xml", "<volume type='bogus'><name>q</name></volume>");
+        string output = await pair.VirshSameAsync(
+            $"pool-define {logical}; pool-start vg; vol-create-as vg lv1 10M; vol-dumpxml lv1 --pool vg; vol-create vg {block}; vol-dumpxml b1 --pool vg; "
+            + $"pool-define {rbd}; pool-start rbd; vol-create-as rbd r1 1M; vol-dumpxml r1 --pool rbd; vol-create rbd {network}; vol-info b2 --pool rbd; "
+            + $"vol-path r1 --pool rbd; pool-define {disk}; pool-start dk; vol-create-as dk sdc1 1M; vol-dumpxml sdc1 --pool dk; "
+            + $"vol-create default-pool {block}; vol-dumpxml b1 --pool default-pool; vol-info b1 --pool default-pool; vol-create default-pool {bogus}; "
+            + $"vol-clone b1 b3 --pool default-pool; vol-dumpxml b3 --pool default-pool; pool-define {permissions}; pool-dumpxml pp; pool-define {badMode}");
+        Assert.Contains("<volume type='file'>\n  <name>lv1</name>", output, StringComparison.Ordinal);
+        Assert.Contains("<volume type='block'>\n  <name>b1</name>\n  <key>/dev/vg0/b1</key>", output, StringComparison.Ordinal);
+        Assert.Contains("<key>(null)/r1</key>", output, StringComparison.Ordinal);
+        Assert.Contains("    <path>(null)/r1</path>\n    <format type='raw'/>\n", output, StringComparison.Ordinal);
+        Assert.Contains("    <path>/dev/sdc1</path>\n    <format type='none'/>\n", output, StringComparison.Ordinal);
+        Assert.Contains("Type:           network\n", output, StringComparison.Ordinal);
+        Assert.Contains("unknown volume type 'bogus'", output, StringComparison.Ordinal);
+        Assert.Contains("    <path>/tmp/pp</path>\n    <permissions>\n      <mode>0700</mode>\n      <group>5</group>\n      <label>l</label>\n    </permissions>\n", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: malformed octal mode", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EmptyAndTextOnlyDocumentsMatchLibvirtd()
     {
         await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
