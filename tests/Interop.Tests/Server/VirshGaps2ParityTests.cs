@@ -40,6 +40,26 @@ public sealed class VirshGaps2ParityTests
         </domain>
         """;
 
+    private const string RichNetworkXml = """
+        <network>
+          <name>rich</name>
+          <forward mode='route' dev='eth0'><interface dev='eth0'/></forward>
+          <bridge name='virbr5' stp='on' delay='0' macTableManager='libvirt'/>
+          <mac address='52:54:00:01:02:03'/>
+          <domain name='example.org' localOnly='yes'/>
+          <dns enable='yes'><forwarder addr='8.8.8.8'/><host ip='192.168.5.2'><hostname>h1</hostname></host><txt name='t' value='v'/><srv service='s' protocol='tcp'/></dns>
+          <mtu size='9000'/>
+          <bandwidth><inbound average='1000' peak='5000' burst='1024'/></bandwidth>
+          <portgroup name='pg' default='yes'><bandwidth><outbound average='10'/></bandwidth></portgroup>
+          <ip address='192.168.5.1' netmask='255.255.255.0'>
+            <dhcp><range start='192.168.5.10' end='192.168.5.20'><lease expiry='1' unit='hours'/></range><host mac='52:54:00:00:00:01' name='x' ip='192.168.5.11'/><bootp file='pxe'/></dhcp>
+            <tftp root='/srv'/>
+          </ip>
+          <ip family='ipv6' address='2001:db8::1' prefix='64'/>
+          <route address='10.0.0.0' prefix='8' gateway='192.168.5.2'/>
+        </network>
+        """;
+
     private const string GuestCallsScript = """
         import sys, os, libvirt
         libvirt.registerErrorHandler(lambda ctx, err: None, None)
@@ -211,6 +231,26 @@ public sealed class VirshGaps2ParityTests
         Assert.Contains("unknown volume type 'bogus'", output, StringComparison.Ordinal);
         Assert.Contains("    <path>/tmp/pp</path>\n    <permissions>\n      <mode>0700</mode>\n      <group>5</group>\n      <label>l</label>\n    </permissions>\n", output, StringComparison.Ordinal);
         Assert.Contains("error: XML error: malformed octal mode", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NetworkDnsBandwidthRoutesAndPortGroupsMatchLibvirtd()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string xml = pair.WriteFile("rich-net.xml", RichNetworkXml);
+        string output = await pair.VirshSameAsync(
+            $"net-define {xml}; net-dumpxml rich; net-start rich; net-dumpxml rich; "
+            + "net-update rich add ip-dhcp-host \"<host mac='aa:bb:cc:00:00:09' ip='192.168.5.12'/>\" --config; net-destroy rich; net-dumpxml rich");
+        Assert.Contains("  <bridge name='virbr5' stp='on' delay='0' macTableManager='libvirt'/>\n", output, StringComparison.Ordinal);
+        Assert.Contains("  <domain name='example.org' localOnly='yes'/>\n", output, StringComparison.Ordinal);
+        Assert.Contains(
+            "  <dns enable='yes'>\n    <forwarder addr='8.8.8.8'/>\n    <txt name='t' value='v'/>\n    <srv service='s' protocol='tcp'/>\n    <host ip='192.168.5.2'>\n",
+            output,
+            StringComparison.Ordinal);
+        Assert.Contains("    <tftp root='/srv'/>\n    <dhcp>\n      <range start='192.168.5.10' end='192.168.5.20'>\n        <lease expiry='1' unit='hours'/>\n", output, StringComparison.Ordinal);
+        Assert.Contains("      <bootp file='pxe'/>\n    </dhcp>\n", output, StringComparison.Ordinal);
+        Assert.Contains("  <route address='10.0.0.0' prefix='8' gateway='192.168.5.2'/>\n  <portgroup name='pg' default='yes'>\n", output, StringComparison.Ordinal);
+        Assert.Contains("Updated network rich persistent config", output, StringComparison.Ordinal);
     }
 
     [Fact]
