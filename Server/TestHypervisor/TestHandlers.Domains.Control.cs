@@ -95,10 +95,12 @@ internal sealed partial class TestHandlers
         CheckFlags(args.Flags, 3 | StringOkay, "testDomainGetPerfEvents");
         lock (_state.Gate)
         {
-            OneDefinition(_state.GetDomainLocked(args.Dom), args.Flags & 3);
+            Dictionary<string, bool> events = PerfEventStates(OneDefinition(_state.GetDomainLocked(args.Dom), args.Flags & 3));
+            return new(new DomainGetPerfEventsRet
+            {
+                Params = [.. PerfEvents.Select(name => new TypedParam { Field = name, Value = new TypedParamValue { Type = 6, B = events.GetValueOrDefault(name) ? 1 : 0 } })],
+            });
         }
-
-        return new(new DomainGetPerfEventsRet { Params = [.. PerfEvents.Select(name => new TypedParam { Field = name, Value = new TypedParamValue { Type = 6, B = 0 } })] });
     }
 
     public override ValueTask<DomainGetLaunchSecurityInfoRet> DomainGetLaunchSecurityInfoAsync(ServerCall call, DomainGetLaunchSecurityInfoArgs args)

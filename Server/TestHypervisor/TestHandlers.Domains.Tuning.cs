@@ -34,7 +34,7 @@ internal sealed partial class TestHandlers
             ulong cpuTime = (ulong)(WallClockMicroseconds() / 10);
             for (int i = 0; i < count; i++)
             {
-                byte[]? pin = definition.Tuning.VcpuPins.GetValueOrDefault(i);
+                byte[]? pin = definition.Tuning.VcpuPins.GetValueOrDefault(i) ?? definition.Tuning.VcpuCpuset;
                 CopyBitmap(pin, maps.AsSpan(i * args.Maplen, args.Maplen));
                 info[i] = new VcpuInfo { Number = (uint)i, State = 1, CpuTime = cpuTime, Cpu = LastSetBit(pin) };
             }
@@ -66,7 +66,7 @@ internal sealed partial class TestHandlers
             int count = Math.Min(definition.MaxVcpus, args.Ncpumaps);
             for (int i = 0; i < count; i++)
             {
-                CopyBitmap(definition.Tuning.VcpuPins.GetValueOrDefault(i), maps.AsSpan(i * args.Maplen, args.Maplen));
+                CopyBitmap(definition.Tuning.VcpuPins.GetValueOrDefault(i) ?? definition.Tuning.VcpuCpuset, maps.AsSpan(i * args.Maplen, args.Maplen));
             }
 
             return new(new DomainGetVcpuPinInfoRet { Cpumaps = maps, Num = count });
@@ -85,7 +85,7 @@ internal sealed partial class TestHandlers
         {
             DomainDefinition definition = OneDefinition(_state.GetDomainLocked(args.Dom), args.Flags);
             byte[] map = new byte[args.Maplen];
-            CopyBitmap(definition.Tuning.EmulatorPin, map);
+            CopyBitmap(definition.Tuning.EmulatorPin ?? definition.Tuning.VcpuCpuset, map);
             return new(new DomainGetEmulatorPinInfoRet { Cpumaps = map, Ret = 1 });
         }
     }
@@ -102,6 +102,7 @@ internal sealed partial class TestHandlers
             }
 
             definition.Tuning.EmulatorPin = (byte[])args.Cpumap.Clone();
+            DomainCpuPins.Store(definition);
         }
 
         return default;
@@ -174,6 +175,7 @@ internal sealed partial class TestHandlers
             }
 
             domain.Current.Tuning.VcpuPins[(int)vcpu] = (byte[])cpumap.Clone();
+            DomainCpuPins.Store(domain.Current);
         }
     }
 

@@ -72,7 +72,7 @@ internal sealed partial class TestHandlers
 
     private static TestNetworkDef UpdateNetworkSection(TestNetworkDef def, NetworkUpdateArgs args)
     {
-        XElement element = TestXml.ParseElement(args.Xml, "network_update_xml", ErrorDomain.Network);
+        XElement element = TestXml.ParseElement(args.Xml, "network_update_xml", ErrorDomain.Network, bareLabel: true);
 
         string? refused = args.Section switch
         {

@@ -64,6 +64,7 @@ public sealed partial class TestState
                 Name = def.Name,
                 Uuid = def.Uuid,
                 TargetPath = def.TargetPath,
+                TargetPermissions = def.TargetPermissions,
                 Source = def.Source,
                 Capacity = existing.Capacity,
                 Allocation = existing.Allocation,

@@ -115,6 +115,7 @@ internal sealed class DomainDefinition
         {
             definition.MaxVcpus = ParseInt(vcpu.Value, "vcpu");
             definition.Vcpus = vcpu.Attribute("current") is { } cur ? Math.Min(ParseInt(cur.Value, "vcpu current"), definition.MaxVcpus) : definition.MaxVcpus;
+            definition.Tuning.VcpuCpuset = (string?)vcpu.Attribute("cpuset") is { } cpuset ? DomainIoThreads.ParseCpuset(cpuset) : null;
         }
 
         if (root.Element("clock") is { } clock)
@@ -135,6 +136,8 @@ internal sealed class DomainDefinition
         }
 
         DomainIoThreads.Load(definition);
+        DomainCpuPins.Load(definition);
+        DomainDefaultsPostParse.Apply(definition.FindElement("features"), definition.Devices);
         return definition;
     }
 
@@ -217,9 +220,12 @@ internal sealed class DomainDefinition
             new("uuid", FormatUuid(Uuid)),
             new("memory", new XAttribute("unit", "KiB"), MemoryKiB.ToString(CultureInfo.InvariantCulture)),
             new("currentMemory", new XAttribute("unit", "KiB"), CurrentMemoryKiB.ToString(CultureInfo.InvariantCulture)),
-            Vcpus == MaxVcpus
-                ? new XElement("vcpu", new XAttribute("placement", "static"), MaxVcpus.ToString(CultureInfo.InvariantCulture))
-                : new XElement("vcpu", new XAttribute("placement", "static"), new XAttribute("current", Vcpus.ToString(CultureInfo.InvariantCulture)), MaxVcpus.ToString(CultureInfo.InvariantCulture)),
+            new(
+                "vcpu",
+                new XAttribute("placement", "static"),
+                Tuning.VcpuCpuset is { } cpuset ? new XAttribute("cpuset", DomainIoThreads.FormatCpuset(cpuset)) : null,
+                Vcpus == MaxVcpus ? null : new XAttribute("current", Vcpus.ToString(CultureInfo.InvariantCulture)),
+                MaxVcpus.ToString(CultureInfo.InvariantCulture)),
             Os,
             Clock,
             new("on_poweroff", OnPoweroff),

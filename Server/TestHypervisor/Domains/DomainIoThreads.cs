@@ -124,7 +124,8 @@ internal static class DomainIoThreads
         return output.ToString();
     }
 
-    private static byte[]? ParseCpuset(string text)
+    /// <summary>A CPU map from libvirt's bitmap text ("0-2,^1,5"); null when empty or malformed.</summary>
+    public static byte[]? ParseCpuset(string text)
     {
         var cpus = new SortedSet<int>();
         foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))

@@ -10,6 +10,9 @@ internal sealed class DomainTuning
 
     public byte[]? EmulatorPin { get; set; }
 
+    /// <summary>The vcpu element's cpuset: where unpinned vCPUs (and the emulator) may run; null meaning anywhere.</summary>
+    public byte[]? VcpuCpuset { get; set; }
+
     /// <summary>The I/O thread list in libvirt's order (see <see cref="DomainIoThreads"/>).</summary>
     public List<DomainIoThread> IoThreads { get; private set; } = [];
 
@@ -23,6 +26,7 @@ internal sealed class DomainTuning
     {
         VcpuPins = VcpuPins.ToDictionary(p => p.Key, p => (byte[])p.Value.Clone()),
         EmulatorPin = (byte[]?)EmulatorPin?.Clone(),
+        VcpuCpuset = (byte[]?)VcpuCpuset?.Clone(),
         IoThreads = IoThreads.ConvertAll(t => t.Clone()),
         BlkioDevicePaths = [.. BlkioDevicePaths],
     };

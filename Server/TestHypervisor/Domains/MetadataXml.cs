@@ -38,7 +38,7 @@ internal static class MetadataXml
     /// </summary>
     public static XElement Inject(string xml, string key, string uri)
     {
-        XElement element = TestXml.ParseElement(xml, "metadata_xml", ErrorDomain.Xml, prefix: "XML error: ");
+        XElement element = TestXml.ParseElement(xml, "metadata_xml", ErrorDomain.Xml);
 
         if (!IsNcName(key))
         {

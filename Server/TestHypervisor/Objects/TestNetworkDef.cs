@@ -6,7 +6,8 @@ namespace LibvirtRemote.Server.TestHypervisor.Objects;
 
 /// <summary>
 /// A virtual network's definition: the subset of libvirt's network XML the test hypervisor keeps (name, uuid,
-/// forward, bridge, mtu, mac, domain, ip with dhcp). Other elements are dropped on parse, as an older libvirt would.
+/// forward, bridge, mtu, mac, domain, ip with dhcp); dns, bandwidth, routes, port groups and the like are kept as
+/// written and put back in libvirt's order. Other elements are dropped on parse, as an older libvirt would.
 /// </summary>
 internal sealed class TestNetworkDef
 {
@@ -35,6 +36,26 @@ internal sealed class TestNetworkDef
     public string? DomainName { get; init; }
 
     public List<IpDef> Ips { get; init; } = [];
+
+    /// <summary>bridge's macTableManager and zone, domain's localOnly: attributes kept as written.</summary>
+    public string? MacTableManager { get; init; }
+
+    public string? BridgeZone { get; init; }
+
+    public string? DomainLocalOnly { get; init; }
+
+    /// <summary>Kept elements that come before the ip elements (dns, vlan, bandwidth, port), in libvirt's order.</summary>
+    public List<XElement> KeptBeforeIps { get; init; } = [];
+
+    /// <summary>Kept elements that come after the ip elements (route, virtualport, portgroup), in libvirt's order.</summary>
+    public List<XElement> KeptAfterIps { get; init; } = [];
+
+    private static readonly string[] BeforeIps = ["dns", "vlan", "bandwidth", "port"];
+
+    private static readonly string[] AfterIps = ["route", "virtualport", "portgroup"];
+
+    // libvirt writes dns forwarders first, then TXT, SRV and host records, whatever order they came in.
+    private static readonly string[] DnsOrder = ["forwarder", "txt", "srv", "host"];
 
     /// <summary>Parses network XML with libvirt's errors for the cases clients meet.</summary>
     public static TestNetworkDef Parse(string xml)
@@ -82,6 +103,11 @@ internal sealed class TestNetworkDef
                 Prefix = (string?)ip.Attribute("prefix"),
                 Ranges = dhcp?.Elements("range").Select(r => ((string?)r.Attribute("start") ?? string.Empty, (string?)r.Attribute("end") ?? string.Empty)).ToList() ?? [],
                 Hosts = dhcp?.Elements("host").Select(h => new DhcpHost((string?)h.Attribute("mac"), (string?)h.Attribute("id"), (string?)h.Attribute("name"), (string?)h.Attribute("ip"))).ToList() ?? [],
+                Leases = dhcp?.Elements("range").Where(r => r.Element("lease") is not null)
+                    .GroupBy(r => ((string?)r.Attribute("start") ?? string.Empty, (string?)r.Attribute("end") ?? string.Empty))
+                    .ToDictionary(g => g.Key, g => new XElement(g.First().Element("lease")!)) ?? [],
+                Tftp = ip.Element("tftp") is { } tftp ? new XElement(tftp) : null,
+                Bootp = dhcp?.Element("bootp") is { } bootp ? new XElement(bootp) : null,
             });
         }
 
@@ -98,6 +124,11 @@ internal sealed class TestNetworkDef
             Mac = ((string?)root.Element("mac")?.Attribute("address"))?.ToLowerInvariant(),
             DomainName = (string?)root.Element("domain")?.Attribute("name"),
             Ips = ips,
+            MacTableManager = (string?)bridge?.Attribute("macTableManager"),
+            BridgeZone = (string?)bridge?.Attribute("zone"),
+            DomainLocalOnly = (string?)root.Element("domain")?.Attribute("localOnly"),
+            KeptBeforeIps = Kept(root, BeforeIps),
+            KeptAfterIps = Kept(root, AfterIps),
         };
     }
 
@@ -132,8 +163,10 @@ internal sealed class TestNetworkDef
             w.Empty(
                 "bridge",
                 ("name", Bridge),
+                ("zone", BridgeZone),
                 ("stp", hasBridge ? (Stp ? "on" : "off") : null),
-                ("delay", hasBridge ? Delay.ToString(CultureInfo.InvariantCulture) : null));
+                ("delay", hasBridge ? Delay.ToString(CultureInfo.InvariantCulture) : null),
+                ("macTableManager", MacTableManager));
         }
 
         if (Mtu != 0)
@@ -148,19 +181,38 @@ internal sealed class TestNetworkDef
 
         if (DomainName is not null)
         {
-            w.Empty("domain", ("name", DomainName));
+            w.Empty("domain", ("name", DomainName), ("localOnly", DomainLocalOnly));
+        }
+
+        foreach (XElement element in KeptBeforeIps)
+        {
+            KeptXml.Write(w, element);
         }
 
         foreach (IpDef ip in Ips)
         {
             // libvirt always writes <ip> as an open/close pair, even with nothing inside.
             w.Open("ip", ("family", ip.Family), ("address", ip.Address), ("netmask", ip.Netmask), ("prefix", ip.Prefix));
-            if (ip.Ranges.Count > 0 || ip.Hosts.Count > 0)
+            if (ip.Tftp is not null)
+            {
+                KeptXml.Write(w, ip.Tftp);
+            }
+
+            if (ip.Ranges.Count > 0 || ip.Hosts.Count > 0 || ip.Bootp is not null)
             {
                 w.Open("dhcp");
                 foreach ((string start, string end) in ip.Ranges)
                 {
-                    w.Empty("range", ("start", start), ("end", end));
+                    if (ip.Leases.TryGetValue((start, end), out XElement? lease))
+                    {
+                        w.Open("range", ("start", start), ("end", end));
+                        KeptXml.Write(w, lease);
+                        w.Close("range");
+                    }
+                    else
+                    {
+                        w.Empty("range", ("start", start), ("end", end));
+                    }
                 }
 
                 foreach (DhcpHost host in ip.Hosts)
@@ -168,10 +220,20 @@ internal sealed class TestNetworkDef
                     w.Empty("host", ("mac", host.Mac), ("id", host.Id), ("name", host.Name), ("ip", host.Ip));
                 }
 
+                if (ip.Bootp is not null)
+                {
+                    KeptXml.Write(w, ip.Bootp);
+                }
+
                 w.Close("dhcp");
             }
 
             w.Close("ip");
+        }
+
+        foreach (XElement element in KeptAfterIps)
+        {
+            KeptXml.Write(w, element);
         }
 
         w.Close("network");
@@ -194,6 +256,11 @@ internal sealed class TestNetworkDef
         Mtu = Mtu,
         Mac = Mac,
         DomainName = DomainName,
+        MacTableManager = MacTableManager,
+        BridgeZone = BridgeZone,
+        DomainLocalOnly = DomainLocalOnly,
+        KeptBeforeIps = [.. KeptBeforeIps.Select(e => new XElement(e))],
+        KeptAfterIps = [.. KeptAfterIps.Select(e => new XElement(e))],
         Ips = [.. Ips.Select(ip => new IpDef
         {
             Family = ip.Family,
@@ -202,6 +269,9 @@ internal sealed class TestNetworkDef
             Prefix = ip.Prefix,
             Ranges = [.. ip.Ranges],
             Hosts = [.. ip.Hosts],
+            Leases = ip.Leases.ToDictionary(p => p.Key, p => new XElement(p.Value)),
+            Tftp = ip.Tftp is null ? null : new XElement(ip.Tftp),
+            Bootp = ip.Bootp is null ? null : new XElement(ip.Bootp),
         })],
     };
 
@@ -219,6 +289,35 @@ internal sealed class TestNetworkDef
         public List<(string Start, string End)> Ranges { get; init; } = [];
 
         public List<DhcpHost> Hosts { get; init; } = [];
+
+        /// <summary>A range's lease element (by start and end address), kept as written.</summary>
+        public Dictionary<(string Start, string End), XElement> Leases { get; init; } = [];
+
+        /// <summary>The tftp and dhcp/bootp elements, kept as written.</summary>
+        public XElement? Tftp { get; init; }
+
+        public XElement? Bootp { get; init; }
+    }
+
+    /// <summary>Copies the named top-level elements in the order of <paramref name="order"/>, dns children reordered.</summary>
+    private static List<XElement> Kept(XElement root, string[] order)
+    {
+        var kept = new List<XElement>();
+        foreach (string name in order)
+        {
+            foreach (XElement element in root.Elements(name))
+            {
+                var copy = new XElement(element);
+                if (name == "dns")
+                {
+                    copy.ReplaceNodes(DnsOrder.SelectMany(child => element.Elements(child)).Select(e => new XElement(e)));
+                }
+
+                kept.Add(copy);
+            }
+        }
+
+        return kept;
     }
 
     /// <summary>One static DHCP host.</summary>

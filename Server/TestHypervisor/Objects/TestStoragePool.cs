@@ -20,6 +20,9 @@ internal sealed class TestStoragePool
 
     public string? TargetPath { get; init; }
 
+    /// <summary>The target's permissions as libvirt writes them back (mode in octal with a leading 0), or null.</summary>
+    public XElement? TargetPermissions { get; init; }
+
     /// <summary>The source element's children as given, re-indented on output.</summary>
     public List<XElement> Source { get; init; } = [];
 
@@ -89,6 +92,7 @@ internal sealed class TestStoragePool
             Name = name,
             Uuid = uuid,
             TargetPath = string.IsNullOrEmpty(path) ? null : path,
+            TargetPermissions = ParsePermissions(root.Element("target")?.Element("permissions")),
             Source = root.Element("source")?.Elements().ToList() ?? [],
         };
     }
@@ -114,11 +118,54 @@ internal sealed class TestStoragePool
         {
             w.Open("target");
             w.Text("path", TargetPath);
+            if (TargetPermissions is not null)
+            {
+                WriteElement(w, TargetPermissions);
+            }
+
             w.Close("target");
         }
 
         w.Close("pool");
         return w.ToString();
+    }
+
+    private static XElement? ParsePermissions(XElement? permissions)
+    {
+        if (permissions is null)
+        {
+            return null;
+        }
+
+        string? mode = permissions.Element("mode")?.Value.Trim();
+        if (mode is not null)
+        {
+            int bits;
+            try
+            {
+                bits = Convert.ToInt32(mode, 8);
+            }
+            catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+            {
+                throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Storage, "XML error: malformed octal mode");
+            }
+
+            if ((bits & ~0x1ff) != 0)
+            {
+                throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Storage, "XML error: malformed octal mode");
+            }
+
+            mode = "0" + Convert.ToString(bits, 8);
+        }
+
+        string? label = permissions.Element("label")?.Value.Trim();
+        XElement[] children =
+        [
+            .. new[] { ("mode", mode), ("owner", permissions.Element("owner")?.Value.Trim()), ("group", permissions.Element("group")?.Value.Trim()), ("label", label) }
+                .Where(c => c.Item2 is not null)
+                .Select(c => new XElement(c.Item1, c.Item2)),
+        ];
+        return children.Length == 0 ? null : new XElement("permissions", children);
     }
 
     private static void WriteElement(LibvirtXmlWriter w, XElement element)

@@ -20,6 +20,9 @@ internal sealed class TestStorageVolume
 
     public string? Format { get; init; }
 
+    /// <summary>The volume element's type attribute as written (file when absent); only info derives it from the pool.</summary>
+    public string Type { get; init; } = "file";
+
     /// <summary>The target's permissions: mode (octal, 4 digits), owner, group, label; null when not given.</summary>
     public (string? Mode, string? Owner, string? Group, string? Label)? Permissions { get; init; }
 
@@ -42,14 +45,16 @@ internal sealed class TestStorageVolume
             throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Storage, "XML error: missing volume name element");
         }
 
+        string type = (string?)root.Attribute("type") ?? "file";
+        if (Array.IndexOf(VolumeTypes, type) < 0)
+        {
+            throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Storage, $"unsupported configuration: unknown volume type '{type}'");
+        }
+
         XElement capacity = root.Element("capacity") ?? throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Storage, "XML error: missing capacity element");
         ulong bytes = Scaled(capacity, "capacity");
         ulong allocation = root.Element("allocation") is XElement a ? Scaled(a, "allocation") : bytes;
-        string? format = (string?)root.Element("target")?.Element("format")?.Attribute("type");
-        if (format is null && pool.VolumeType == 0)
-        {
-            format = "raw";
-        }
+        string? format = (string?)root.Element("target")?.Element("format")?.Attribute("type") ?? DefaultFormat(pool.Type);
 
         (string?, string?, string?, string?)? permissions = null;
         if (root.Element("target")?.Element("permissions") is XElement perms)
@@ -77,18 +82,30 @@ internal sealed class TestStorageVolume
             Features = features,
             Permissions = permissions,
             Name = name,
-            Path = $"{pool.TargetPath}/{name}",
+            // libvirt joins a missing target path in as "(null)".
+            Path = $"{pool.TargetPath ?? "(null)"}/{name}",
+            Type = type,
             Capacity = bytes,
             Allocation = allocation,
             Format = format,
         };
     }
 
+    private static readonly string[] VolumeTypes = ["file", "block", "dir", "network", "netdir", "ploop"];
+
+    /// <summary>The format libvirt's pool type table gives a volume that names none; null where the table has none.</summary>
+    private static string? DefaultFormat(string poolType) => poolType switch
+    {
+        "dir" or "fs" or "netfs" or "rbd" or "gluster" or "vstorage" => "raw",
+        "disk" => "none",
+        _ => null,
+    };
+
     /// <summary>Formats the volume as libvirt's volume formatter lays it out.</summary>
     public string FormatXml(TestStoragePool pool)
     {
         var w = new LibvirtXmlWriter();
-        w.Open("volume", ("type", pool.VolumeType switch { 0 => "file", 3 => "network", _ => "block" }));
+        w.Open("volume", ("type", Type));
         w.Text("name", Name);
         w.Text("key", Path);
         w.Bytes("capacity", Capacity);

@@ -13,6 +13,7 @@ internal static class TestXml
     /// </summary>
     public static XElement ParseRoot(string xml, string documentName, string rootName, ErrorDomain domain)
     {
+        CheckStart(xml, $"({documentName})", domain);
         XDocument document;
         try
         {
@@ -21,9 +22,7 @@ internal static class TestXml
         catch (XmlException e)
         {
             string firstLine = xml.Split('\n')[0];
-            string reason = xml.TrimStart().StartsWith('<') ? e.Message : "Start tag expected, '<' not found";
-            int line = xml.TrimStart().StartsWith('<') ? Math.Max(1, e.LineNumber) : 1;
-            throw new LibvirtErrorException(ErrorCode.XmlDetail, domain, $"({documentName}):{line}: {reason}\n{firstLine}\n^");
+            throw new LibvirtErrorException(ErrorCode.XmlDetail, domain, $"({documentName}):{Math.Max(1, e.LineNumber)}: {e.Message}\n{firstLine}\n^");
         }
 
         XElement root = document.Root!;
@@ -38,17 +37,62 @@ internal static class TestXml
     /// <summary>
     /// Parses <paramref name="xml"/> into its root element; a parser error becomes libvirt's XML-detail error, labelled
     /// <c>(<paramref name="documentName"/>):LINE:</c> as libvirt labels it (the reason is .NET's wording, not libxml2's).
+    /// libvirt writes a few labels without the parentheses (<paramref name="bareLabel"/>).
     /// </summary>
-    public static XElement ParseElement(string xml, string documentName, ErrorDomain domain, string prefix = "")
+    public static XElement ParseElement(string xml, string documentName, ErrorDomain domain, bool bareLabel = false)
     {
+        string label = bareLabel ? documentName : $"({documentName})";
+        CheckStart(xml, label, domain);
         try
         {
             return XElement.Parse(xml);
         }
         catch (XmlException e)
         {
-            throw new LibvirtErrorException(ErrorCode.XmlDetail, domain, $"{prefix}({documentName}):{e.LineNumber}: {e.Message}");
+            throw new LibvirtErrorException(ErrorCode.XmlDetail, domain, $"{label}:{e.LineNumber}: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// libxml2's two refusals of what comes before the first tag, in libvirt's layout: an empty document, and text other
+    /// than white space before the first '&lt;' (reported at that spot, with its line and a caret under it).
+    /// </summary>
+    private static void CheckStart(string xml, string label, ErrorDomain domain)
+    {
+        if (xml.Length == 0)
+        {
+            throw new LibvirtErrorException(ErrorCode.XmlDetail, domain, $"{label}:1: Document is empty\n(null)\n^");
+        }
+
+        int position = 0;
+        while (position < xml.Length && xml[position] is ' ' or '\t' or '\n' or '\r')
+        {
+            position++;
+        }
+
+        if (position < xml.Length && xml[position] == '<')
+        {
+            return;
+        }
+
+        // The context is the line holding the error spot; when that spot sits on a line end, the line before it.
+        int lineNumber = 1 + xml.AsSpan(0, position).Count('\n');
+        int anchor = position;
+        while (anchor > 0 && anchor < xml.Length && xml[anchor] is '\n' or '\r')
+        {
+            anchor--;
+        }
+
+        int lineStart = anchor;
+        while (lineStart > 0 && xml[lineStart - 1] is not ('\n' or '\r'))
+        {
+            lineStart--;
+        }
+
+        int lineEnd = xml.IndexOfAny(['\n', '\r'], lineStart);
+        string line = xml[lineStart..(lineEnd < 0 ? xml.Length : lineEnd)];
+        string caret = new string('-', Math.Max(0, position - lineStart)) + "^";
+        throw new LibvirtErrorException(ErrorCode.XmlDetail, domain, $"{label}:{lineNumber}: Start tag expected, '<' not found\n{line}\n{caret}");
     }
 
     /// <summary>Reads an optional <c>&lt;uuid&gt;</c> child or makes a random one, as libvirt's parsers do.</summary>
