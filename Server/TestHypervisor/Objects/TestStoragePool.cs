@@ -110,7 +110,7 @@ internal sealed class TestStoragePool
         w.Open("source");
         foreach (XElement element in Source)
         {
-            WriteElement(w, element);
+            KeptXml.Write(w, element);
         }
 
         w.Close("source");
@@ -120,7 +120,7 @@ internal sealed class TestStoragePool
             w.Text("path", TargetPath);
             if (TargetPermissions is not null)
             {
-                WriteElement(w, TargetPermissions);
+                KeptXml.Write(w, TargetPermissions);
             }
 
             w.Close("target");
@@ -166,28 +166,5 @@ internal sealed class TestStoragePool
                 .Select(c => new XElement(c.Item1, c.Item2)),
         ];
         return children.Length == 0 ? null : new XElement("permissions", children);
-    }
-
-    private static void WriteElement(LibvirtXmlWriter w, XElement element)
-    {
-        (string, string?)[] attributes = [.. element.Attributes().Select(a => (a.Name.LocalName, (string?)a.Value))];
-        if (element.HasElements)
-        {
-            w.Open(element.Name.LocalName, attributes);
-            foreach (XElement child in element.Elements())
-            {
-                WriteElement(w, child);
-            }
-
-            w.Close(element.Name.LocalName);
-        }
-        else if (element.Value.Length > 0)
-        {
-            w.Text(element.Name.LocalName, element.Value, attributes);
-        }
-        else
-        {
-            w.Empty(element.Name.LocalName, attributes);
-        }
     }
 }

@@ -111,6 +111,23 @@ internal sealed partial class TestDriverPair : IAsyncDisposable
         return (Normalise(expected, LibvirtdUri), Normalise(actual, OursUri));
     }
 
+    /// <summary>
+    /// Runs a python3-libvirt script against both, applies <paramref name="mask"/> to both outputs, requires them
+    /// equal and returns ours.
+    /// </summary>
+    public async Task<string> PythonSameAsync(string script, Func<string, string>? mask = null)
+    {
+        (string expected, string actual) = await PythonBothAsync(script);
+        if (mask is not null)
+        {
+            expected = mask(expected);
+            actual = mask(actual);
+        }
+
+        Assert.Equal(expected, actual);
+        return actual;
+    }
+
     public static string Normalise(ExternalProcess.Result result, string uri)
     {
         string text = $"exit {result.ExitCode}\n--- stdout\n{result.Stdout}\n--- stderr\n{result.Stderr}";

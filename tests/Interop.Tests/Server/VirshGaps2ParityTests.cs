@@ -279,8 +279,7 @@ public sealed class VirshGaps2ParityTests
     public async Task PythonGuestCallsMatchLibvirtd()
     {
         await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
-        (string expected, string actual) = await pair.PythonBothAsync(GuestCallsScript);
-        Assert.Equal(expected, actual);
+        string actual = await pair.PythonSameAsync(GuestCallsScript);
         Assert.Contains("messages => []\n", actual, StringComparison.Ordinal);
         Assert.Contains("peek => [250, 251, 252, 253, 254, 255, 0, 1, 2, 3]\n", actual, StringComparison.Ordinal);
         Assert.Contains("flags parameter must be VIR_MEMORY_VIRTUAL or VIR_MEMORY_PHYSICAL", actual, StringComparison.Ordinal);
