@@ -30,6 +30,7 @@ internal static class TlsHandshake
                 // SslStream's chain (built with our CA-only policy) is still alive.
                 string? refusal = null;
                 bool judged = false;
+                X509Certificate2? certificate = null;
                 await ssl.AuthenticateAsServerAsync(
                     new SslServerAuthenticationOptions
                     {
@@ -42,9 +43,9 @@ internal static class TlsHandshake
                         {
                             if (tls.VerifyClientCertificate)
                             {
-                                X509Certificate2? offered = presented as X509Certificate2 ?? (presented is null ? null : new X509Certificate2(presented));
+                                certificate = presented is null ? null : new X509Certificate2(presented);
                                 bool chainVerified = chain is not null && (errors & SslPolicyErrors.RemoteCertificateChainErrors) == 0;
-                                refusal = ClientCertificateCheck.Check(offered, chain, tls, DateTime.UtcNow, chainVerified);
+                                refusal = ClientCertificateCheck.Check(certificate, chain, tls, DateTime.UtcNow, chainVerified);
                                 judged = true;
                             }
 
@@ -54,7 +55,8 @@ internal static class TlsHandshake
                     },
                     timeout.Token).ConfigureAwait(false);
 
-                X509Certificate2? certificate = ssl.RemoteCertificate is null ? null : new X509Certificate2(ssl.RemoteCertificate);
+                // The copy judged in the callback when there was one: the certificate is parsed once per client.
+                certificate ??= ssl.RemoteCertificate is null ? null : new X509Certificate2(ssl.RemoteCertificate);
                 if (tls.VerifyClientCertificate)
                 {
                     if (!judged)
