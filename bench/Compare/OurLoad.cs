@@ -80,9 +80,11 @@ internal static class OurLoad
         // Warm up to steady state: 20 calls and at least a second, so the JIT's tiering (which promotes methods only
         // after they ran a number of times) is done before measuring rather than billed to the first second of it.
         // The C client needs no warm-up; libvirtd and our server are warmed by earlier runs.
-        // A slow call (a TLS open: ~100 per second) reaches tiering's call counts late, and the JIT's background thread
-        // was still busy seconds later, billing compilation to the measured window; so the warm-up also goes on until
-        // a quarter second and 60 calls (twice tiering's call count) pass without the JIT compiling anything (at most 15 s).
+        // Tiering promotes in a burst that can start after the JIT has compiled nothing for a quarter second: with
+        // opens over Unix (~1-3 ms each) the burst came right after a warm-up that waited only that long, and the JIT's
+        // background thread then took half the client's CPU for the first three seconds of the measured window
+        // (perf, per half second). So the warm-up goes on until a full second and 60 calls (twice tiering's call
+        // count) pass without the JIT compiling anything (at most 15 s).
         if (mode is not ("download" or "screenshot"))
         {
             var warming = Stopwatch.StartNew();
@@ -91,7 +93,7 @@ internal static class OurLoad
             int lastCompileCall = 0;
             for (int i = 0;
                 i < 20 || warming.Elapsed < TimeSpan.FromSeconds(1)
-                    || ((i - lastCompileCall < 60 || warming.Elapsed - lastCompile < TimeSpan.FromMilliseconds(250)) && warming.Elapsed < TimeSpan.FromSeconds(15));
+                    || ((i - lastCompileCall < 60 || warming.Elapsed - lastCompile < TimeSpan.FromSeconds(1)) && warming.Elapsed < TimeSpan.FromSeconds(15));
                 i++)
             {
                 await OneCallAsync(buffer).ConfigureAwait(false);
