@@ -176,25 +176,7 @@ internal sealed partial class TestHandlers
             snapshot.Memory = snapshot.State == "shutoff" ? "no" : "internal";
         }
 
-        string defaultLocation = request.Memory == "external" ? "external" : "internal";
-        foreach (XElement disk in snapshot.Domain.Devices.Where(d => d.Name.LocalName == "disk"))
-        {
-            string? target = (string?)disk.Element("target")?.Attribute("dev");
-            if (target is null)
-            {
-                continue;
-            }
-
-            XElement? asked = request.Disks.Find(d => (string?)d.Attribute("name") == target);
-            string location = (string?)asked?.Attribute("snapshot") ?? defaultLocation;
-            if (location == "manual")
-            {
-                throw new LibvirtErrorException(ErrorCode.OperationUnsupported, ErrorDomain.Test, "Operation not supported: 'manual' snapshot mode is not supported by the test driver");
-            }
-
-            snapshot.Disks.Add(new XElement("disk", new XAttribute("name", target), new XAttribute("snapshot", location)));
-        }
-
+        snapshot.Disks.AddRange(SnapshotDiskAlignment.Align(snapshot.Domain.Devices, request.Disks, snapshot.Name, request.Memory == "external"));
         return snapshot;
     }
 

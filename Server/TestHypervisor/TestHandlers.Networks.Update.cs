@@ -6,8 +6,8 @@ namespace LibvirtRemote.Server.TestHypervisor;
 
 /// <summary>
 /// net-update as libvirt's shared network code performs it for the test driver: DHCP hosts and ranges can be added,
-/// deleted (and hosts modified); bridge, domain, ip, forward and forward-pf always refuse. Portgroups, DNS entries and
-/// forward interfaces are not kept by this hypervisor's network model, so those sections stay unsupported here.
+/// deleted (and hosts modified); bridge, domain, ip, forward and forward-pf always refuse. Forward interfaces, port
+/// groups and DNS records are in TestHandlers.Networks.UpdateSections.cs.
 /// </summary>
 internal sealed partial class TestHandlers
 {
@@ -96,8 +96,21 @@ internal sealed partial class TestHandlers
             case 5:
                 UpdateDhcpRange(def, args.Command, args.ParentIndex, element);
                 return def;
-            case 7 or 9 or 10 or 11 or 12:
-                throw new LibvirtErrorException(ErrorCode.NoSupport, ErrorDomain.Network, "this function is not supported by the connection driver: virNetworkUpdate");
+            case 7:
+                UpdateForwardInterface(def, args.Command, element);
+                return def;
+            case 9:
+                UpdatePortGroup(def, args.Command, element);
+                return def;
+            case 10:
+                UpdateDnsHost(def, args.Command, element);
+                return def;
+            case 11:
+                UpdateDnsTxt(def, args.Command, element);
+                return def;
+            case 12:
+                UpdateDnsSrv(def, args.Command, element);
+                return def;
             default:
                 throw new LibvirtErrorException(ErrorCode.OperationUnsupported, ErrorDomain.Network, "Operation not supported: can't update unrecognized section of network");
         }

@@ -10,7 +10,7 @@ namespace LibvirtRemote.Server.TestHypervisor.Domains;
 /// HVM guests and character device ports. Graphics and video defaults are in <see cref="DomainDisplayPostParse"/>.
 /// Clients compare the XML they get back with what they sent, so these defaults must be the ones libvirt adds.
 /// </summary>
-internal static class DomainDevicePostParse
+internal static partial class DomainDevicePostParse
 {
     // libvirt keeps devices in per-type arrays and writes the arrays in this order.
     private static readonly string[] DeviceOrder =
@@ -36,6 +36,8 @@ internal static class DomainDevicePostParse
             InsertController(controllers, controller);
         }
 
+        List<XElement> hostdevs = [.. devices.Where(d => d.Name.LocalName == "hostdev")];
+        AddScsiHostdevControllersAtParse(hostdevs, controllers);
         AssignControllerIndexes(controllers);
         foreach (XElement nic in devices.Where(d => d.Name.LocalName == "interface"))
         {
@@ -53,6 +55,7 @@ internal static class DomainDevicePostParse
             InsertDisk(disks, disk);
         }
 
+        List<XElement> disksAddressedByName = disks.FindAll(d => d.Element("address") is null);
         foreach (XElement disk in disks)
         {
             DiskPostParse(disk);
@@ -87,7 +90,9 @@ internal static class DomainDevicePostParse
             ConsoleCompat(serials, consoles);
         }
 
+        AssignScsiHostdevAddresses(hostdevs, disks, controllers, disksAddressedByName);
         AddImplicitControllers(controllers, disks, channels, consoles);
+        FinishScsiHostdevs(hostdevs, controllers);
         var others = devices.Where(d => d.Name.LocalName is not ("disk" or "controller" or "serial" or "console")).ToList();
         others.AddRange(disks);
         others.AddRange(controllers);

@@ -68,6 +68,21 @@ internal static class SnapshotXml
             memory = "external";
         }
 
+        if (memoryFile is not null && memory != "external")
+        {
+            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.DomainSnapshot, $"XML error: memory filename '{memoryFile}' requires external snapshot");
+        }
+
+        if (memoryFile is null && memory == "external")
+        {
+            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.DomainSnapshot, "XML error: external memory snapshots require a filename");
+        }
+
+        if (memoryFile is not null && !memoryFile.StartsWith('/'))
+        {
+            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.DomainSnapshot, $"XML error: memory snapshot file path ({memoryFile}) must be absolute");
+        }
+
         List<XElement> disks = root.Element("disks")?.Elements("disk").Select(d => new XElement(d)).ToList() ?? [];
         return new Request(name, description, state, creation, parent, memory, memoryFile, disks, domain);
     }
