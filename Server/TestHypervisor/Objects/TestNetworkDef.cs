@@ -94,6 +94,7 @@ internal sealed class TestNetworkDef
         var ips = new List<IpDef>();
         foreach (XElement ip in root.Elements("ip"))
         {
+            CheckIp(ip, name);
             XElement? dhcp = ip.Element("dhcp");
             ips.Add(new IpDef
             {
@@ -322,4 +323,77 @@ internal sealed class TestNetworkDef
 
     /// <summary>One static DHCP host.</summary>
     internal sealed record DhcpHost(string? Mac, string? Id, string? Name, string? Ip);
+
+    /// <summary>libvirt's checks of an &lt;ip&gt; element's address, netmask, prefix and family, in its order.</summary>
+    private static void CheckIp(XElement ip, string network)
+    {
+        string address = (string?)ip.Attribute("address") ?? throw Config(ErrorCode.XmlError, $"XML error: Missing required address attribute in network '{network}'");
+        if (!System.Net.IPAddress.TryParse(address, out System.Net.IPAddress? parsed))
+        {
+            throw Config(ErrorCode.XmlError, $"XML error: Invalid address '{address}' in network '{network}'");
+        }
+
+        string? netmask = (string?)ip.Attribute("netmask");
+        System.Net.IPAddress? mask = null;
+        if (netmask is not null && !System.Net.IPAddress.TryParse(netmask, out mask))
+        {
+            throw Config(ErrorCode.XmlError, $"XML error: Invalid netmask '{netmask}' in network '{network}'");
+        }
+
+        string? prefixText = (string?)ip.Attribute("prefix");
+        uint prefix = 0;
+        if (prefixText is not null && !uint.TryParse(prefixText, NumberStyles.None, CultureInfo.InvariantCulture, out prefix))
+        {
+            throw Config(ErrorCode.XmlError, $"XML error: Invalid value for attribute 'prefix' in element 'ip': '{prefixText}'. Expected non-negative integer value");
+        }
+
+        string? family = (string?)ip.Attribute("family");
+        if (family is null or "ipv4")
+        {
+            if (parsed.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+            {
+                throw Config(ErrorCode.ConfigUnsupported, $"unsupported configuration: {family ?? "no"} family specified for non-IPv4 address '{address}' in network '{network}'");
+            }
+
+            if (mask is not null)
+            {
+                if (mask.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+                {
+                    throw Config(ErrorCode.ConfigUnsupported, $"unsupported configuration: Invalid netmask '{netmask}' for address '{address}' in network '{network}' (both must be IPv4)");
+                }
+
+                if (prefix > 0)
+                {
+                    throw Config(ErrorCode.ConfigUnsupported, $"unsupported configuration: Network '{network}' IP address cannot have both a prefix and a netmask");
+                }
+            }
+            else if (prefix > 32)
+            {
+                throw Config(ErrorCode.ConfigUnsupported, $"unsupported configuration: Invalid IPv4 prefix '{prefix}' in network '{network}'");
+            }
+        }
+        else if (family == "ipv6")
+        {
+            if (parsed.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+            {
+                throw Config(ErrorCode.ConfigUnsupported, $"unsupported configuration: Family 'ipv6' specified for non-IPv6 address '{address}' in network '{network}'");
+            }
+
+            if (netmask is not null)
+            {
+                throw Config(ErrorCode.ConfigUnsupported, $"unsupported configuration: netmask not allowed for IPv6 address '{address}' in network '{network}'");
+            }
+
+            if (prefix > 128)
+            {
+                throw Config(ErrorCode.ConfigUnsupported, $"unsupported configuration: Invalid IPv6 prefix '{prefix}' in network '{network}'");
+            }
+        }
+        else
+        {
+            throw Config(ErrorCode.XmlError, $"XML error: Unrecognized family '{family}' in network '{network}'");
+        }
+
+        static LibvirtErrorException Config(ErrorCode code, string message) => new(code, ErrorDomain.Network, message);
+    }
 }

@@ -41,5 +41,66 @@ public sealed class VirshSweep3ParityTests
         Assert.Contains("<path>/m/x</path>", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task MalformedXmlIsReportedInLibxml2sWordsWithItsCaret()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string mismatch = pair.WriteFile("mis.xml", "<domain type='test'>\n  <name>x</nme>\n</domain>\n");
+        string truncated = pair.WriteFile("trunc.xml", "<domain type='test'>\n  <name>x</name>");
+        string truncatedLine = pair.WriteFile("truncnl.xml", "<network>\n\t<name>x</name>\n");
+        string extra = pair.WriteFile("extra.xml", "<pool type='dir'>\n</pool>\n<x/>\n");
+        string unquoted = pair.WriteFile("attr.xml", "<domain type='test'>\n  <name a=b>x</name>\n</domain>\n");
+        string output = await pair.VirshSameAsync(
+            $"define {mismatch}; net-define {mismatch}; snapshot-create test {mismatch}; define {truncated}; pool-define {truncated}; "
+            + $"net-define {truncatedLine}; define {truncatedLine}; iface-define {extra}; pool-define {extra}; checkpoint-create test {extra}; "
+            + $"define {unquoted}; vol-create default-pool {unquoted}; nodedev-create {unquoted}; "
+            + "metadata test --uri http://x/ --key x --set '<a>'; metadata test --uri http://x/ --key x --set '<a></b>'; "
+            + "metadata test --uri http://x/ --key x --set '<a/><b/>'; metadata test --uri http://x/ --key x --set '<a x=1/>'");
+        Assert.Contains("error: (domain_definition):2: Opening and ending tag mismatch: name line 2 and nme\n  <name>x</nme>\n---------------^\n", output, StringComparison.Ordinal);
+        Assert.Contains("error: (network_definition):3: Premature end of data in tag network line 1\n(null)\n^\n", output, StringComparison.Ordinal);
+        Assert.Contains("error: (storage_pool_definition):2: Premature end of data in tag domain line 1\n  <name>x</name>\n----------------^\n", output, StringComparison.Ordinal);
+        Assert.Contains("Extra content at the end of the document\n<x/>\n^\n", output, StringComparison.Ordinal);
+        Assert.Contains("error: (metadata_xml):1: Premature end of data in tag a line 1\n<a>\n---^\n", output, StringComparison.Ordinal);
+        Assert.Contains("error: (metadata_xml):1: AttValue: \" or ' expected\n<a x=1/>\n-----^\n", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NetworkIpAddressesAreChecked()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string[] ips =
+        [
+            "address='300.1.1.1' netmask='255.255.255.0'",
+            "address='10.0.0.1' netmask='255.255.255.999'",
+            "address='10.0.0.1' netmask='ffff::'",
+            "address='10.0.0.1' netmask='255.0.0.0' prefix='8'",
+            "address='10.0.0.1' prefix='33'",
+            "family='ipv6' address='10.0.0.1' prefix='64'",
+            "family='ipv6' address='fd00::1' prefix='129'",
+            "family='ipv6' address='fd00::1' netmask='255.0.0.0'",
+            "address='fd00::1' prefix='64'",
+            "family='ipx' address='10.0.0.1'",
+            "netmask='255.0.0.0'",
+        ];
+        string commands = string.Join("; ", ips.Select((ip, i) => $"net-define {pair.WriteFile($"n{i}.xml", $"<network><name>n{i}</name><ip {ip}/></network>")}"));
+        string output = await pair.VirshSameAsync(commands + "; net-list --all --name");
+        Assert.Contains("error: XML error: Invalid address '300.1.1.1' in network 'n0'", output, StringComparison.Ordinal);
+        Assert.Contains("error: unsupported configuration: Network 'n3' IP address cannot have both a prefix and a netmask", output, StringComparison.Ordinal);
+        Assert.Contains("error: unsupported configuration: Invalid IPv6 prefix '129' in network 'n6'", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: Missing required address attribute in network 'n10'", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VolumeCreationTakesOnlyTheValidateFlagAndThenRefusesItInTheParser()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string volume = pair.WriteFile("vol.xml", "<volume><name>v1.img</name><capacity unit='M'>10</capacity><target><format type='raw'/></target></volume>");
+        string output = await pair.VirshSameAsync(
+            $"vol-create-as default-pool q.qcow2 1G --format qcow2 --prealloc-metadata; vol-create default-pool {volume} --validate; "
+            + $"vol-create-as default-pool a 1M; vol-create-from default-pool {volume} a --prealloc-metadata; vol-list default-pool");
+        Assert.Contains("error: unsupported flags (0x1) in function testStorageVolCreateXML", output, StringComparison.Ordinal);
+        Assert.Contains("error: unsupported flags (0x4) in function virStorageVolDefParseXML", output, StringComparison.Ordinal);
+    }
+
     private static Task<string> SameAsync(string commands) => TestDriverPair.VirshSameOnFreshPairAsync(commands);
 }
