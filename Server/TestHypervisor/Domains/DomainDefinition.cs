@@ -113,8 +113,7 @@ internal sealed class DomainDefinition
         definition.CurrentMemoryKiB = current is null ? definition.MemoryKiB : Math.Min(ParseKiB(current), definition.MemoryKiB);
         if (root.Element("vcpu") is { } vcpu)
         {
-            definition.MaxVcpus = ParseInt(vcpu.Value, "vcpu");
-            definition.Vcpus = vcpu.Attribute("current") is { } cur ? Math.Min(ParseInt(cur.Value, "vcpu current"), definition.MaxVcpus) : definition.MaxVcpus;
+            (definition.MaxVcpus, definition.Vcpus) = ParseVcpuCounts(vcpu);
             definition.Tuning.VcpuCpuset = (string?)vcpu.Attribute("cpuset") is { } cpuset ? DomainIoThreads.ParseCpuset(cpuset) : null;
         }
 
@@ -138,7 +137,68 @@ internal sealed class DomainDefinition
         DomainIoThreads.Load(definition);
         DomainCpuPins.Load(definition);
         DomainDefaultsPostParse.Apply(definition.FindElement("features"), definition.Devices);
+        CheckDuplicateDiskTargets(definition.Devices);
         return definition;
+    }
+
+    /// <summary>
+    /// The maximum and current vCPU counts of &lt;vcpu&gt;, with libvirt's refusals. A maximum of 0 passes its parser
+    /// and fails the NUMA check that follows, whose message it gets.
+    /// </summary>
+    private static (int Max, int Current) ParseVcpuCounts(XElement vcpu)
+    {
+        string text = vcpu.Value.TrimStart();
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int max))
+        {
+            throw XmlError("maximum vcpus count must be an integer");
+        }
+
+        int current = max;
+        if (vcpu.Attribute("current") is { } attribute
+            && !int.TryParse(attribute.Value, NumberStyles.None, CultureInfo.InvariantCulture, out current))
+        {
+            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: Invalid value for attribute 'current' in element 'vcpu': '{attribute.Value}'. Expected non-negative integer value");
+        }
+
+        if (max == 0)
+        {
+            throw new LibvirtErrorException(ErrorCode.InternalError, ErrorDomain.Domain, "internal error: CPU IDs in <numa> exceed the <vcpu> count");
+        }
+
+        if (current > max)
+        {
+            throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Domain, "unsupported configuration: maximum vCPU count must not be less than current vCPU count");
+        }
+
+        // libvirt accepts current='0'; the test hypervisor keeps at least one vCPU online.
+        return (max, Math.Max(current, 1));
+    }
+
+    /// <summary>libvirt's validation refuses two disks with the same target, naming both sources.</summary>
+    private static void CheckDuplicateDiskTargets(IEnumerable<XElement> devices)
+    {
+        var seen = new Dictionary<string, XElement>(StringComparer.Ordinal);
+        foreach (XElement disk in devices.Where(d => d.Name.LocalName == "disk"))
+        {
+            if ((string?)disk.Element("target")?.Attribute("dev") is not string target)
+            {
+                continue;
+            }
+
+            if (seen.TryGetValue(target, out XElement? first))
+            {
+                throw XmlError($"target '{target}' duplicated for disk sources '{SourceOf(first)}' and '{SourceOf(disk)}'");
+            }
+
+            seen.Add(target, disk);
+        }
+
+        static string SourceOf(XElement disk)
+        {
+            XElement? source = disk.Element("source");
+            return (string?)source?.Attribute("file") ?? (string?)source?.Attribute("dev") ?? (string?)source?.Attribute("dir")
+                ?? (string?)source?.Attribute("name") ?? (string?)source?.Attribute("volume") ?? "<null>";
+        }
     }
 
     /// <summary>A deep copy, so a running domain's live changes leave the stored configuration alone.</summary>
@@ -370,11 +430,6 @@ internal sealed class DomainDefinition
         ulong bytes = value * scale;
         return (bytes + 1023) / 1024;
     }
-
-    private static int ParseInt(string text, string what)
-        => int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0
-            ? value
-            : throw XmlError($"invalid {what} value '{text}'");
 
     private static LibvirtErrorException XmlError(string detail) => new(ErrorCode.XmlError, ErrorDomain.Domain, "XML error: " + detail);
 }

@@ -102,5 +102,24 @@ public sealed class VirshSweep3ParityTests
         Assert.Contains("error: unsupported flags (0x4) in function virStorageVolDefParseXML", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task VcpuCountsAndDuplicateDiskTargetsAreRefusedAsLibvirtRefusesThem()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string[] vcpus = ["<vcpu>abc</vcpu>", "<vcpu>2 </vcpu>", "<vcpu current='9'>2</vcpu>", "<vcpu current='x'>2</vcpu>", "<vcpu>0</vcpu>", "<vcpu current='1'> 2</vcpu>"];
+        string commands = string.Join("; ", vcpus.Select((v, i) => $"define {pair.WriteFile($"v{i}.xml", $"<domain type='test'><name>v{i}</name><memory>1024</memory>{v}<os><type>hvm</type></os></domain>")}"));
+        string disks = pair.WriteFile("dd.xml", "<domain type='test'><name>dd</name><memory>1024</memory><os><type>hvm</type></os><devices>"
+            + "<disk type='file'><source file='/a'/><target dev='vda'/></disk><disk type='file'><source file='/b'/><target dev='vda'/></disk></devices></domain>");
+        string cdrom = pair.WriteFile("dc.xml", "<domain type='test'><name>dc</name><memory>1024</memory><os><type>hvm</type></os><devices>"
+            + "<disk type='file' device='cdrom'><target dev='hdc'/></disk><disk type='block'><source dev='/dev/sdb'/><target dev='hdc'/></disk></devices></domain>");
+        string output = await pair.VirshSameAsync($"{commands}; vcpucount v5; define {disks}; define {cdrom}; list --all --name");
+        Assert.Contains("error: XML error: maximum vcpus count must be an integer", output, StringComparison.Ordinal);
+        Assert.Contains("error: unsupported configuration: maximum vCPU count must not be less than current vCPU count", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: Invalid value for attribute 'current' in element 'vcpu': 'x'. Expected non-negative integer value", output, StringComparison.Ordinal);
+        Assert.Contains("error: internal error: CPU IDs in <numa> exceed the <vcpu> count", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: target 'vda' duplicated for disk sources '/a' and '/b'", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: target 'hdc' duplicated for disk sources '<null>' and '/dev/sdb'", output, StringComparison.Ordinal);
+    }
+
     private static Task<string> SameAsync(string commands) => TestDriverPair.VirshSameOnFreshPairAsync(commands);
 }
