@@ -41,6 +41,9 @@ internal sealed class DomainDefinition
 
     public int Vcpus { get; set; } = 1;
 
+    /// <summary>True for &lt;vcpu placement='auto'&gt;, which libvirt writes back.</summary>
+    public bool VcpuPlacementAuto { get; set; }
+
     public required XElement Os { get; set; }
 
     public XElement Clock { get; set; } = new("clock", new XAttribute("offset", "utc"));
@@ -114,7 +117,10 @@ internal sealed class DomainDefinition
         if (root.Element("vcpu") is { } vcpu)
         {
             (definition.MaxVcpus, definition.Vcpus) = ParseVcpuCounts(vcpu);
-            definition.Tuning.VcpuCpuset = (string?)vcpu.Attribute("cpuset") is { } cpuset ? DomainIoThreads.ParseCpuset(cpuset) : null;
+            definition.VcpuPlacementAuto = (string?)vcpu.Attribute("placement") == "auto";
+
+            // With automatic placement libvirt ignores a cpuset.
+            definition.Tuning.VcpuCpuset = (string?)vcpu.Attribute("cpuset") is { } cpuset && !definition.VcpuPlacementAuto ? DomainIoThreads.ParseCpuset(cpuset) : null;
         }
 
         if (root.Element("clock") is { } clock)
@@ -129,10 +135,13 @@ internal sealed class DomainDefinition
         DomainDisplayPostParse.Apply(devices, definition.OsType);
         definition.Devices = DomainDevicePostParse.Apply(devices, hvm: definition.OsType == "hvm");
         definition._other = root.Elements().Where(e => !Modelled.Contains(e.Name.LocalName)).Select(e => new XElement(e)).ToList();
+        DomainChildOrder.SortFeaturesAndCpu(definition._other);
         if (definition._other.Find(e => e.Name.LocalName == "numatune") is XElement numatune)
         {
             DomainNumatunePostParse.Apply(numatune);
         }
+
+        ApplyAutomaticPlacement(definition);
 
         DomainIoThreads.Load(definition);
         DomainCpuPins.Load(definition);
@@ -174,6 +183,32 @@ internal sealed class DomainDefinition
         return (max, Math.Max(current, 1));
     }
 
+    /// <summary>
+    /// Automatic placement spreads between &lt;vcpu&gt; and &lt;numatune&gt; as libvirt spreads it: automatic vCPU
+    /// placement makes the memory placement automatic unless it has a nodeset (adding a numatune when there is none),
+    /// and automatic memory placement makes the vCPU placement automatic.
+    /// </summary>
+    private static void ApplyAutomaticPlacement(DomainDefinition definition)
+    {
+        XElement? numatune = definition._other.Find(e => e.Name.LocalName == "numatune");
+        XElement? memory = numatune?.Element("memory");
+        if (definition.VcpuPlacementAuto)
+        {
+            if (numatune is null)
+            {
+                definition._other.Add(new XElement("numatune", new XElement("memory", new XAttribute("mode", "strict"), new XAttribute("placement", "auto"))));
+            }
+            else if (memory is not null && memory.Attribute("nodeset") is null && memory.Attribute("placement") is null)
+            {
+                memory.Add(new XAttribute("placement", "auto"));
+            }
+        }
+        else if ((string?)memory?.Attribute("placement") == "auto")
+        {
+            definition.VcpuPlacementAuto = true;
+        }
+    }
+
     /// <summary>libvirt's validation refuses two disks with the same target, naming both sources.</summary>
     private static void CheckDuplicateDiskTargets(IEnumerable<XElement> devices)
     {
@@ -211,6 +246,7 @@ internal sealed class DomainDefinition
         CurrentMemoryKiB = CurrentMemoryKiB,
         MaxVcpus = MaxVcpus,
         Vcpus = Vcpus,
+        VcpuPlacementAuto = VcpuPlacementAuto,
         Os = new XElement(Os),
         Clock = new XElement(Clock),
         OnPoweroff = OnPoweroff,
@@ -282,7 +318,7 @@ internal sealed class DomainDefinition
             new("currentMemory", new XAttribute("unit", "KiB"), CurrentMemoryKiB.ToString(CultureInfo.InvariantCulture)),
             new(
                 "vcpu",
-                new XAttribute("placement", "static"),
+                new XAttribute("placement", VcpuPlacementAuto ? "auto" : "static"),
                 Tuning.VcpuCpuset is { } cpuset ? new XAttribute("cpuset", DomainIoThreads.FormatCpuset(cpuset)) : null,
                 Vcpus == MaxVcpus ? null : new XAttribute("current", Vcpus.ToString(CultureInfo.InvariantCulture)),
                 MaxVcpus.ToString(CultureInfo.InvariantCulture)),
@@ -387,6 +423,7 @@ internal sealed class DomainDefinition
             }
         }
 
+        DomainChildOrder.SortOs(copy);
         return copy;
     }
 

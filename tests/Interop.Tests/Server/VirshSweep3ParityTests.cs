@@ -121,5 +121,27 @@ public sealed class VirshSweep3ParityTests
         Assert.Contains("error: XML error: target 'hdc' duplicated for disk sources '<null>' and '/dev/sdb'", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task OsFeaturesAndCpuChildrenComeBackInLibvirtsOrderAndAutomaticPlacementIsKept()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string xml = pair.WriteFile("order.xml", """
+            <domain type='test'>
+              <name>order</name>
+              <memory unit='MiB'>512</memory>
+              <vcpu placement='auto' cpuset='1'>2</vcpu>
+              <os><smbios mode='sysinfo'/><bootmenu enable='yes'/><type>hvm</type><nvram>/var/lib/nv.fd</nvram><loader readonly='yes' type='pflash'>/ovmf.fd</loader></os>
+              <features><vmport state='off'/><kvm><hidden state='on'/></kvm><pae/><acpi/></features>
+              <cpu mode='custom' match='exact'><feature policy='disable' name='hle'/><topology sockets='1' dies='1' cores='2' threads='1'/><vendor>Intel</vendor><model fallback='allow'>Skylake-Client</model></cpu>
+            </domain>
+            """);
+        string plain = pair.WriteFile("pd.xml", "<domain type='test'><name>pd</name><memory>1024</memory><vcpu>2</vcpu><numatune><memory mode='strict' placement='auto'/></numatune><os><type>hvm</type></os></domain>");
+        string output = await pair.VirshSameAsync($"define {xml}; dumpxml order; start order; dumpxml order; numatune order; define {plain}; dumpxml pd");
+        Assert.Contains("<vcpu placement='auto'>2</vcpu>\n  <numatune>\n    <memory mode='strict' placement='auto'/>", output, StringComparison.Ordinal);
+        Assert.Contains("<bootmenu enable='yes'/>\n    <smbios mode='sysinfo'/>\n  </os>", output, StringComparison.Ordinal);
+        Assert.Contains("<features>\n    <acpi/>\n    <pae/>\n    <kvm>", output, StringComparison.Ordinal);
+        Assert.Contains("<vendor>Intel</vendor>\n    <topology sockets='1' dies='1' cores='2' threads='1'/>\n    <feature policy='disable' name='hle'/>", output, StringComparison.Ordinal);
+    }
+
     private static Task<string> SameAsync(string commands) => TestDriverPair.VirshSameOnFreshPairAsync(commands);
 }
