@@ -17,6 +17,13 @@ internal static partial class LibxmlParserError
     /// </summary>
     public static string? Describe(string xml, XmlException e, string label)
     {
+        if (e.Message.StartsWith("Unexpected end of file", StringComparison.Ordinal) && UnfinishedStartTag(xml) is (string tag, int tagLine, bool nameOnly))
+        {
+            // After complete attributes libxml2 first complains about them, and libvirt keeps the first complaint.
+            string message = nameOnly ? $"Couldn't find end of Start Tag {tag} line {tagLine}" : "attributes construct error";
+            return Layout(label, 1 + xml.Count('\n'), message, xml, xml.Length);
+        }
+
         // .NET reports a document that is nothing but one start tag as bad data at its first character.
         bool loneStartTag = e.Message.StartsWith("Data at the root level is invalid. Line 1, position 1.", StringComparison.Ordinal)
             && xml.Length > 1 && xml[0] == '<' && char.IsLetter(xml[1]);
@@ -43,6 +50,17 @@ internal static partial class LibxmlParserError
         if (e.Message.StartsWith("There are multiple root elements.", StringComparison.Ordinal) && at > 0)
         {
             return Layout(label, e.LineNumber, "Extra content at the end of the document", xml, at - 1);
+        }
+
+        // Text or a tag after the root element has closed.
+        if (e.Message.StartsWith("Data at the root level is invalid.", StringComparison.Ordinal) && at > xml.Length - xml.TrimStart().Length)
+        {
+            return Layout(label, e.LineNumber, "Extra content at the end of the document", xml, at);
+        }
+
+        if (e.Message.Contains("is an unexpected token. The expected token is '>'.", StringComparison.Ordinal))
+        {
+            return Layout(label, e.LineNumber, "expected '>'", xml, at);
         }
 
         if (UnquotedValue().IsMatch(e.Message))
@@ -90,6 +108,34 @@ internal static partial class LibxmlParserError
 
         // libvirt prints an empty context line through a null pointer.
         return $"{label}:{line}: {message}\n{(context.Length == 0 ? "(null)" : context)}\n{caret}";
+    }
+
+    /// <summary>
+    /// The name and line of a start tag the document ends inside, when it ends right after the name or after complete
+    /// attributes.
+    /// </summary>
+    private static (string Name, int Line, bool NameOnly)? UnfinishedStartTag(string xml)
+    {
+        int open = xml.LastIndexOf('<');
+        if (open < 0 || open + 1 >= xml.Length || !char.IsLetter(xml[open + 1]) || xml.IndexOf('>', open) >= 0)
+        {
+            return null;
+        }
+
+        int end = open + 1;
+        while (end < xml.Length && !char.IsWhiteSpace(xml[end]) && xml[end] != '/')
+        {
+            end++;
+        }
+
+        int line = 1 + xml.AsSpan(0, open).Count('\n');
+        string name = xml[(open + 1)..end];
+        if (end == xml.Length)
+        {
+            return (name, line, true);
+        }
+
+        return CompleteAttributes().IsMatch(xml.AsSpan(end)) ? (name, line, false) : null;
     }
 
     private static (string Name, int Line)? InnermostOpenElement(string xml)
@@ -143,6 +189,9 @@ internal static partial class LibxmlParserError
 
     [GeneratedRegex(@"^The '([^']*)' start tag on line (\d+) position \d+ does not match the end tag of '([^']*)'\.")]
     private static partial Regex Mismatch();
+
+    [GeneratedRegex(@"^(\s+[\w:.-]+\s*=\s*('[^']*'|""[^""]*""))+\s*$")]
+    private static partial Regex CompleteAttributes();
 
     [GeneratedRegex(@"is an unexpected token\. The expected token is '""' or '''\.")]
     private static partial Regex UnquotedValue();

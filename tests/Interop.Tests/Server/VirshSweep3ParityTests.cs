@@ -143,5 +143,28 @@ public sealed class VirshSweep3ParityTests
         Assert.Contains("<vendor>Intel</vendor>\n    <topology sockets='1' dies='1' cores='2' threads='1'/>\n    <feature policy='disable' name='hle'/>", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DocumentsEndingInsideATagOrWithTrailingContentAreReportedInLibxml2sWords()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string[] documents =
+        [
+            "<bad",
+            "<a b='1'",
+            "<a>\n<b c='x'",
+            "<a><b",
+            "<domain type='test'>\n  <name>x</name>\n  <memory>1</memory\n</domain>",
+            "<a><b></b></a><c",
+            "<a/>\ntext",
+        ];
+        string commands = string.Join("; ", documents.Select((d, i) => $"define {pair.WriteFile($"d{i}.xml", d)}"));
+        string output = await pair.VirshSameAsync(commands + "; metadata test --uri http://x/ --key x --set '<bad'");
+        Assert.Contains("error: (domain_definition):1: Couldn't find end of Start Tag bad line 1\n<bad\n----^\n", output, StringComparison.Ordinal);
+        Assert.Contains("error: (domain_definition):2: attributes construct error\n<b c='x'\n--------^\n", output, StringComparison.Ordinal);
+        Assert.Contains("error: (domain_definition):4: expected '>'\n</domain>\n^\n", output, StringComparison.Ordinal);
+        Assert.Contains("error: (domain_definition):1: Extra content at the end of the document\n<a><b></b></a><c\n--------------^\n", output, StringComparison.Ordinal);
+        Assert.Contains("error: (metadata_xml):1: Couldn't find end of Start Tag bad line 1", output, StringComparison.Ordinal);
+    }
+
     private static Task<string> SameAsync(string commands) => TestDriverPair.VirshSameOnFreshPairAsync(commands);
 }
