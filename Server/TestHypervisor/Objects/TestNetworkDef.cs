@@ -23,6 +23,23 @@ internal sealed class TestNetworkDef
     /// <summary>The forward element's interfaces; libvirt turns a lone <c>dev</c> attribute into the first one.</summary>
     public List<string> ForwardInterfaces { get; init; } = [];
 
+    /// <summary>The network element's ipv6='yes' and trustGuestRxFilters attributes, as written.</summary>
+    public bool Ipv6NoGateway { get; init; }
+
+    public string? TrustGuestRxFilters { get; init; }
+
+    /// <summary>hostdev mode's managed attribute (libvirt always writes it for that mode).</summary>
+    public bool ForwardManaged { get; init; }
+
+    /// <summary>The first &lt;pf dev&gt; of the forward element (libvirt keeps one).</summary>
+    public string? ForwardPf { get; init; }
+
+    /// <summary>The forward element's &lt;driver name&gt;.</summary>
+    public string? ForwardDriver { get; init; }
+
+    /// <summary>The nat element of a nat forward, rebuilt in libvirt's layout, or null when it says nothing.</summary>
+    public XElement? ForwardNat { get; init; }
+
     public string? Bridge { get; init; }
 
     public bool Stp { get; init; } = true;
@@ -74,6 +91,7 @@ internal sealed class TestNetworkDef
 
         Guid uuid = TestXml.ReadUuid(root, ErrorDomain.Network);
         string? forwardMode = null;
+        XElement? forwardElement = root.Element("forward");
         var forwardInterfaces = new List<string>();
         if (root.Element("forward") is XElement forward)
         {
@@ -112,12 +130,19 @@ internal sealed class TestNetworkDef
             });
         }
 
+        CheckForward(name, forwardMode, forwardInterfaces.Count, forwardElement?.Elements("pf").Count() ?? 0, ips.Count, bridge, root.Element("mtu") is not null);
         return new TestNetworkDef
         {
             Name = name,
             Uuid = uuid,
             ForwardMode = forwardMode,
             ForwardInterfaces = forwardInterfaces,
+            Ipv6NoGateway = (string?)root.Attribute("ipv6") == "yes",
+            TrustGuestRxFilters = (string?)root.Attribute("trustGuestRxFilters"),
+            ForwardManaged = (string?)forwardElement?.Attribute("managed") == "yes",
+            ForwardPf = (string?)forwardElement?.Element("pf")?.Attribute("dev"),
+            ForwardDriver = (string?)forwardElement?.Element("driver")?.Attribute("name"),
+            ForwardNat = forwardMode == "nat" ? NatOf(forwardElement?.Element("nat")) : null,
             Bridge = (string?)bridge?.Attribute("name"),
             Stp = (string?)bridge?.Attribute("stp") != "off",
             Delay = long.TryParse((string?)bridge?.Attribute("delay"), NumberStyles.Integer, CultureInfo.InvariantCulture, out long delay) ? delay : 0,
@@ -137,21 +162,44 @@ internal sealed class TestNetworkDef
     public string Format()
     {
         var w = new LibvirtXmlWriter();
-        w.Open("network");
+        w.Open("network", ("ipv6", Ipv6NoGateway ? "yes" : null), ("trustGuestRxFilters", TrustGuestRxFilters));
         w.Text("name", Name);
         w.Text("uuid", TestUuid.Format(Uuid));
         if (ForwardMode is not null)
         {
-            if (ForwardInterfaces.Count == 0)
+            (string, string?)[] attributes =
+            [
+                ("dev", ForwardPf is null && ForwardInterfaces.Count > 0 ? ForwardInterfaces[0] : null),
+                ("mode", ForwardMode),
+                ("managed", ForwardMode == "hostdev" ? (ForwardManaged ? "yes" : "no") : null),
+            ];
+            if (ForwardInterfaces.Count == 0 && ForwardPf is null && ForwardDriver is null && ForwardNat is null)
             {
-                w.Empty("forward", ("mode", ForwardMode));
+                w.Empty("forward", attributes);
             }
             else
             {
-                w.Open("forward", ("dev", ForwardInterfaces[0]), ("mode", ForwardMode));
-                foreach (string dev in ForwardInterfaces)
+                w.Open("forward", attributes);
+                if (ForwardDriver is not null)
                 {
-                    w.Empty("interface", ("dev", dev));
+                    w.Empty("driver", ("name", ForwardDriver));
+                }
+
+                if (ForwardNat is not null)
+                {
+                    KeptXml.Write(w, ForwardNat);
+                }
+
+                if (ForwardPf is not null)
+                {
+                    w.Empty("pf", ("dev", ForwardPf));
+                }
+                else
+                {
+                    foreach (string dev in ForwardInterfaces)
+                    {
+                        w.Empty("interface", ("dev", dev));
+                    }
                 }
 
                 w.Close("forward");
@@ -251,6 +299,12 @@ internal sealed class TestNetworkDef
         Uuid = Uuid,
         ForwardMode = ForwardMode,
         ForwardInterfaces = [.. ForwardInterfaces],
+        Ipv6NoGateway = Ipv6NoGateway,
+        TrustGuestRxFilters = TrustGuestRxFilters,
+        ForwardManaged = ForwardManaged,
+        ForwardPf = ForwardPf,
+        ForwardDriver = ForwardDriver,
+        ForwardNat = ForwardNat is null ? null : new XElement(ForwardNat),
         Bridge = Bridge,
         Stp = Stp,
         Delay = Delay,
@@ -323,6 +377,99 @@ internal sealed class TestNetworkDef
 
     /// <summary>One static DHCP host.</summary>
     internal sealed record DhcpHost(string? Mac, string? Id, string? Name, string? Ip);
+
+    /// <summary>libvirt's checks of what each forward mode allows next to it, in its order.</summary>
+    private static void CheckForward(string network, string? mode, int interfaces, int pfs, int ips, XElement? bridge, bool mtu)
+    {
+        string? bridgeName = (string?)bridge?.Attribute("name");
+        string? zone = (string?)bridge?.Attribute("zone");
+        switch (mode)
+        {
+            case null:
+                break;
+            case "route" or "nat" or "open":
+                if (ips == 0)
+                {
+                    throw Xml($"{mode} forwarding requested, but no IP address provided for network '{network}'");
+                }
+
+                if (interfaces > 1)
+                {
+                    throw Xml($"multiple forwarding interfaces specified for network '{network}', only one is supported");
+                }
+
+                if (mode == "open" && interfaces > 0)
+                {
+                    throw Xml($"forward dev not allowed for network '{network}' with forward mode='{mode}'");
+                }
+
+                break;
+            default:
+                if (mode != "bridge")
+                {
+                    if (bridgeName is not null)
+                    {
+                        throw Xml($"bridge name not allowed in {mode} mode (network '{network}')");
+                    }
+
+                    if (zone is not null)
+                    {
+                        throw Xml($"bridge zone not allowed in {mode} mode (network '{network}')");
+                    }
+
+                    if (bridge?.Attribute("macTableManager") is not null)
+                    {
+                        throw Xml($"bridge macTableManager setting not allowed in {mode} mode (network '{network}')");
+                    }
+                }
+
+                bool delay = long.TryParse((string?)bridge?.Attribute("delay"), NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) && value != 0;
+                if (delay || bridge?.Attribute("stp") is not null || zone is not null)
+                {
+                    throw Xml($"bridge delay/stp/zone options only allowed in route, nat, and isolated mode, not in {mode} (network '{network}')");
+                }
+
+                if (bridgeName is not null && (interfaces > 0 || pfs > 0))
+                {
+                    throw Xml($"A network with forward mode='{mode}' can specify a bridge name or a forward dev, but not both (network '{network}')");
+                }
+
+                break;
+        }
+
+        if (mtu && mode is not (null or "nat" or "route" or "open"))
+        {
+            throw Xml($"mtu size only allowed in open, route, nat, and isolated mode, not in {mode} (network '{network}')");
+        }
+
+        static LibvirtErrorException Xml(string message) => new(ErrorCode.XmlError, ErrorDomain.Network, "XML error: " + message);
+    }
+
+    /// <summary>A nat element as libvirt writes it back: ipv6, then the address range and the port range, if any.</summary>
+    private static XElement? NatOf(XElement? nat)
+    {
+        if (nat is null)
+        {
+            return null;
+        }
+
+        string? ipv6 = (string?)nat.Attribute("ipv6");
+        string? start = (string?)nat.Element("address")?.Attribute("start");
+        string? end = (string?)nat.Element("address")?.Attribute("end");
+        string? portStart = (string?)nat.Element("port")?.Attribute("start");
+        string? portEnd = (string?)nat.Element("port")?.Attribute("end");
+        bool hasPorts = portStart is not (null or "0") || portEnd is not (null or "0");
+        if (start is null && end is null && !hasPorts && ipv6 is null)
+        {
+            return null;
+        }
+
+        return new XElement(
+            "nat",
+            ipv6 is null ? null : new XAttribute("ipv6", ipv6),
+            start is null ? null : new XElement("address", new XAttribute("start", start), end is null ? null : new XAttribute("end", end)),
+            hasPorts ? new XElement("port", new XAttribute("start", portStart ?? "0"), portEnd is null or "0" ? null : new XAttribute("end", portEnd)) : null);
+    }
 
     /// <summary>libvirt's checks of an &lt;ip&gt; element's address, netmask, prefix and family, in its order.</summary>
     private static void CheckIp(XElement ip, string network)

@@ -166,5 +166,49 @@ public sealed class VirshSweep3ParityTests
         Assert.Contains("error: (metadata_xml):1: Couldn't find end of Start Tag bad line 1", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task NetworkAttributesNatRangesHostdevPoolsAndBondMembersComeBackAsLibvirtWritesThem()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string nat = pair.WriteFile("nat.xml", "<network ipv6='yes' trustGuestRxFilters='no'><name>n2</name><forward mode='nat'><nat><address start='1.2.3.4' end='1.2.3.10'/>"
+            + "<port start='1024' end='65535'/></nat></forward><ip address='10.1.1.1' prefix='24'/></network>");
+        string natIpv6 = pair.WriteFile("nat6.xml", "<network><name>n6</name><forward mode='nat'><nat ipv6='yes'/></forward><ip family='ipv6' address='fd00::1' prefix='64'/></network>");
+        string hostdev = pair.WriteFile("hd.xml", "<network><name>hd</name><forward mode='hostdev' managed='yes'><pf dev='eth3'/></forward></network>");
+        string passthrough = pair.WriteFile("pt.xml", "<network><name>pt</name><forward mode='passthrough' dev='eth4'><interface dev='eth4'/><interface dev='eth5'/></forward></network>");
+        string bond = pair.WriteFile("bond.xml", "<interface type='bond' name='bond0'><start mode='none'/><bond mode='active-backup'><miimon freq='100' updelay='10' carrier='ioctl'/>"
+            + "<interface type='ethernet' name='eth6'/><interface type='ethernet' name='eth7'/></bond></interface>");
+        string output = await pair.VirshSameAsync(
+            $"net-define {nat}; net-dumpxml n2; net-start n2; net-dumpxml n2; net-define {natIpv6}; net-dumpxml n6; net-define {hostdev}; net-dumpxml hd; "
+            + $"net-define {passthrough}; net-dumpxml pt; iface-define {bond}; iface-dumpxml bond0");
+        Assert.Contains("<network ipv6='yes' trustGuestRxFilters='no'>", output, StringComparison.Ordinal);
+        Assert.Contains("<forward mode='nat'>\n    <nat>\n      <address start='1.2.3.4' end='1.2.3.10'/>\n      <port start='1024' end='65535'/>\n    </nat>\n  </forward>", output, StringComparison.Ordinal);
+        Assert.Contains("<forward mode='hostdev' managed='yes'>\n    <pf dev='eth3'/>\n  </forward>", output, StringComparison.Ordinal);
+        Assert.Contains("<interface type='ethernet' name='eth6'>\n    </interface>", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ForwardModesAreCheckedAgainstWhatTheNetworkHas()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string[] networks =
+        [
+            "<forward mode='nat'/>",
+            "<forward mode='route'><interface dev='a'/><interface dev='b'/></forward><ip address='10.0.0.1' prefix='24'/>",
+            "<forward mode='open' dev='a'/><ip address='10.0.0.1' prefix='24'/>",
+            "<forward mode='private' dev='eth0'/><bridge name='br0'/>",
+            "<forward mode='vepa'/><bridge zone='z'/>",
+            "<forward mode='bridge'/><bridge name='br0' stp='on'/>",
+            "<forward mode='bridge' dev='eth0'/><bridge name='br0'/>",
+            "<forward mode='bridge'/><bridge name='br0'/><mtu size='9000'/>",
+            "<forward mode='passthrough'><interface dev='eth0'/></forward>",
+        ];
+        string commands = string.Join("; ", networks.Select((n, i) => $"net-define {pair.WriteFile($"f{i}.xml", $"<network><name>f{i}</name>{n}</network>")}"));
+        string output = await pair.VirshSameAsync(commands + "; net-list --all --name");
+        Assert.Contains("error: XML error: nat forwarding requested, but no IP address provided for network 'f0'", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: bridge name not allowed in private mode (network 'f3')", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: A network with forward mode='bridge' can specify a bridge name or a forward dev, but not both (network 'f6')", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: mtu size only allowed in open, route, nat, and isolated mode, not in bridge (network 'f7')", output, StringComparison.Ordinal);
+    }
+
     private static Task<string> SameAsync(string commands) => TestDriverPair.VirshSameOnFreshPairAsync(commands);
 }
