@@ -210,5 +210,17 @@ public sealed class VirshSweep3ParityTests
         Assert.Contains("error: XML error: mtu size only allowed in open, route, nat, and isolated mode, not in bridge (network 'f7')", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task VolumeBackingStoresAreKept()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string backed = pair.WriteFile("bk.xml", "<volume><name>bk.qcow2</name><capacity>1073741824</capacity><target><format type='qcow2'/></target>"
+            + "<backingStore><path>/default-pool/base.img</path><permissions><mode>644</mode></permissions></backingStore></volume>");
+        string formatted = pair.WriteFile("bf.xml", "<volume><name>bf.qcow2</name><capacity>1</capacity><backingStore><path>/x</path><format type='qcow2'/></backingStore></volume>");
+        string output = await pair.VirshSameAsync($"vol-create default-pool {backed}; vol-dumpxml bk.qcow2 --pool default-pool; vol-create default-pool {formatted}; vol-dumpxml bf.qcow2 --pool default-pool");
+        Assert.Contains("<backingStore>\n    <path>/default-pool/base.img</path>\n    <format type='raw'/>\n    <permissions>\n      <mode>0644</mode>", output, StringComparison.Ordinal);
+        Assert.Contains("<backingStore>\n    <path>/x</path>\n    <format type='qcow2'/>\n  </backingStore>", output, StringComparison.Ordinal);
+    }
+
     private static Task<string> SameAsync(string commands) => TestDriverPair.VirshSameOnFreshPairAsync(commands);
 }
