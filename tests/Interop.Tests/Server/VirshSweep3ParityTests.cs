@@ -222,5 +222,17 @@ public sealed class VirshSweep3ParityTests
         Assert.Contains("<backingStore>\n    <path>/x</path>\n    <format type='qcow2'/>\n  </backingStore>", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SmartcardsGetCcidAddressesAndTheirController()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string xml = pair.WriteFile("sc.xml", "<domain type='test'><name>sc</name><memory>1048576</memory><os><type>hvm</type></os><devices>"
+            + "<smartcard mode='passthrough' type='spicevmc'/><smartcard mode='passthrough' type='spicevmc'><address type='ccid' controller='1' slot='0'/></smartcard>"
+            + "<smartcard mode='host'/><channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0'/></channel></devices></domain>");
+        string output = await pair.VirshSameAsync($"define {xml}; dumpxml sc");
+        Assert.Contains("<controller type='ccid' index='0'/>\n    <controller type='ccid' index='1'/>", output, StringComparison.Ordinal);
+        Assert.Contains("<smartcard mode='host'>\n      <address type='ccid' controller='0' slot='1'/>", output, StringComparison.Ordinal);
+    }
+
     private static Task<string> SameAsync(string commands) => TestDriverPair.VirshSameOnFreshPairAsync(commands);
 }
