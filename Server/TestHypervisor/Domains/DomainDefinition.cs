@@ -81,7 +81,7 @@ internal sealed class DomainDefinition
 
         if (root.Name.LocalName != "domain")
         {
-            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Domain, $"XML error: unexpected root element <{root.Name.LocalName}>, expecting <domain>");
+            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: expecting root element of 'domain', not '{root.Name.LocalName}'");
         }
 
         string? type = (string?)root.Attribute("type");

@@ -234,5 +234,16 @@ public sealed class VirshSweep3ParityTests
         Assert.Contains("<smartcard mode='host'>\n      <address type='ccid' controller='0' slot='1'/>", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DocumentsWithTheWrongRootElementAreRefusedInLibvirt9sWords()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string network = pair.WriteFile("n.xml", "<network><name>n</name></network>");
+        string domain = pair.WriteFile("d.xml", "<domain type='test'><name>d</name><memory>1024</memory><os><type>hvm</type></os></domain>");
+        string output = await pair.VirshSameAsync($"define {network}; create {network}; nodedev-create {domain}; nodedev-define {domain}; net-define {domain}");
+        Assert.Contains("error: XML error: expecting root element of 'domain', not 'network'", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: expecting root element of 'device', not 'domain'", output, StringComparison.Ordinal);
+    }
+
     private static Task<string> SameAsync(string commands) => TestDriverPair.VirshSameOnFreshPairAsync(commands);
 }
