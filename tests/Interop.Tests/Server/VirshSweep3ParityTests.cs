@@ -245,5 +245,32 @@ public sealed class VirshSweep3ParityTests
         Assert.Contains("error: XML error: expecting root element of 'device', not 'domain'", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task MadeUpBlockCountersGrowWithTheMicrosecondClockAsTheTestDriversDo()
+    {
+        await using OurServer ours = await OurServer.StartAsync().Within();
+        ExternalProcess.Result result = await ExternalProcess.VirshAsync(ours.UnixUri, "domblkstat test vda; domblkstat test vda; domblkstat test vda; domblkstat test vda").Within();
+        string[] requests = [.. result.Stdout.Split('\n').Where(l => l.StartsWith("vda rd_req ", StringComparison.Ordinal)).Select(l => l["vda rd_req ".Length..])];
+        Assert.Equal(4, requests.Length);
+
+        // rd_req is the clock in microseconds divided by 10: a millisecond clock would end every value in "00".
+        Assert.Contains(requests, r => !r.EndsWith("00", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task NumatuneFollowsLibvirtsPlacementRules()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string automatic = pair.WriteFile("auto.xml", "<domain type='test'><name>auto</name><memory>1048576</memory><vcpu placement='auto'>2</vcpu><os><type>hvm</type></os></domain>");
+        string plain = pair.WriteFile("plain.xml", "<domain type='test'><name>plain</name><memory>1048576</memory><vcpu>2</vcpu><os><type>hvm</type></os></domain>");
+        string output = await pair.VirshSameAsync(
+            $"numatune test --mode preferred --config; numatune test --config; numatune test --mode interleave --nodeset 0-1; numatune test; "
+            + $"define {plain}; numatune plain --mode interleave; numatune plain --nodeset 0 --mode preferred; numatune plain; dumpxml plain; "
+            + $"define {automatic}; numatune auto --mode interleave; dumpxml auto; numatune auto --nodeset 1; dumpxml auto");
+        Assert.Contains("error: unsupported configuration: nodeset for NUMA memory tuning must be set if 'placement' is 'static'", output, StringComparison.Ordinal);
+        Assert.Contains("<memory mode='interleave' placement='auto'/>", output, StringComparison.Ordinal);
+        Assert.Contains("<memory mode='interleave' nodeset='1'/>", output, StringComparison.Ordinal);
+    }
+
     private static Task<string> SameAsync(string commands) => TestDriverPair.VirshSameOnFreshPairAsync(commands);
 }
