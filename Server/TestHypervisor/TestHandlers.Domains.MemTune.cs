@@ -77,10 +77,41 @@ internal sealed partial class TestHandlers
                 throw new LibvirtErrorException(ErrorCode.OperationInvalid, ErrorDomain.Test, "Requested operation is not valid: can't change numatune mode for running domain");
             }
 
+            if (mode == -1 && nodeset is null)
+            {
+                return default;
+            }
+
+            // libvirt's placement rules: a new nodeset means static placement; a first setting without one takes the
+            // vCPUs' placement, and static placement without a nodeset is refused.
+            string? currentNodeset = (string?)memory?.Attribute("nodeset");
+            string? placement = memory is null ? "default" : null;
             int newMode = mode != -1 ? mode : NumaMode(definition);
-            string? newNodeset = nodeset ?? (string?)memory?.Attribute("nodeset");
+            string? newNodeset = currentNodeset;
+            if (nodeset is not null)
+            {
+                newNodeset = nodeset;
+                placement ??= "static";
+                placement = placement == "default" ? "static" : placement;
+            }
+
+            if (placement == "default")
+            {
+                placement = newNodeset is not null || !definition.VcpuPlacementAuto ? "static" : "auto";
+            }
+
+            if (placement == "static" && newNodeset is null)
+            {
+                throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Domain, "unsupported configuration: nodeset for NUMA memory tuning must be set if 'placement' is 'static'");
+            }
+
+            placement ??= (string?)memory?.Attribute("placement") ?? "static";
             var element = new XElement("memory", new XAttribute("mode", NumaModes[newMode]));
-            if (newNodeset is not null)
+            if (placement == "auto")
+            {
+                element.Add(new XAttribute("placement", "auto"));
+            }
+            else if (newNodeset is not null)
             {
                 element.Add(new XAttribute("nodeset", newNodeset));
             }

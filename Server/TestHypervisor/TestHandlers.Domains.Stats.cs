@@ -186,5 +186,5 @@ internal sealed partial class TestHandlers
         return found ?? throw new LibvirtErrorException(ErrorCode.InvalidArg, ErrorDomain.Domain, $"invalid argument: '{device}' is not a known interface");
     }
 
-    private static long WallClockMicroseconds() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
+    private static long WallClockMicroseconds() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
 }

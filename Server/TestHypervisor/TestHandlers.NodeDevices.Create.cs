@@ -95,7 +95,7 @@ internal sealed partial class TestHandlers
 
         if (root.Name.LocalName != "device")
         {
-            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Nodedev, $"XML error: unexpected root element <{root.Name.LocalName}>, expecting <device>");
+            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: expecting root element of 'device', not '{root.Name.LocalName}'");
         }
 
         if (!root.Elements("capability").Any())

@@ -373,22 +373,22 @@ internal sealed partial class TestHandlers
 
     public override ValueTask<StorageVolCreateXmlRet> StorageVolCreateXmlAsync(ServerCall call, StorageVolCreateXmlArgs args)
     {
-        TestFlags.Check(args.Flags, 1, "testStorageVolCreateXML");
+        TestFlags.Check(args.Flags, 4, "testStorageVolCreateXML");
         lock (_state.Gate)
         {
             TestStoragePool pool = _state.ActivePool(args.Pool.Name);
-            TestStorageVolume volume = AddVolume(pool, args.Xml, clone: null);
+            TestStorageVolume volume = AddVolume(pool, args.Xml, clone: null, args.Flags);
             return new(new StorageVolCreateXmlRet { Vol = Wire(pool, volume) });
         }
     }
 
     public override ValueTask<StorageVolCreateXmlFromRet> StorageVolCreateXmlFromAsync(ServerCall call, StorageVolCreateXmlFromArgs args)
     {
-        TestFlags.Check(args.Flags, 1, "testStorageVolCreateXMLFrom");
+        TestFlags.Check(args.Flags, 4, "testStorageVolCreateXMLFrom");
         lock (_state.Gate)
         {
             TestStoragePool pool = _state.ActivePool(args.Pool.Name);
-            TestStorageVolume volume = AddVolume(pool, args.Xml, args.Clonevol.Name);
+            TestStorageVolume volume = AddVolume(pool, args.Xml, args.Clonevol.Name, args.Flags);
             return new(new StorageVolCreateXmlFromRet { Vol = Wire(pool, volume) });
         }
     }
@@ -572,8 +572,16 @@ internal sealed partial class TestHandlers
     }
 
     // Call under the gate. The test driver checks the pool's free space against the new volume's allocation.
-    private static TestStorageVolume AddVolume(TestStoragePool pool, string xml, string? clone)
+    private static TestStorageVolume AddVolume(TestStoragePool pool, string xml, string? clone, uint flags)
     {
+        if ((flags & 4) != 0)
+        {
+            // The test driver hands the validate flag on to libvirt's volume parser, which reads the document and then
+            // refuses the flag.
+            TestXml.ParseRoot(xml, "storage_volume_definition", "volume", ErrorDomain.Storage);
+            throw new LibvirtErrorException(ErrorCode.InvalidArg, ErrorDomain.Storage, "unsupported flags (0x4) in function virStorageVolDefParseXML");
+        }
+
         TestStorageVolume volume = TestStorageVolume.Parse(xml, pool);
         if (pool.Volumes.Exists(v => v.Name == volume.Name))
         {

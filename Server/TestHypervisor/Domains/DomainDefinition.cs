@@ -41,6 +41,9 @@ internal sealed class DomainDefinition
 
     public int Vcpus { get; set; } = 1;
 
+    /// <summary>True for &lt;vcpu placement='auto'&gt;, which libvirt writes back.</summary>
+    public bool VcpuPlacementAuto { get; set; }
+
     public required XElement Os { get; set; }
 
     public XElement Clock { get; set; } = new("clock", new XAttribute("offset", "utc"));
@@ -78,7 +81,7 @@ internal sealed class DomainDefinition
 
         if (root.Name.LocalName != "domain")
         {
-            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Domain, $"XML error: unexpected root element <{root.Name.LocalName}>, expecting <domain>");
+            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: expecting root element of 'domain', not '{root.Name.LocalName}'");
         }
 
         string? type = (string?)root.Attribute("type");
@@ -113,9 +116,11 @@ internal sealed class DomainDefinition
         definition.CurrentMemoryKiB = current is null ? definition.MemoryKiB : Math.Min(ParseKiB(current), definition.MemoryKiB);
         if (root.Element("vcpu") is { } vcpu)
         {
-            definition.MaxVcpus = ParseInt(vcpu.Value, "vcpu");
-            definition.Vcpus = vcpu.Attribute("current") is { } cur ? Math.Min(ParseInt(cur.Value, "vcpu current"), definition.MaxVcpus) : definition.MaxVcpus;
-            definition.Tuning.VcpuCpuset = (string?)vcpu.Attribute("cpuset") is { } cpuset ? DomainIoThreads.ParseCpuset(cpuset) : null;
+            (definition.MaxVcpus, definition.Vcpus) = ParseVcpuCounts(vcpu);
+            definition.VcpuPlacementAuto = (string?)vcpu.Attribute("placement") == "auto";
+
+            // With automatic placement libvirt ignores a cpuset.
+            definition.Tuning.VcpuCpuset = (string?)vcpu.Attribute("cpuset") is { } cpuset && !definition.VcpuPlacementAuto ? DomainIoThreads.ParseCpuset(cpuset) : null;
         }
 
         if (root.Element("clock") is { } clock)
@@ -130,15 +135,105 @@ internal sealed class DomainDefinition
         DomainDisplayPostParse.Apply(devices, definition.OsType);
         definition.Devices = DomainDevicePostParse.Apply(devices, hvm: definition.OsType == "hvm");
         definition._other = root.Elements().Where(e => !Modelled.Contains(e.Name.LocalName)).Select(e => new XElement(e)).ToList();
+        DomainChildOrder.SortFeaturesAndCpu(definition._other);
         if (definition._other.Find(e => e.Name.LocalName == "numatune") is XElement numatune)
         {
             DomainNumatunePostParse.Apply(numatune);
         }
 
+        ApplyAutomaticPlacement(definition);
+
         DomainIoThreads.Load(definition);
         DomainCpuPins.Load(definition);
         DomainDefaultsPostParse.Apply(definition.FindElement("features"), definition.Devices);
+        CheckDuplicateDiskTargets(definition.Devices);
         return definition;
+    }
+
+    /// <summary>
+    /// The maximum and current vCPU counts of &lt;vcpu&gt;, with libvirt's refusals. A maximum of 0 passes its parser
+    /// and fails the NUMA check that follows, whose message it gets.
+    /// </summary>
+    private static (int Max, int Current) ParseVcpuCounts(XElement vcpu)
+    {
+        string text = vcpu.Value.TrimStart();
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int max))
+        {
+            throw XmlError("maximum vcpus count must be an integer");
+        }
+
+        int current = max;
+        if (vcpu.Attribute("current") is { } attribute
+            && !int.TryParse(attribute.Value, NumberStyles.None, CultureInfo.InvariantCulture, out current))
+        {
+            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: Invalid value for attribute 'current' in element 'vcpu': '{attribute.Value}'. Expected non-negative integer value");
+        }
+
+        if (max == 0)
+        {
+            throw new LibvirtErrorException(ErrorCode.InternalError, ErrorDomain.Domain, "internal error: CPU IDs in <numa> exceed the <vcpu> count");
+        }
+
+        if (current > max)
+        {
+            throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Domain, "unsupported configuration: maximum vCPU count must not be less than current vCPU count");
+        }
+
+        // libvirt accepts current='0'; the test hypervisor keeps at least one vCPU online.
+        return (max, Math.Max(current, 1));
+    }
+
+    /// <summary>
+    /// Automatic placement spreads between &lt;vcpu&gt; and &lt;numatune&gt; as libvirt spreads it: automatic vCPU
+    /// placement makes the memory placement automatic unless it has a nodeset (adding a numatune when there is none),
+    /// and automatic memory placement makes the vCPU placement automatic.
+    /// </summary>
+    private static void ApplyAutomaticPlacement(DomainDefinition definition)
+    {
+        XElement? numatune = definition._other.Find(e => e.Name.LocalName == "numatune");
+        XElement? memory = numatune?.Element("memory");
+        if (definition.VcpuPlacementAuto)
+        {
+            if (numatune is null)
+            {
+                definition._other.Add(new XElement("numatune", new XElement("memory", new XAttribute("mode", "strict"), new XAttribute("placement", "auto"))));
+            }
+            else if (memory is not null && memory.Attribute("nodeset") is null && memory.Attribute("placement") is null)
+            {
+                memory.Add(new XAttribute("placement", "auto"));
+            }
+        }
+        else if ((string?)memory?.Attribute("placement") == "auto")
+        {
+            definition.VcpuPlacementAuto = true;
+        }
+    }
+
+    /// <summary>libvirt's validation refuses two disks with the same target, naming both sources.</summary>
+    private static void CheckDuplicateDiskTargets(IEnumerable<XElement> devices)
+    {
+        var seen = new Dictionary<string, XElement>(StringComparer.Ordinal);
+        foreach (XElement disk in devices.Where(d => d.Name.LocalName == "disk"))
+        {
+            if ((string?)disk.Element("target")?.Attribute("dev") is not string target)
+            {
+                continue;
+            }
+
+            if (seen.TryGetValue(target, out XElement? first))
+            {
+                throw XmlError($"target '{target}' duplicated for disk sources '{SourceOf(first)}' and '{SourceOf(disk)}'");
+            }
+
+            seen.Add(target, disk);
+        }
+
+        static string SourceOf(XElement disk)
+        {
+            XElement? source = disk.Element("source");
+            return (string?)source?.Attribute("file") ?? (string?)source?.Attribute("dev") ?? (string?)source?.Attribute("dir")
+                ?? (string?)source?.Attribute("name") ?? (string?)source?.Attribute("volume") ?? "<null>";
+        }
     }
 
     /// <summary>A deep copy, so a running domain's live changes leave the stored configuration alone.</summary>
@@ -151,6 +246,7 @@ internal sealed class DomainDefinition
         CurrentMemoryKiB = CurrentMemoryKiB,
         MaxVcpus = MaxVcpus,
         Vcpus = Vcpus,
+        VcpuPlacementAuto = VcpuPlacementAuto,
         Os = new XElement(Os),
         Clock = new XElement(Clock),
         OnPoweroff = OnPoweroff,
@@ -222,7 +318,7 @@ internal sealed class DomainDefinition
             new("currentMemory", new XAttribute("unit", "KiB"), CurrentMemoryKiB.ToString(CultureInfo.InvariantCulture)),
             new(
                 "vcpu",
-                new XAttribute("placement", "static"),
+                new XAttribute("placement", VcpuPlacementAuto ? "auto" : "static"),
                 Tuning.VcpuCpuset is { } cpuset ? new XAttribute("cpuset", DomainIoThreads.FormatCpuset(cpuset)) : null,
                 Vcpus == MaxVcpus ? null : new XAttribute("current", Vcpus.ToString(CultureInfo.InvariantCulture)),
                 MaxVcpus.ToString(CultureInfo.InvariantCulture)),
@@ -327,6 +423,7 @@ internal sealed class DomainDefinition
             }
         }
 
+        DomainChildOrder.SortOs(copy);
         return copy;
     }
 
@@ -370,11 +467,6 @@ internal sealed class DomainDefinition
         ulong bytes = value * scale;
         return (bytes + 1023) / 1024;
     }
-
-    private static int ParseInt(string text, string what)
-        => int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value > 0
-            ? value
-            : throw XmlError($"invalid {what} value '{text}'");
 
     private static LibvirtErrorException XmlError(string detail) => new(ErrorCode.XmlError, ErrorDomain.Domain, "XML error: " + detail);
 }

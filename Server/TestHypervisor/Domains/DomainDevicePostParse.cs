@@ -92,6 +92,7 @@ internal static partial class DomainDevicePostParse
 
         AssignScsiHostdevAddresses(hostdevs, disks, controllers, disksAddressedByName);
         AddImplicitControllers(controllers, disks, channels, consoles);
+        AddSmartcardControllers(controllers, devices.Where(d => d.Name.LocalName == "smartcard").ToList());
         FinishScsiHostdevs(hostdevs, controllers);
         var others = devices.Where(d => d.Name.LocalName is not ("disk" or "controller" or "serial" or "console")).ToList();
         others.AddRange(disks);
@@ -238,6 +239,36 @@ internal static partial class DomainDevicePostParse
                 int index = (string?)address?.Attribute("type") == "virtio-serial" ? ParseOr((string?)address!.Attribute("controller"), 0) : 0;
                 MaybeAddController(controllers, "virtio-serial", index);
             }
+        }
+    }
+
+    // A smartcard without an address takes the next free slot of CCID controller 0; each smartcard's controller is
+    // added when missing, after the virtio-serial ones.
+    private static void AddSmartcardControllers(List<XElement> controllers, List<XElement> smartcards)
+    {
+        foreach (XElement smartcard in smartcards)
+        {
+            int index = 0;
+            XElement? address = smartcard.Element("address");
+            if ((string?)address?.Attribute("type") == "ccid")
+            {
+                index = ParseOr((string?)address!.Attribute("controller"), 0);
+            }
+            else if (address is null)
+            {
+                int max = -1;
+                foreach (XElement other in smartcards)
+                {
+                    if (other.Element("address") is XElement a && (string?)a.Attribute("type") == "ccid" && ParseOr((string?)a.Attribute("controller"), 0) == 0)
+                    {
+                        max = Math.Max(max, ParseOr((string?)a.Attribute("slot"), 0));
+                    }
+                }
+
+                smartcard.Add(new XElement("address", new XAttribute("type", "ccid"), new XAttribute("controller", "0"), new XAttribute("slot", (max + 1).ToString(CultureInfo.InvariantCulture))));
+            }
+
+            MaybeAddController(controllers, "ccid", index);
         }
     }
 

@@ -82,7 +82,10 @@ internal sealed class TestInterface
     private static void WriteElement(LibvirtXmlWriter w, XElement element)
     {
         (string, string?)[] attributes = [.. element.Attributes().Select(a => (a.Name.LocalName, (string?)a.Value))];
-        if (element.HasElements)
+
+        // libvirt writes a bridge's or bond's member interfaces as full elements, even when they hold nothing.
+        bool member = element.Name.LocalName == "interface" && element.Parent?.Name.LocalName is "bridge" or "bond";
+        if (element.HasElements || member)
         {
             w.Open(element.Name.LocalName, attributes);
             foreach (XElement child in element.Elements())

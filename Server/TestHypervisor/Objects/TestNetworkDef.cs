@@ -23,6 +23,23 @@ internal sealed class TestNetworkDef
     /// <summary>The forward element's interfaces; libvirt turns a lone <c>dev</c> attribute into the first one.</summary>
     public List<string> ForwardInterfaces { get; init; } = [];
 
+    /// <summary>The network element's ipv6='yes' and trustGuestRxFilters attributes, as written.</summary>
+    public bool Ipv6NoGateway { get; init; }
+
+    public string? TrustGuestRxFilters { get; init; }
+
+    /// <summary>hostdev mode's managed attribute (libvirt always writes it for that mode).</summary>
+    public bool ForwardManaged { get; init; }
+
+    /// <summary>The first &lt;pf dev&gt; of the forward element (libvirt keeps one).</summary>
+    public string? ForwardPf { get; init; }
+
+    /// <summary>The forward element's &lt;driver name&gt;.</summary>
+    public string? ForwardDriver { get; init; }
+
+    /// <summary>The nat element of a nat forward, rebuilt in libvirt's layout, or null when it says nothing.</summary>
+    public XElement? ForwardNat { get; init; }
+
     public string? Bridge { get; init; }
 
     public bool Stp { get; init; } = true;
@@ -74,6 +91,7 @@ internal sealed class TestNetworkDef
 
         Guid uuid = TestXml.ReadUuid(root, ErrorDomain.Network);
         string? forwardMode = null;
+        XElement? forwardElement = root.Element("forward");
         var forwardInterfaces = new List<string>();
         if (root.Element("forward") is XElement forward)
         {
@@ -94,6 +112,7 @@ internal sealed class TestNetworkDef
         var ips = new List<IpDef>();
         foreach (XElement ip in root.Elements("ip"))
         {
+            CheckIp(ip, name);
             XElement? dhcp = ip.Element("dhcp");
             ips.Add(new IpDef
             {
@@ -111,12 +130,19 @@ internal sealed class TestNetworkDef
             });
         }
 
+        CheckForward(name, forwardMode, forwardInterfaces.Count, forwardElement?.Elements("pf").Count() ?? 0, ips.Count, bridge, root.Element("mtu") is not null);
         return new TestNetworkDef
         {
             Name = name,
             Uuid = uuid,
             ForwardMode = forwardMode,
             ForwardInterfaces = forwardInterfaces,
+            Ipv6NoGateway = (string?)root.Attribute("ipv6") == "yes",
+            TrustGuestRxFilters = (string?)root.Attribute("trustGuestRxFilters"),
+            ForwardManaged = (string?)forwardElement?.Attribute("managed") == "yes",
+            ForwardPf = (string?)forwardElement?.Element("pf")?.Attribute("dev"),
+            ForwardDriver = (string?)forwardElement?.Element("driver")?.Attribute("name"),
+            ForwardNat = forwardMode == "nat" ? NatOf(forwardElement?.Element("nat")) : null,
             Bridge = (string?)bridge?.Attribute("name"),
             Stp = (string?)bridge?.Attribute("stp") != "off",
             Delay = long.TryParse((string?)bridge?.Attribute("delay"), NumberStyles.Integer, CultureInfo.InvariantCulture, out long delay) ? delay : 0,
@@ -136,21 +162,44 @@ internal sealed class TestNetworkDef
     public string Format()
     {
         var w = new LibvirtXmlWriter();
-        w.Open("network");
+        w.Open("network", ("ipv6", Ipv6NoGateway ? "yes" : null), ("trustGuestRxFilters", TrustGuestRxFilters));
         w.Text("name", Name);
         w.Text("uuid", TestUuid.Format(Uuid));
         if (ForwardMode is not null)
         {
-            if (ForwardInterfaces.Count == 0)
+            (string, string?)[] attributes =
+            [
+                ("dev", ForwardPf is null && ForwardInterfaces.Count > 0 ? ForwardInterfaces[0] : null),
+                ("mode", ForwardMode),
+                ("managed", ForwardMode == "hostdev" ? (ForwardManaged ? "yes" : "no") : null),
+            ];
+            if (ForwardInterfaces.Count == 0 && ForwardPf is null && ForwardDriver is null && ForwardNat is null)
             {
-                w.Empty("forward", ("mode", ForwardMode));
+                w.Empty("forward", attributes);
             }
             else
             {
-                w.Open("forward", ("dev", ForwardInterfaces[0]), ("mode", ForwardMode));
-                foreach (string dev in ForwardInterfaces)
+                w.Open("forward", attributes);
+                if (ForwardDriver is not null)
                 {
-                    w.Empty("interface", ("dev", dev));
+                    w.Empty("driver", ("name", ForwardDriver));
+                }
+
+                if (ForwardNat is not null)
+                {
+                    KeptXml.Write(w, ForwardNat);
+                }
+
+                if (ForwardPf is not null)
+                {
+                    w.Empty("pf", ("dev", ForwardPf));
+                }
+                else
+                {
+                    foreach (string dev in ForwardInterfaces)
+                    {
+                        w.Empty("interface", ("dev", dev));
+                    }
                 }
 
                 w.Close("forward");
@@ -259,6 +308,12 @@ internal sealed class TestNetworkDef
         Uuid = Uuid,
         ForwardMode = ForwardMode,
         ForwardInterfaces = [.. ForwardInterfaces],
+        Ipv6NoGateway = Ipv6NoGateway,
+        TrustGuestRxFilters = TrustGuestRxFilters,
+        ForwardManaged = ForwardManaged,
+        ForwardPf = ForwardPf,
+        ForwardDriver = ForwardDriver,
+        ForwardNat = ForwardNat is null ? null : new XElement(ForwardNat),
         Bridge = Bridge,
         Stp = Stp,
         Delay = Delay,
@@ -331,4 +386,170 @@ internal sealed class TestNetworkDef
 
     /// <summary>One static DHCP host.</summary>
     internal sealed record DhcpHost(string? Mac, string? Id, string? Name, string? Ip);
+
+    /// <summary>libvirt's checks of what each forward mode allows next to it, in its order.</summary>
+    private static void CheckForward(string network, string? mode, int interfaces, int pfs, int ips, XElement? bridge, bool mtu)
+    {
+        string? bridgeName = (string?)bridge?.Attribute("name");
+        string? zone = (string?)bridge?.Attribute("zone");
+        switch (mode)
+        {
+            case null:
+                break;
+            case "route" or "nat" or "open":
+                if (ips == 0)
+                {
+                    throw Xml($"{mode} forwarding requested, but no IP address provided for network '{network}'");
+                }
+
+                if (interfaces > 1)
+                {
+                    throw Xml($"multiple forwarding interfaces specified for network '{network}', only one is supported");
+                }
+
+                if (mode == "open" && interfaces > 0)
+                {
+                    throw Xml($"forward dev not allowed for network '{network}' with forward mode='{mode}'");
+                }
+
+                break;
+            default:
+                if (mode != "bridge")
+                {
+                    if (bridgeName is not null)
+                    {
+                        throw Xml($"bridge name not allowed in {mode} mode (network '{network}')");
+                    }
+
+                    if (zone is not null)
+                    {
+                        throw Xml($"bridge zone not allowed in {mode} mode (network '{network}')");
+                    }
+
+                    if (bridge?.Attribute("macTableManager") is not null)
+                    {
+                        throw Xml($"bridge macTableManager setting not allowed in {mode} mode (network '{network}')");
+                    }
+                }
+
+                bool delay = long.TryParse((string?)bridge?.Attribute("delay"), NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) && value != 0;
+                if (delay || bridge?.Attribute("stp") is not null || zone is not null)
+                {
+                    throw Xml($"bridge delay/stp/zone options only allowed in route, nat, and isolated mode, not in {mode} (network '{network}')");
+                }
+
+                if (bridgeName is not null && (interfaces > 0 || pfs > 0))
+                {
+                    throw Xml($"A network with forward mode='{mode}' can specify a bridge name or a forward dev, but not both (network '{network}')");
+                }
+
+                break;
+        }
+
+        if (mtu && mode is not (null or "nat" or "route" or "open"))
+        {
+            throw Xml($"mtu size only allowed in open, route, nat, and isolated mode, not in {mode} (network '{network}')");
+        }
+
+        static LibvirtErrorException Xml(string message) => new(ErrorCode.XmlError, ErrorDomain.Network, "XML error: " + message);
+    }
+
+    /// <summary>A nat element as libvirt writes it back: ipv6, then the address range and the port range, if any.</summary>
+    private static XElement? NatOf(XElement? nat)
+    {
+        if (nat is null)
+        {
+            return null;
+        }
+
+        string? ipv6 = (string?)nat.Attribute("ipv6");
+        string? start = (string?)nat.Element("address")?.Attribute("start");
+        string? end = (string?)nat.Element("address")?.Attribute("end");
+        string? portStart = (string?)nat.Element("port")?.Attribute("start");
+        string? portEnd = (string?)nat.Element("port")?.Attribute("end");
+        bool hasPorts = portStart is not (null or "0") || portEnd is not (null or "0");
+        if (start is null && end is null && !hasPorts && ipv6 is null)
+        {
+            return null;
+        }
+
+        return new XElement(
+            "nat",
+            ipv6 is null ? null : new XAttribute("ipv6", ipv6),
+            start is null ? null : new XElement("address", new XAttribute("start", start), end is null ? null : new XAttribute("end", end)),
+            hasPorts ? new XElement("port", new XAttribute("start", portStart ?? "0"), portEnd is null or "0" ? null : new XAttribute("end", portEnd)) : null);
+    }
+
+    /// <summary>libvirt's checks of an &lt;ip&gt; element's address, netmask, prefix and family, in its order.</summary>
+    private static void CheckIp(XElement ip, string network)
+    {
+        string address = (string?)ip.Attribute("address") ?? throw Config(ErrorCode.XmlError, $"XML error: Missing required address attribute in network '{network}'");
+        if (!System.Net.IPAddress.TryParse(address, out System.Net.IPAddress? parsed))
+        {
+            throw Config(ErrorCode.XmlError, $"XML error: Invalid address '{address}' in network '{network}'");
+        }
+
+        string? netmask = (string?)ip.Attribute("netmask");
+        System.Net.IPAddress? mask = null;
+        if (netmask is not null && !System.Net.IPAddress.TryParse(netmask, out mask))
+        {
+            throw Config(ErrorCode.XmlError, $"XML error: Invalid netmask '{netmask}' in network '{network}'");
+        }
+
+        string? prefixText = (string?)ip.Attribute("prefix");
+        uint prefix = 0;
+        if (prefixText is not null && !uint.TryParse(prefixText, NumberStyles.None, CultureInfo.InvariantCulture, out prefix))
+        {
+            throw Config(ErrorCode.XmlError, $"XML error: Invalid value for attribute 'prefix' in element 'ip': '{prefixText}'. Expected non-negative integer value");
+        }
+
+        string? family = (string?)ip.Attribute("family");
+        if (family is null or "ipv4")
+        {
+            if (parsed.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+            {
+                throw Config(ErrorCode.ConfigUnsupported, $"unsupported configuration: {family ?? "no"} family specified for non-IPv4 address '{address}' in network '{network}'");
+            }
+
+            if (mask is not null)
+            {
+                if (mask.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+                {
+                    throw Config(ErrorCode.ConfigUnsupported, $"unsupported configuration: Invalid netmask '{netmask}' for address '{address}' in network '{network}' (both must be IPv4)");
+                }
+
+                if (prefix > 0)
+                {
+                    throw Config(ErrorCode.ConfigUnsupported, $"unsupported configuration: Network '{network}' IP address cannot have both a prefix and a netmask");
+                }
+            }
+            else if (prefix > 32)
+            {
+                throw Config(ErrorCode.ConfigUnsupported, $"unsupported configuration: Invalid IPv4 prefix '{prefix}' in network '{network}'");
+            }
+        }
+        else if (family == "ipv6")
+        {
+            if (parsed.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+            {
+                throw Config(ErrorCode.ConfigUnsupported, $"unsupported configuration: Family 'ipv6' specified for non-IPv6 address '{address}' in network '{network}'");
+            }
+
+            if (netmask is not null)
+            {
+                throw Config(ErrorCode.ConfigUnsupported, $"unsupported configuration: netmask not allowed for IPv6 address '{address}' in network '{network}'");
+            }
+
+            if (prefix > 128)
+            {
+                throw Config(ErrorCode.ConfigUnsupported, $"unsupported configuration: Invalid IPv6 prefix '{prefix}' in network '{network}'");
+            }
+        }
+        else
+        {
+            throw Config(ErrorCode.XmlError, $"XML error: Unrecognized family '{family}' in network '{network}'");
+        }
+
+        static LibvirtErrorException Config(ErrorCode code, string message) => new(code, ErrorDomain.Network, message);
+    }
 }

@@ -67,7 +67,8 @@ internal sealed class TestStoragePool
             throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: Invalid value for attribute 'type' in element 'pool': '{type}'.");
         }
 
-        string? name = root.Element("name")?.Value;
+        string? name = root.Element("name")?.Value is { Length: > 0 } given ? given : null;
+        (List<XElement> source, string? sourceName) = TestPoolSource.Read(type, root.Element("source"), ref name);
         if (string.IsNullOrEmpty(name))
         {
             throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Storage, "XML error: missing pool source name element");
@@ -79,8 +80,14 @@ internal sealed class TestStoragePool
         }
 
         Guid uuid = TestXml.ReadUuid(root, ErrorDomain.Storage);
-        string? path = root.Element("target")?.Element("path")?.Value;
-        bool networkOnly = type is "rbd" or "sheepdog" or "gluster" or "iscsi-direct";
+        string? path = type switch
+        {
+            // These two place their volumes under the source's name and ignore the target the client gives.
+            "logical" => $"/dev/{sourceName}",
+            "zfs" => $"/dev/zvol/{sourceName}",
+            _ => root.Element("target")?.Element("path")?.Value,
+        };
+        bool networkOnly = TestPoolSource.IsNetworkOnly(type);
         if (string.IsNullOrEmpty(path) && !networkOnly)
         {
             throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Storage, "XML error: missing storage pool target path");
@@ -91,9 +98,9 @@ internal sealed class TestStoragePool
             Type = type,
             Name = name,
             Uuid = uuid,
-            TargetPath = string.IsNullOrEmpty(path) ? null : path,
-            TargetPermissions = ParsePermissions(root.Element("target")?.Element("permissions")),
-            Source = root.Element("source")?.Elements().ToList() ?? [],
+            TargetPath = string.IsNullOrEmpty(path) || networkOnly ? null : TestPoolSource.SanitizePath(path),
+            TargetPermissions = networkOnly ? null : ParsePermissions(root.Element("target")?.Element("permissions")),
+            Source = source,
         };
     }
 

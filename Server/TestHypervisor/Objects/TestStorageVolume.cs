@@ -32,6 +32,9 @@ internal sealed class TestStorageVolume
     /// <summary>The qcow2 features in libvirt's order, or null when the XML had no <c>target/features</c>.</summary>
     public IReadOnlyList<string>? Features { get; init; }
 
+    /// <summary>The backing store the XML named (path, format, permissions), or null.</summary>
+    public BackingStoreDef? BackingStore { get; init; }
+
     /// <summary>The written bytes (a prefix of the volume); guarded by <see cref="TestState.Gate"/>.</summary>
     public byte[] Content { get; set; } = [];
 
@@ -56,23 +59,12 @@ internal sealed class TestStorageVolume
         ulong allocation = root.Element("allocation") is XElement a ? Scaled(a, "allocation") : bytes;
         string? format = (string?)root.Element("target")?.Element("format")?.Attribute("type") ?? DefaultFormat(pool.Type);
 
-        (string?, string?, string?, string?)? permissions = null;
-        if (root.Element("target")?.Element("permissions") is XElement perms)
+        (string?, string?, string?, string?)? permissions = ParsePermissions(root.Element("target")?.Element("permissions"));
+        BackingStoreDef? backing = null;
+        if (root.Element("backingStore")?.Element("path")?.Value is { Length: > 0 } backingPath)
         {
-            string? mode = perms.Element("mode")?.Value.Trim();
-            if (mode is not null)
-            {
-                try
-                {
-                    mode = Convert.ToString(Convert.ToInt32(mode, 8), 8).PadLeft(4, '0');
-                }
-                catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
-                {
-                    throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Storage, "XML error: malformed octal mode");
-                }
-            }
-
-            permissions = (mode, perms.Element("owner")?.Value.Trim(), perms.Element("group")?.Value.Trim(), perms.Element("label")?.Value.Trim());
+            string? backingFormat = (string?)root.Element("backingStore")?.Element("format")?.Attribute("type");
+            backing = new BackingStoreDef(backingPath, DefaultFormat(pool.Type) is null ? null : backingFormat ?? DefaultFormat(pool.Type), ParsePermissions(root.Element("backingStore")?.Element("permissions")));
         }
 
         (string? compat, IReadOnlyList<string>? features) = ParseQcow2Options(root.Element("target"));
@@ -81,6 +73,7 @@ internal sealed class TestStorageVolume
             Compat = compat,
             Features = features,
             Permissions = permissions,
+            BackingStore = backing,
             Name = name,
             // libvirt joins a missing target path in as "(null)".
             Path = $"{pool.TargetPath ?? "(null)"}/{name}",
@@ -89,6 +82,29 @@ internal sealed class TestStorageVolume
             Allocation = allocation,
             Format = format,
         };
+    }
+
+    private static (string? Mode, string? Owner, string? Group, string? Label)? ParsePermissions(XElement? perms)
+    {
+        if (perms is null)
+        {
+            return null;
+        }
+
+        string? mode = perms.Element("mode")?.Value.Trim();
+        if (mode is not null)
+        {
+            try
+            {
+                mode = Convert.ToString(Convert.ToInt32(mode, 8), 8).PadLeft(4, '0');
+            }
+            catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
+            {
+                throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Storage, "XML error: malformed octal mode");
+            }
+        }
+
+        return (mode, perms.Element("owner")?.Value.Trim(), perms.Element("group")?.Value.Trim(), perms.Element("label")?.Value.Trim());
     }
 
     private static readonly string[] VolumeTypes = ["file", "block", "dir", "network", "netdir", "ploop"];
@@ -117,7 +133,49 @@ internal sealed class TestStorageVolume
             w.Empty("format", ("type", Format));
         }
 
-        if (Permissions is { } p)
+        WritePermissions(w, Permissions);
+
+        if (Compat is not null)
+        {
+            w.Text("compat", Compat);
+        }
+
+        if (Features is { Count: 0 })
+        {
+            w.Empty("features");
+        }
+        else if (Features is not null)
+        {
+            w.Open("features");
+            foreach (string feature in Features)
+            {
+                w.Empty(feature);
+            }
+
+            w.Close("features");
+        }
+
+        w.Close("target");
+        if (BackingStore is { } backing)
+        {
+            w.Open("backingStore");
+            w.Text("path", backing.Path);
+            if (backing.Format is not null)
+            {
+                w.Empty("format", ("type", backing.Format));
+            }
+
+            WritePermissions(w, backing.Permissions);
+            w.Close("backingStore");
+        }
+
+        w.Close("volume");
+        return w.ToString();
+    }
+
+    private static void WritePermissions(LibvirtXmlWriter w, (string? Mode, string? Owner, string? Group, string? Label)? permissions)
+    {
+        if (permissions is { } p)
         {
             w.Open("permissions");
             if (p.Mode is not null)
@@ -142,30 +200,6 @@ internal sealed class TestStorageVolume
 
             w.Close("permissions");
         }
-
-        if (Compat is not null)
-        {
-            w.Text("compat", Compat);
-        }
-
-        if (Features is { Count: 0 })
-        {
-            w.Empty("features");
-        }
-        else if (Features is not null)
-        {
-            w.Open("features");
-            foreach (string feature in Features)
-            {
-                w.Empty(feature);
-            }
-
-            w.Close("features");
-        }
-
-        w.Close("target");
-        w.Close("volume");
-        return w.ToString();
     }
 
     // virt-install asks for qcow2 volumes with <compat>1.1</compat><features><lazy_refcounts/></features>; libvirt keeps
@@ -233,3 +267,6 @@ internal sealed class TestStorageVolume
         return checked(value * scale);
     }
 }
+
+/// <summary>A volume's backing store as libvirt keeps it from the volume XML.</summary>
+internal sealed record BackingStoreDef(string Path, string? Format, (string? Mode, string? Owner, string? Group, string? Label)? Permissions);

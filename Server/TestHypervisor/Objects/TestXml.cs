@@ -22,7 +22,7 @@ internal static class TestXml
         catch (XmlException e)
         {
             string firstLine = xml.Split('\n')[0];
-            throw new LibvirtErrorException(ErrorCode.XmlDetail, domain, $"({documentName}):{Math.Max(1, e.LineNumber)}: {e.Message}\n{firstLine}\n^");
+            throw new LibvirtErrorException(ErrorCode.XmlDetail, domain, LibxmlParserError.Describe(xml, e, $"({documentName})") ?? $"({documentName}):{Math.Max(1, e.LineNumber)}: {e.Message}\n{firstLine}\n^");
         }
 
         XElement root = document.Root!;
@@ -49,7 +49,7 @@ internal static class TestXml
         }
         catch (XmlException e)
         {
-            throw new LibvirtErrorException(ErrorCode.XmlDetail, domain, $"{label}:{e.LineNumber}: {e.Message}");
+            throw new LibvirtErrorException(ErrorCode.XmlDetail, domain, LibxmlParserError.Describe(xml, e, label) ?? $"{label}:{e.LineNumber}: {e.Message}");
         }
     }
 
