@@ -99,9 +99,11 @@ public sealed partial class TestState
             return (domain, false);
         }
 
+        bool updated = !existing.IsActive || existing.HasPendingConfig;
         existing.Config = definition;
         existing.Persistent = true;
-        return (existing, true);
+        existing.HasPendingConfig = existing.IsActive;
+        return (existing, updated);
     }
 
     /// <summary>Starts a domain from XML (transient unless a matching shut-off persistent domain exists).</summary>
@@ -125,6 +127,7 @@ public sealed partial class TestState
 
     internal void StartLocked(TestDomain domain, int reason)
     {
+        domain.HasPendingConfig = domain.Persistent;
         domain.State = DomainState.Running;
         domain.Reason = reason;
         domain.Id = _nextDomainId++;
