@@ -140,13 +140,19 @@ public sealed partial class TestState
     {
         domain.State = DomainState.Shutoff;
         domain.Reason = reason;
-        domain.Id = -1;
+        domain.Id = IdAfterStop(domain);
         domain.Live = null;
         if (!domain.Persistent)
         {
             _domains.Remove(domain);
         }
     }
+
+    /// <summary>
+    /// The id a stopping domain keeps: libvirt swaps the running definition for the pending persistent one (id -1),
+    /// but a domain that was always transient has none, so its stop event still carries the id it ran with.
+    /// </summary>
+    internal static int IdAfterStop(TestDomain domain) => domain.HasPendingConfig ? -1 : domain.Id;
 
     internal void RemoveDomainLocked(TestDomain domain) => _domains.Remove(domain);
 

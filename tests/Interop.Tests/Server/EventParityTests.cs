@@ -78,7 +78,7 @@ public sealed class EventParityTests
     /// <summary>Registers every domain event ID, network lifecycle, pool lifecycle and refresh, node device lifecycle and update, and both secret events (which the test driver refuses).</summary>
     private const string EveryKind = """
         for n in sorted(x for x in dir(libvirt) if x.startswith('VIR_DOMAIN_EVENT_ID_')):
-            lst.domainEventRegisterAny(None, getattr(libvirt, n), mk(n[20:], lambda d: d.name()), None)
+            lst.domainEventRegisterAny(None, getattr(libvirt, n), mk(n[20:], lambda d: '%s/%d' % (d.name(), d.ID())), None)
         lst.networkEventRegisterAny(None, libvirt.VIR_NETWORK_EVENT_ID_LIFECYCLE, mk('NET', lambda o: o.name()), None)
         lst.storagePoolEventRegisterAny(None, libvirt.VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE, mk('POOL', lambda o: o.name()), None)
         show_refresh[0] = True
@@ -96,11 +96,11 @@ public sealed class EventParityTests
     private const string Filtered = """
         t = lst.lookupByName('test')
         ids = {}
-        ids['dom-test'] = lst.domainEventRegisterAny(t, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, mk('TESTONLY', lambda d: d.name()), None)
-        ids['dom-all'] = lst.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, mk('ALL', lambda d: d.name()), None)
-        ids['dom-meta-test'] = lst.domainEventRegisterAny(t, libvirt.VIR_DOMAIN_EVENT_ID_METADATA_CHANGE, mk('METATEST', lambda d: d.name()), None)
+        ids['dom-test'] = lst.domainEventRegisterAny(t, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, mk('TESTONLY', lambda d: '%s/%d' % (d.name(), d.ID())), None)
+        ids['dom-all'] = lst.domainEventRegisterAny(None, libvirt.VIR_DOMAIN_EVENT_ID_LIFECYCLE, mk('ALL', lambda d: '%s/%d' % (d.name(), d.ID())), None)
+        ids['dom-meta-test'] = lst.domainEventRegisterAny(t, libvirt.VIR_DOMAIN_EVENT_ID_METADATA_CHANGE, mk('METATEST', lambda d: '%s/%d' % (d.name(), d.ID())), None)
         def legacy(conn, dom, ev, det, opaque):
-            add('LEGACY %s %d %d' % (dom.name(), ev, det))
+            add('LEGACY %s/%d %d %d' % (dom.name(), dom.ID(), ev, det))
         lst.domainEventRegister(legacy, None)
         ids['net-default'] = lst.networkEventRegisterAny(lst.networkLookupByName('default'), libvirt.VIR_NETWORK_EVENT_ID_LIFECYCLE, mk('NETDEF', lambda o: o.name()), None)
         ids['pool-default'] = lst.storagePoolEventRegisterAny(lst.storagePoolLookupByName('default-pool'), libvirt.VIR_STORAGE_POOL_EVENT_ID_LIFECYCLE, mk('POOLDEF', lambda o: o.name()), None)
@@ -381,10 +381,11 @@ public sealed class EventParityTests
     public async Task DomainCommandsEmitTheSameEvents()
     {
         string output = await SameEventsAsync(EveryKind, DomainCommands);
-        Assert.Contains("## save ok\n   LIFECYCLE ev1 5 4\n## restore ok\n   LIFECYCLE ev1 2 2\n", output, StringComparison.Ordinal);
-        Assert.Contains("## rename ok\n   LIFECYCLE ev1 1 1\n   LIFECYCLE ev2 0 2\n", output, StringComparison.Ordinal);
-        Assert.Contains("METADATA_CHANGE ev1 2 'http://x/'", output, StringComparison.Ordinal);
-        Assert.Contains("## test-undefine ok\n   LIFECYCLE test 1 0\n", output, StringComparison.Ordinal);
+        Assert.Contains("## save ok\n   LIFECYCLE ev1/-1 5 4\n## restore ok\n   LIFECYCLE ev1/5 2 2\n", output, StringComparison.Ordinal);
+        Assert.Contains("## rename ok\n   LIFECYCLE ev1/-1 1 1\n   LIFECYCLE ev2/-1 0 2\n", output, StringComparison.Ordinal);
+        Assert.Contains("METADATA_CHANGE ev1/2 2 'http://x/'", output, StringComparison.Ordinal);
+        Assert.Contains("## snap-halt ok\n   LIFECYCLE ev1/-1 5 6\n", output, StringComparison.Ordinal);
+        Assert.Contains("## tr2-destroy ok\n   LIFECYCLE tr2/18 5 1\n", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -401,26 +402,27 @@ public sealed class EventParityTests
     public async Task LifecycleActionsAndSnapshotRevertsEmitTheSameEvents()
     {
         string output = await SameEventsAsync(EveryKind, LifecycleActionsAndSnapshots);
-        Assert.Contains("## reboot-destroy ok\n   LIFECYCLE la0 5 0\n", output, StringComparison.Ordinal);
-        Assert.Contains("## test-revert-b-paused ok\n   LIFECYCLE test 5 6\n   LIFECYCLE test 2 3\n   LIFECYCLE test 3 5\n", output, StringComparison.Ordinal);
-        Assert.Contains("## define-update-running ok\n   LIFECYCLE wf 0 0\n", output, StringComparison.Ordinal);
+        Assert.Contains("## reboot-destroy ok\n   LIFECYCLE la0/-1 5 0\n", output, StringComparison.Ordinal);
+        Assert.Contains("## tr-reboot ok\n   LIFECYCLE tr9/8 5 0\n", output, StringComparison.Ordinal);
+        Assert.Contains("## test-revert-b-paused ok\n   LIFECYCLE test/-1 5 6\n   LIFECYCLE test/14 2 3\n   LIFECYCLE test/14 3 5\n", output, StringComparison.Ordinal);
+        Assert.Contains("## define-update-running ok\n   LIFECYCLE wf/18 0 0\n", output, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task DefiningRunningAndTransientObjectsEmitsTheSameEvents()
     {
         string output = await SameEventsAsync(EveryKind, DefineUndefineCorners);
-        Assert.Contains("## t4-define ok\n   LIFECYCLE t4 0 0\n", output, StringComparison.Ordinal);
-        Assert.Contains("## t4-define3 ok\n   LIFECYCLE t4 0 1\n", output, StringComparison.Ordinal);
-        Assert.Contains("## t4-define6 ok\n   LIFECYCLE t4 0 0\n", output, StringComparison.Ordinal);
+        Assert.Contains("## t4-define ok\n   LIFECYCLE t4/2 0 0\n", output, StringComparison.Ordinal);
+        Assert.Contains("## t4-define3 ok\n   LIFECYCLE t4/2 0 1\n", output, StringComparison.Ordinal);
+        Assert.Contains("## t4-define6 ok\n   LIFECYCLE t4/4 0 0\n", output, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task FilteredAndLegacyCallbacksSeeTheSameEvents()
     {
         string output = await SameEventsAsync(Filtered, FilteredCommands);
-        Assert.Contains("## test-suspend ok\n   TESTONLY test 3 0\n   ALL test 3 0\n   LEGACY test 3 0\n", output, StringComparison.Ordinal);
-        Assert.Contains("## test-suspend2 ok\n   ALL test 3 0\n", output, StringComparison.Ordinal);
+        Assert.Contains("## test-suspend ok\n   TESTONLY test/1 3 0\n   ALL test/1 3 0\n   LEGACY test/1 3 0\n", output, StringComparison.Ordinal);
+        Assert.Contains("## test-suspend2 ok\n   ALL test/1 3 0\n", output, StringComparison.Ordinal);
         Assert.Contains("## dereg-test-again ERR 8 ", output, StringComparison.Ordinal);
     }
 
