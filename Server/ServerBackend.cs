@@ -21,6 +21,12 @@ public abstract class ServerBackend
     /// </summary>
     public virtual bool HasSecretDriver => true;
 
+    /// <summary>
+    /// False when the hypervisor has no QEMU monitor (libvirt's test driver has none): QEMU monitor event registration
+    /// is then not supported, as libvirtd answers it.
+    /// </summary>
+    public virtual bool HasQemuMonitorEvents => true;
+
     /// <summary>Called once a client has gone, after its last call completed or was abandoned.</summary>
     public virtual void OnClientClosed(ClientContext client)
     {

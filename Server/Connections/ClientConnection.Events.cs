@@ -146,6 +146,11 @@ internal sealed partial class ClientConnection
                     // Registration runs the public API, read-only check included; deregistration is answered from
                     // the dispatcher's own table first, where a read-only client never has an entry.
                     call.CheckReadOnly(0);
+                    if (!c.Server.Backend.HasQemuMonitorEvents)
+                    {
+                        return HandlerDispatch.NotSupported<QemuConnectDomainMonitorEventRegisterRet>(call);
+                    }
+
                     if ((a.Flags & 1) != 0 && a.Event is not null)
                     {
                         ValidateRegex(a.Event);

@@ -16,5 +16,8 @@ public sealed class TestBackend : ServerBackend
     public override bool HasSecretDriver => false;
 
     /// <inheritdoc/>
+    public override bool HasQemuMonitorEvents => false;
+
+    /// <inheritdoc/>
     public override RemoteHandlers CreateRemoteHandlers(ClientContext client) => new TestHandlers(State, client);
 }

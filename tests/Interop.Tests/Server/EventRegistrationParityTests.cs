@@ -30,6 +30,16 @@ public sealed class EventRegistrationParityTests
         Assert.Contains("legacy-deregister again: ok ", actual, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task VirshEventCommandsRegisterAlike()
+    {
+        // The test driver has neither a QEMU monitor nor a secret driver: both registrations are refused.
+        string output = await TestDriverPair.VirshSameOnFreshPairAsync("qemu-monitor-event --timeout 1; secret-event --event lifecycle --timeout 1; event --all --timeout 1");
+        Assert.Contains("virConnectDomainQemuMonitorEventRegister", output, StringComparison.Ordinal);
+        Assert.Contains("virConnectSecretEventRegisterAny", output, StringComparison.Ordinal);
+        Assert.Contains("events received: 0", output, StringComparison.Ordinal);
+    }
+
     private static async Task<string> RegisterAllAsync(string socket)
     {
         await using StreamDuplexPipe pipe = await StreamDuplexPipe.ConnectUnixAsync(socket).Within();
