@@ -31,28 +31,30 @@ internal sealed partial class ClientConnection
             case Procedure.ConnectDomainEventRegister:
                 Observe(HandlerDispatch.Run<ClientConnection, XdrVoid, ConnectDomainEventRegisterRet>(this, call, body, static (c, _, _) =>
                 {
-                    c.RegisterLegacy(0);
-                    return new(new ConnectDomainEventRegisterRet { CbRegistered = 1 });
+                    c.RegisterLegacy(0, checkRange: false);
+
+                    // libvirtd leaves this reply zeroed.
+                    return new(new ConnectDomainEventRegisterRet { CbRegistered = 0 });
                 }));
                 return true;
             case Procedure.ConnectDomainEventDeregister:
                 Observe(HandlerDispatch.Run<ClientConnection, XdrVoid, ConnectDomainEventDeregisterRet>(this, call, body, static (c, _, _) =>
                 {
-                    c.DeregisterLegacy(0);
+                    c.DeregisterLegacy(0, checkRange: false);
                     return new(new ConnectDomainEventDeregisterRet { CbRegistered = 0 });
                 }));
                 return true;
             case Procedure.ConnectDomainEventRegisterAny:
                 Observe(HandlerDispatch.Run<ClientConnection, ConnectDomainEventRegisterAnyArgs>(this, call, body, static (c, _, a) =>
                 {
-                    c.RegisterLegacy(a.EventID);
+                    c.RegisterLegacy(a.EventID, checkRange: true);
                     return default;
                 }));
                 return true;
             case Procedure.ConnectDomainEventDeregisterAny:
                 Observe(HandlerDispatch.Run<ClientConnection, ConnectDomainEventDeregisterAnyArgs>(this, call, body, static (c, _, a) =>
                 {
-                    c.DeregisterLegacy(a.EventID);
+                    c.DeregisterLegacy(a.EventID, checkRange: true);
                     return default;
                 }));
                 return true;
@@ -114,8 +116,9 @@ internal sealed partial class ClientConnection
                 return true;
             case Procedure.ConnectSecretEventRegisterAny:
                 // libvirt asks the hypervisor's secret driver to register; without one the call is not supported.
+                // libvirtd checks the event ID first.
                 Observe(HandlerDispatch.Run<ClientConnection, ConnectSecretEventRegisterAnyArgs, ConnectSecretEventRegisterAnyRet>(this, call, body, static (c, call, a) =>
-                    !c.Server.Backend.HasSecretDriver ? HandlerDispatch.NotSupported<ConnectSecretEventRegisterAnyRet>(call) : new(new ConnectSecretEventRegisterAnyRet
+                    (uint)a.EventID < (uint)EventProcedures.Secret.Length && !c.Server.Backend.HasSecretDriver ? HandlerDispatch.NotSupported<ConnectSecretEventRegisterAnyRet>(call) : new(new ConnectSecretEventRegisterAnyRet
                     {
                         CallbackID = c.Register(EventFamily.Secret, a.EventID, EventProcedures.Secret.Length, a.Secret is { } s ? Convert.ToHexString(s.Uuid) : null, "unsupported secret event ID"),
                     })));
@@ -190,8 +193,22 @@ internal sealed partial class ClientConnection
             throw LibvirtErrorException.Internal($"{unsupported} {eventId}");
         }
 
+        return Subscribe(family, eventId, key, legacy: false);
+    }
+
+    /// <summary>
+    /// libvirtd keeps one registration per client, family, event ID and object filter (old-style and callback domain
+    /// registrations share it); a second one is refused.
+    /// </summary>
+    private int Subscribe(EventFamily family, int eventId, string? key, bool legacy)
+    {
+        if (Hub.Find(s => ReferenceEquals(s.Client, this) && s.Family == family && s.EventId == eventId && string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase)) is not null)
+        {
+            throw new LibvirtErrorException(ErrorCode.InvalidArg, ErrorDomain.None, "invalid argument: event callback already tracked");
+        }
+
         int callbackId = Hub.NextCallbackId();
-        Hub.Add(new EventSubscription(this, family, eventId, callbackId, key, Legacy: false));
+        Hub.Add(new EventSubscription(this, family, eventId, callbackId, key, legacy));
         return callbackId;
     }
 
@@ -203,26 +220,31 @@ internal sealed partial class ClientConnection
         }
     }
 
-    private void RegisterLegacy(int eventId)
+    private void RegisterLegacy(int eventId, bool checkRange)
     {
-        if (eventId < 0 || eventId >= EventProcedures.Domain.Length)
-        {
-            throw LibvirtErrorException.Internal($"unsupported event ID {eventId}");
-        }
-
-        if (Hub.Find(s => ReferenceEquals(s.Client, this) && s.Legacy && s.EventId == eventId) is not null)
-        {
-            throw LibvirtErrorException.Internal($"domain event {eventId} already registered");
-        }
-
-        Hub.Add(new EventSubscription(this, EventFamily.Domain, eventId, Hub.NextCallbackId(), null, Legacy: true));
+        CheckLegacyRange(eventId, checkRange);
+        Subscribe(EventFamily.Domain, eventId, null, legacy: true);
     }
 
-    private void DeregisterLegacy(int eventId)
+    /// <summary>
+    /// Like libvirtd, drops the client's earliest domain registration for the event ID, whichever way it was made and
+    /// whatever it filters on.
+    /// </summary>
+    private void DeregisterLegacy(int eventId, bool checkRange)
     {
-        if (!Hub.Remove(s => ReferenceEquals(s.Client, this) && s.Legacy && s.EventId == eventId))
+        CheckLegacyRange(eventId, checkRange);
+        if (!Hub.RemoveFirst(s => ReferenceEquals(s.Client, this) && s.Family == EventFamily.Domain && s.EventId == eventId))
         {
             throw LibvirtErrorException.Internal($"domain event {eventId} not registered");
+        }
+    }
+
+    /// <summary>Old-style registrations exist only for the events that have an old-style message.</summary>
+    private static void CheckLegacyRange(int eventId, bool checkRange)
+    {
+        if (checkRange && (eventId < 0 || eventId >= EventProcedures.DomainLegacy.Length))
+        {
+            throw LibvirtErrorException.Internal($"unsupported event ID {eventId}");
         }
     }
 }

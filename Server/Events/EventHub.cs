@@ -94,7 +94,8 @@ public sealed class EventHub
         }
     }
 
-    internal int NextCallbackId() => Interlocked.Increment(ref _nextCallbackId);
+    /// <summary>The next callback ID: one sequence for every family and client, from 0, as libvirtd's driver counts.</summary>
+    internal int NextCallbackId() => Interlocked.Increment(ref _nextCallbackId) - 1;
 
     internal void Add(EventSubscription subscription)
     {
@@ -112,6 +113,22 @@ public sealed class EventHub
             bool removed = kept.Length != _subscriptions.Length;
             _subscriptions = kept;
             return removed;
+        }
+    }
+
+    /// <summary>Removes only the earliest registration that matches.</summary>
+    internal bool RemoveFirst(Func<EventSubscription, bool> match)
+    {
+        lock (_gate)
+        {
+            int index = Array.FindIndex(_subscriptions, s => match(s));
+            if (index < 0)
+            {
+                return false;
+            }
+
+            _subscriptions = [.. _subscriptions.Take(index), .. _subscriptions.Skip(index + 1)];
+            return true;
         }
     }
 

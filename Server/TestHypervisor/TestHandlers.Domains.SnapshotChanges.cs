@@ -60,8 +60,8 @@ internal sealed partial class TestHandlers
                 name = snapshot.Name;
                 if ((args.Flags & CreateHalt) != 0 && domain.IsActive)
                 {
-                    halted = domain.Handle;
                     ShutdownFromSnapshot(domain);
+                    halted = domain.Handle;
                 }
             }
         }
@@ -224,7 +224,7 @@ internal sealed partial class TestHandlers
     {
         domain.State = DomainState.Shutoff;
         domain.Reason = ShutoffFromSnapshot;
-        domain.Id = -1;
+        domain.Id = TestState.IdAfterStop(domain);
         domain.Live = null;
     }
 

@@ -50,18 +50,7 @@ internal sealed partial class TestHandlers
                 throw NodeDeviceInternal($"Parent device {host.Name} is not capable of vport operations");
             }
 
-            // The mock copies scsi_host11; without it the driver fails without setting an error.
-            TestNodeDevice template = devices.Find(d => d.Name == "scsi_host11")
-                ?? throw new LibvirtErrorException(ErrorCode.InternalError, ErrorDomain.None, "An error occurred, but the cause is unknown");
-            XElement copy = XElement.Parse(template.Xml);
-            copy.Element("name")!.Value = "scsi_host12";
-            if (copy.Element("capability")?.Element("capability") is { } fc && (string?)fc.Attribute("type") == "fc_host")
-            {
-                fc.Element("wwnn")?.SetValue(wwns.Wwnn);
-                fc.Element("wwpn")?.SetValue(wwns.Wwpn);
-            }
-
-            created = template with { Name = "scsi_host12", Xml = FormatNodeDevice(copy) };
+            created = MockVport(wwns.Wwnn, wwns.Wwpn);
             _state.PutNodeDeviceLocked(created);
         }
 

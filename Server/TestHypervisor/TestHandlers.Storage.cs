@@ -140,9 +140,20 @@ internal sealed partial class TestHandlers
         TestFlags.Check(args.Flags, 0, "testStoragePoolCreateXML");
         TestStoragePool def = TestStoragePool.Parse(args.Xml);
         NonnullStoragePool wire;
+        string? vport;
         lock (_state.Gate)
         {
             TestStoragePool pool = _state.AssignPool(def, checkLive: true);
+            try
+            {
+                vport = CreatePoolVportLocked(pool);
+            }
+            catch (LibvirtErrorException)
+            {
+                _state.Pools.Remove(pool);
+                throw;
+            }
+
             pool.Capacity = TestStoragePool.DefaultCapacity;
             pool.Allocation = 0;
             pool.Persistent = false;
@@ -150,6 +161,7 @@ internal sealed partial class TestHandlers
             wire = Wire(pool);
         }
 
+        PublishNodeDevice(call, vport, NodeDeviceEventCreated);
         PublishPool(call, wire, PoolEventStarted);
         return new(new StoragePoolCreateXmlRet { Pool = wire });
     }
@@ -199,10 +211,12 @@ internal sealed partial class TestHandlers
     public override ValueTask StoragePoolDestroyAsync(ServerCall call, StoragePoolDestroyArgs args)
     {
         NonnullStoragePool wire;
+        string? vport;
         lock (_state.Gate)
         {
             TestStoragePool pool = _state.ActivePool(args.Pool.Name);
             pool.Active = false;
+            vport = DestroyPoolVportLocked(pool);
             wire = Wire(pool);
             if (!pool.Persistent)
             {
@@ -210,6 +224,7 @@ internal sealed partial class TestHandlers
             }
         }
 
+        PublishNodeDevice(call, vport, NodeDeviceEventDeleted);
         PublishPool(call, wire, PoolEventStopped);
         return default;
     }

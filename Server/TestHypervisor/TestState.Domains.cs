@@ -99,9 +99,11 @@ public sealed partial class TestState
             return (domain, false);
         }
 
+        bool updated = !existing.IsActive || existing.HasPendingConfig;
         existing.Config = definition;
         existing.Persistent = true;
-        return (existing, true);
+        existing.HasPendingConfig = existing.IsActive;
+        return (existing, updated);
     }
 
     /// <summary>Starts a domain from XML (transient unless a matching shut-off persistent domain exists).</summary>
@@ -125,6 +127,7 @@ public sealed partial class TestState
 
     internal void StartLocked(TestDomain domain, int reason)
     {
+        domain.HasPendingConfig = domain.Persistent;
         domain.State = DomainState.Running;
         domain.Reason = reason;
         domain.Id = _nextDomainId++;
@@ -137,13 +140,19 @@ public sealed partial class TestState
     {
         domain.State = DomainState.Shutoff;
         domain.Reason = reason;
-        domain.Id = -1;
+        domain.Id = IdAfterStop(domain);
         domain.Live = null;
         if (!domain.Persistent)
         {
             _domains.Remove(domain);
         }
     }
+
+    /// <summary>
+    /// The id a stopping domain keeps: libvirt swaps the running definition for the pending persistent one (id -1),
+    /// but a domain that was always transient has none, so its stop event still carries the id it ran with.
+    /// </summary>
+    internal static int IdAfterStop(TestDomain domain) => domain.HasPendingConfig ? -1 : domain.Id;
 
     internal void RemoveDomainLocked(TestDomain domain) => _domains.Remove(domain);
 

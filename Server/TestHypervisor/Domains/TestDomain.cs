@@ -29,6 +29,13 @@ internal sealed class TestDomain
 
     public bool Persistent { get; set; }
 
+    /// <summary>
+    /// While running, whether a persistent configuration waits behind the live one (libvirt's newDef): set by a start
+    /// while persistent or a define while running, kept by an undefine while running. A define of a running domain
+    /// reports "updated" only then, "added" for one that has always been transient.
+    /// </summary>
+    public bool HasPendingConfig { get; set; }
+
     public bool Autostart { get; set; }
 
     /// <summary>managedsave stopped it; the next start clears this.</summary>
