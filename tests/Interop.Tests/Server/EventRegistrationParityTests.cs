@@ -48,7 +48,7 @@ public sealed class EventRegistrationParityTests
         var lines = new List<string>();
         async Task Call<T>(string label, Procedure procedure, T args)
             where T : IXdrType<T>
-            => lines.Add($"{label}: {Describe(await session.CallRawAsync((uint)RemoteProtocol.RemoteProgram, 1, (int)procedure, Encode(args)).Within())}");
+            => lines.Add($"{label}: {Describe(await session.CallRawAsync((uint)RemoteProtocol.RemoteProgram, 1, (int)procedure, RawSession.Encode(args)).Within())}");
         async Task CallEmpty(string label, Procedure procedure)
             => lines.Add($"{label}: {Describe(await session.CallRawAsync((uint)RemoteProtocol.RemoteProgram, 1, (int)procedure, []).Within())}");
 
@@ -100,24 +100,5 @@ public sealed class EventRegistrationParityTests
     }
 
     private static string Describe((VirNetMessageStatus Status, byte[] Body) reply)
-    {
-        if (reply.Status != VirNetMessageStatus.Error)
-        {
-            return $"ok {Convert.ToHexString(reply.Body)}";
-        }
-
-        var reader = new XdrReader(reply.Body);
-        VirNetMessageError error = VirNetMessageError.Decode(ref reader);
-        return $"{error.Code} {error.Domain} {error.Message}";
-    }
-
-    private static byte[] Encode<T>(T value)
-        where T : IXdrType<T>
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        var writer = new XdrWriter(buffer);
-        value.Encode(ref writer);
-        writer.Flush();
-        return buffer.WrittenSpan.ToArray();
-    }
+        => reply.Status != VirNetMessageStatus.Error ? $"ok {Convert.ToHexString(reply.Body)}" : RawSession.ErrorText(reply.Body);
 }

@@ -71,13 +71,13 @@ public sealed class ReadOnlyGateSweepTests
         var dom = new NonnullDomain { Name = "test", Uuid = new byte[16], Id = -1 };
         var calls = new (Procedure Procedure, uint Denying, Func<uint, byte[]> Body)[]
         {
-            (Procedure.DomainGetXmlDesc, 1, f => Encode(new DomainGetXmlDescArgs { Dom = dom, Flags = f })),
-            (Procedure.DomainGetXmlDesc, 8, f => Encode(new DomainGetXmlDescArgs { Dom = dom, Flags = f })),
-            (Procedure.DomainSnapshotGetXmlDesc, 1, f => Encode(new DomainSnapshotGetXmlDescArgs { Snap = new NonnullDomainSnapshot { Name = "s", Dom = dom }, Flags = f })),
-            (Procedure.DomainCheckpointGetXmlDesc, 1, f => Encode(new DomainCheckpointGetXmlDescArgs { Checkpoint = new NonnullDomainCheckpoint { Name = "c", Dom = dom }, Flags = f })),
-            (Procedure.DomainManagedSaveGetXmlDesc, 1, f => Encode(new DomainManagedSaveGetXmlDescArgs { Dom = dom, Flags = f })),
-            (Procedure.DomainGetVcpusFlags, 8, f => Encode(new DomainGetVcpusFlagsArgs { Dom = dom, Flags = f })),
-            (Procedure.DomainInterfaceAddresses, 1, s => Encode(new DomainInterfaceAddressesArgs { Dom = dom, Source = s })),
+            (Procedure.DomainGetXmlDesc, 1, f => RawSession.Encode(new DomainGetXmlDescArgs { Dom = dom, Flags = f })),
+            (Procedure.DomainGetXmlDesc, 8, f => RawSession.Encode(new DomainGetXmlDescArgs { Dom = dom, Flags = f })),
+            (Procedure.DomainSnapshotGetXmlDesc, 1, f => RawSession.Encode(new DomainSnapshotGetXmlDescArgs { Snap = new NonnullDomainSnapshot { Name = "s", Dom = dom }, Flags = f })),
+            (Procedure.DomainCheckpointGetXmlDesc, 1, f => RawSession.Encode(new DomainCheckpointGetXmlDescArgs { Checkpoint = new NonnullDomainCheckpoint { Name = "c", Dom = dom }, Flags = f })),
+            (Procedure.DomainManagedSaveGetXmlDesc, 1, f => RawSession.Encode(new DomainManagedSaveGetXmlDescArgs { Dom = dom, Flags = f })),
+            (Procedure.DomainGetVcpusFlags, 8, f => RawSession.Encode(new DomainGetVcpusFlagsArgs { Dom = dom, Flags = f })),
+            (Procedure.DomainInterfaceAddresses, 1, s => RawSession.Encode(new DomainInterfaceAddressesArgs { Dom = dom, Source = s })),
         };
         var differences = new List<string>();
         foreach ((Procedure procedure, uint denying, Func<uint, byte[]> body) in calls)
@@ -107,7 +107,7 @@ public sealed class ReadOnlyGateSweepTests
         {
             ((uint)RemoteProtocol.RemoteProgram, (int)Procedure.DomainSendProcessSignal, Zeros),
             ((uint)RemoteProtocol.RemoteProgram, (int)Procedure.DomainRename, Zeros),
-            ((uint)RemoteProtocol.RemoteProgram, (int)Procedure.DomainRename, Encode(new DomainRenameArgs { Dom = dom, NewName = string.Empty })),
+            ((uint)RemoteProtocol.RemoteProgram, (int)Procedure.DomainRename, RawSession.Encode(new DomainRenameArgs { Dom = dom, NewName = string.Empty })),
             ((uint)RemoteProtocol.RemoteProgram, (int)Procedure.ConnectBaselineHypervisorCpu, Zeros),
             ((uint)RemoteProtocol.RemoteProgram, (int)Procedure.DomainSetLaunchSecurityState, Zeros),
             ((uint)RemoteProtocol.RemoteProgram, (int)Procedure.DomainFdAssociate, Zeros),
@@ -172,24 +172,5 @@ public sealed class ReadOnlyGateSweepTests
     }
 
     private static string Describe((VirNetMessageStatus Status, byte[] Body) reply)
-    {
-        if (reply.Status != VirNetMessageStatus.Error)
-        {
-            return $"status {reply.Status}";
-        }
-
-        var reader = new XdrReader(reply.Body);
-        VirNetMessageError error = VirNetMessageError.Decode(ref reader);
-        return $"{error.Code} {error.Domain} {error.Message}";
-    }
-
-    private static byte[] Encode<T>(T value)
-        where T : IXdrType<T>
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        var writer = new XdrWriter(buffer);
-        value.Encode(ref writer);
-        writer.Flush();
-        return buffer.WrittenSpan.ToArray();
-    }
+        => reply.Status != VirNetMessageStatus.Error ? $"status {reply.Status}" : RawSession.ErrorText(reply.Body);
 }

@@ -138,4 +138,23 @@ public sealed class RawSession(IDuplexPipe pipe)
 
     /// <summary>Text of a NUL-padded C char array.</summary>
     public static string CString(byte[] chars) => Encoding.UTF8.GetString(chars.AsSpan(0, Math.Max(0, Array.IndexOf(chars, (byte)0) is int n && n >= 0 ? n : chars.Length)));
+
+    /// <summary>A call body as our codec writes it, for <see cref="CallRawAsync"/>.</summary>
+    public static byte[] Encode<T>(T value)
+        where T : IXdrType<T>
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        var writer = new XdrWriter(buffer);
+        value.Encode(ref writer);
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>An error reply's body as "code domain message", the parts two daemons' answers are compared on.</summary>
+    public static string ErrorText(byte[] body)
+    {
+        var reader = new XdrReader(body);
+        VirNetMessageError error = VirNetMessageError.Decode(ref reader);
+        return $"{error.Code} {error.Domain} {error.Message}";
+    }
 }
