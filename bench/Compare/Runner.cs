@@ -25,6 +25,7 @@ internal static class Runner
         string cload = await BuildCloadAsync(repo).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         string loadBefore = File.ReadAllText("/proc/loadavg").Trim();
+        HostSteal stealBefore = HostSteal.Read();
         var rows = new List<Row>();
         await using (Daemon libvirtd = await Daemon.StartLibvirtdAsync().ConfigureAwait(false))
         await using (Daemon ours = await Daemon.StartOursAsync(settings.VolumeBytes).ConfigureAwait(false))
@@ -41,7 +42,7 @@ internal static class Runner
             await AddAsync(settings, rows, "P8", () => EventsScenarioAsync(settings, sides)).ConfigureAwait(false);
         }
 
-        string report = Report(settings, rows, loadBefore, File.ReadAllText("/proc/loadavg").Trim(), clock.Elapsed);
+        string report = Report(settings, rows, loadBefore, File.ReadAllText("/proc/loadavg").Trim(), HostSteal.Read().PercentSince(stealBefore), clock.Elapsed);
         Console.WriteLine(report);
         string? output = settings.Output ?? (settings.Smoke ? null : Path.Combine(repo, "bench", "results", $"compare-{DateTime.UtcNow:yyyy-MM-dd}.md"));
         if (output is not null)
@@ -249,7 +250,7 @@ internal static class Runner
         return binary;
     }
 
-    private static string Report(RunSettings settings, List<Row> rows, string loadBefore, string loadAfter, TimeSpan elapsed)
+    private static string Report(RunSettings settings, List<Row> rows, string loadBefore, string loadAfter, double stolenPercent, TimeSpan elapsed)
     {
         var b = new StringBuilder();
         b.AppendLine(CultureInfo.InvariantCulture, $"# Comparison run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC{(settings.Smoke ? " (smoke: numbers are meaningless)" : string.Empty)}");
@@ -261,6 +262,7 @@ internal static class Runner
 
         b.AppendLine(CultureInfo.InvariantCulture, $"- Run: {settings.Repetitions} repetition(s) per side, sides interleaved (A B A B …), {settings.Seconds.ToString(CultureInfo.InvariantCulture)} s per call-rate run, volume {settings.VolumeBytes / (1024 * 1024)} MiB; medians; took {elapsed.TotalSeconds:F0} s");
         b.AppendLine(CultureInfo.InvariantCulture, $"- Load average before / after: {loadBefore} / {loadAfter}");
+        b.AppendLine(CultureInfo.InvariantCulture, $"- CPU time stolen by the VM host during the run (/proc/stat): {stolenPercent:F1}%");
         b.AppendLine("- Both servers allow 64 calls in progress per client (libvirtd `max_client_requests = 64`, ours `MaxClientRequests = 64`). Our server runs a small benchmark backend (bench/Compare/BenchHandlers.cs), libvirtd its test driver.");
         b.AppendLine("- CPU = user+sys from /proc/PID/stat of the client and server process over the measured window, divided by calls. Ratio = ours ÷ baseline.");
         b.AppendLine();
