@@ -202,13 +202,14 @@ internal sealed partial class ClientConnection
     /// </summary>
     private int Subscribe(EventFamily family, int eventId, string? key, bool legacy)
     {
-        if (Hub.Find(s => ReferenceEquals(s.Client, this) && s.Family == family && s.EventId == eventId && string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase)) is not null)
+        if (!Hub.TryAdd(
+            id => new EventSubscription(this, family, eventId, id, key, legacy),
+            s => ReferenceEquals(s.Client, this) && s.Family == family && s.EventId == eventId && string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase),
+            out int callbackId))
         {
             throw new LibvirtErrorException(ErrorCode.InvalidArg, ErrorDomain.None, "invalid argument: event callback already tracked");
         }
 
-        int callbackId = Hub.NextCallbackId();
-        Hub.Add(new EventSubscription(this, family, eventId, callbackId, key, legacy));
         return callbackId;
     }
 

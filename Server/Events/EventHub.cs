@@ -97,6 +97,27 @@ public sealed class EventHub
     /// <summary>The next callback ID: one sequence for every family and client, from 0, as libvirtd's driver counts.</summary>
     internal int NextCallbackId() => Interlocked.Increment(ref _nextCallbackId) - 1;
 
+    /// <summary>
+    /// Adds the registration <paramref name="create"/> makes, with the next callback ID, unless one already there
+    /// <paramref name="conflicts"/>; the check and the add are one step, so two identical registrations arriving at
+    /// once cannot both get in.
+    /// </summary>
+    internal bool TryAdd(Func<int, EventSubscription> create, Func<EventSubscription, bool> conflicts, out int callbackId)
+    {
+        lock (_gate)
+        {
+            if (Array.Exists(_subscriptions, s => conflicts(s)))
+            {
+                callbackId = -1;
+                return false;
+            }
+
+            callbackId = NextCallbackId();
+            _subscriptions = [.. _subscriptions, create(callbackId)];
+            return true;
+        }
+    }
+
     internal void Add(EventSubscription subscription)
     {
         lock (_gate)
