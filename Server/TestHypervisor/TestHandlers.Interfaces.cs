@@ -60,7 +60,9 @@ internal sealed partial class TestHandlers
     {
         lock (_state.Gate)
         {
-            TestInterface[] matches = [.. _state.Interfaces.Where(i => string.Equals(i.Mac, args.Mac, StringComparison.OrdinalIgnoreCase)).Take(2)];
+            // libvirt compares with glib's case-insensitive compare, which calls a missing address equal to anything: an
+            // interface without a MAC matches every lookup.
+            TestInterface[] matches = [.. _state.Interfaces.Where(i => i.Mac is null || string.Equals(i.Mac, args.Mac, StringComparison.OrdinalIgnoreCase)).Take(2)];
             return matches.Length switch
             {
                 0 => throw new LibvirtErrorException(ErrorCode.NoInterface, ErrorDomain.Test, $"Interface not found: no interface with matching mac '{args.Mac}'"),

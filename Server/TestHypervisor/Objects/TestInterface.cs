@@ -3,11 +3,9 @@ using LibvirtRemote.Protocol;
 
 namespace LibvirtRemote.Server.TestHypervisor.Objects;
 
-/// <summary>A host interface: its XML as given (re-laid-out on output) and whether it is up; guarded by <see cref="TestState.Gate"/>.</summary>
+/// <summary>A host interface: its XML as given (written back as libvirt's parser and formatter would) and whether it is up; guarded by <see cref="TestState.Gate"/>.</summary>
 internal sealed class TestInterface
 {
-    private static readonly string[] Types = ["ethernet", "bridge", "bond", "vlan"];
-
     private TestInterface(XElement root, string name, string? mac)
     {
         Root = root;
@@ -27,81 +25,13 @@ internal sealed class TestInterface
     public static TestInterface Parse(string xml)
     {
         XElement root = TestXml.ParseRoot(xml, "interface_definition", "interface", ErrorDomain.Interface);
-        string? type = (string?)root.Attribute("type");
-        if (type is null)
-        {
-            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Interface, "XML error: interface has no type");
-        }
-
-        if (Array.IndexOf(Types, type) < 0)
-        {
-            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Interface, $"XML error: unknown interface type {type}");
-        }
-
-        string? name = (string?)root.Attribute("name");
-        if (string.IsNullOrEmpty(name))
-        {
-            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Interface, "XML error: interface has no name");
-        }
-
-        string? mac = (string?)root.Element("mac")?.Attribute("address");
-        return new TestInterface(root, name, mac?.ToLowerInvariant());
+        InterfaceXmlChecks.Check(root, parentType: null);
+        string name = (string?)root.Attribute("name") ?? string.Empty;
+        // libvirt keeps a MAC address only for an ethernet interface; other types lose it (and so cannot be found by it).
+        string? mac = (string?)root.Attribute("type") == "ethernet" ? (string?)root.Element("mac")?.Attribute("address") : null;
+        return new TestInterface(root, name, mac);
     }
 
-    /// <summary>
-    /// Formats the interface in libvirt's order: start mode, mtu and protocols first, then the type's own elements.
-    /// </summary>
-    public string Format()
-    {
-        var w = new LibvirtXmlWriter();
-        string type = (string?)Root.Attribute("type") ?? "ethernet";
-        w.Open("interface", ("type", type), ("name", Name));
-        foreach (string first in (string[])["start", "mtu", "protocol"])
-        {
-            foreach (XElement element in Root.Elements(first))
-            {
-                WriteElement(w, element);
-            }
-        }
-
-        foreach (XElement element in Root.Elements())
-        {
-            string local = element.Name.LocalName;
-            if (local is "start" or "mtu" or "protocol" || (local == "mac" && type != "ethernet"))
-            {
-                continue;
-            }
-
-            WriteElement(w, element);
-        }
-
-        w.Close("interface");
-        return w.ToString();
-    }
-
-    private static void WriteElement(LibvirtXmlWriter w, XElement element)
-    {
-        (string, string?)[] attributes = [.. element.Attributes().Select(a => (a.Name.LocalName, (string?)a.Value))];
-
-        // libvirt writes a bridge's or bond's member interfaces as full elements, even when they hold nothing.
-        bool member = element.Name.LocalName == "interface" && element.Parent?.Name.LocalName is "bridge" or "bond";
-        if (element.HasElements || member)
-        {
-            w.Open(element.Name.LocalName, attributes);
-            foreach (XElement child in element.Elements())
-            {
-                WriteElement(w, child);
-            }
-
-            w.Close(element.Name.LocalName);
-        }
-        else if (element.Value.Trim().Length > 0)
-        {
-            w.Text(element.Name.LocalName, element.Value.Trim(), attributes);
-        }
-        else
-        {
-            w.Empty(element.Name.LocalName, attributes);
-        }
-    }
+    /// <summary>Formats the interface as libvirt writes what its parser kept.</summary>
+    public string Format() => InterfaceXmlFormat.Format(Root);
 }
