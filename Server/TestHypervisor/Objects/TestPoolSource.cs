@@ -79,6 +79,8 @@ internal static class TestPoolSource
         string? dir = (string?)source?.Element("dir")?.Attribute("path");
         dir = dir is null ? (type == "gluster" ? "/" : null) : SanitizePath(dir);
 
+        XElement? adapter = PoolSourceAdapter.Parse(source?.Element("adapter"));
+
         string? protocolVersion = (string?)source?.Element("protocol")?.Attribute("ver");
         if (protocolVersion is { Length: > 0 })
         {
@@ -121,6 +123,11 @@ internal static class TestPoolSource
             name ??= poolName;
         }
 
+        if ((parts & Parts.Adapter) != 0)
+        {
+            PoolSourceAdapter.Validate(adapter);
+        }
+
         if (parts == Parts.Device && devices.Count == 0)
         {
             throw Xml("missing storage pool source device name");
@@ -142,7 +149,7 @@ internal static class TestPoolSource
             children.Add(new XElement("dir", new XAttribute("path", dir)));
         }
 
-        if ((parts & Parts.Adapter) != 0 && source?.Element("adapter") is XElement adapter && (string?)adapter.Attribute("type") is "fc_host" or "scsi_host")
+        if ((parts & Parts.Adapter) != 0 && adapter is not null)
         {
             children.Add(adapter);
         }
