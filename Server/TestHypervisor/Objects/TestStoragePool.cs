@@ -168,7 +168,7 @@ internal sealed class TestStoragePool
         string? label = permissions.Element("label")?.Value.Trim();
         XElement[] children =
         [
-            .. new[] { ("mode", mode), ("owner", permissions.Element("owner")?.Value.Trim()), ("group", permissions.Element("group")?.Value.Trim()), ("label", label) }
+            .. new[] { ("mode", mode), ("owner", StoragePermissionIds.Normalise(permissions.Element("owner"))), ("group", StoragePermissionIds.Normalise(permissions.Element("group"))), ("label", string.IsNullOrEmpty(label) ? null : label) }
                 .Where(c => c.Item2 is not null)
                 .Select(c => new XElement(c.Item1, c.Item2)),
         ];

@@ -57,13 +57,16 @@ internal sealed class TestStorageVolume
         XElement capacity = root.Element("capacity") ?? throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Storage, "XML error: missing capacity element");
         ulong bytes = Scaled(capacity, "capacity");
         ulong allocation = root.Element("allocation") is XElement a ? Scaled(a, "allocation") : bytes;
-        string? format = (string?)root.Element("target")?.Element("format")?.Attribute("type") ?? DefaultFormat(pool.Type);
+        // Pools whose volumes have no formats (logical, iscsi, ...) ignore a format the XML names.
+        string? format = DefaultFormat(pool.Type) is null ? null : (string?)root.Element("target")?.Element("format")?.Attribute("type") ?? DefaultFormat(pool.Type);
+        CheckFormat(format, pool.Type);
 
         (string?, string?, string?, string?)? permissions = ParsePermissions(root.Element("target")?.Element("permissions"));
         BackingStoreDef? backing = null;
         if (root.Element("backingStore")?.Element("path")?.Value is { Length: > 0 } backingPath)
         {
             string? backingFormat = (string?)root.Element("backingStore")?.Element("format")?.Attribute("type");
+            CheckFormat(backingFormat, pool.Type);
             backing = new BackingStoreDef(backingPath, DefaultFormat(pool.Type) is null ? null : backingFormat ?? DefaultFormat(pool.Type), ParsePermissions(root.Element("backingStore")?.Element("permissions")));
         }
 
@@ -96,7 +99,13 @@ internal sealed class TestStorageVolume
         {
             try
             {
-                mode = Convert.ToString(Convert.ToInt32(mode, 8), 8).PadLeft(4, '0');
+                int bits = Convert.ToInt32(mode, 8);
+                if ((bits & ~0x1ff) != 0)
+                {
+                    throw new FormatException();
+                }
+
+                mode = "0" + Convert.ToString(bits, 8);
             }
             catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
             {
@@ -104,12 +113,36 @@ internal sealed class TestStorageVolume
             }
         }
 
-        return (mode, perms.Element("owner")?.Value.Trim(), perms.Element("group")?.Value.Trim(), perms.Element("label")?.Value.Trim());
+        string? owner = StoragePermissionIds.Normalise(perms.Element("owner"));
+        string? group = StoragePermissionIds.Normalise(perms.Element("group"));
+        string? label = perms.Element("label")?.Value.Trim();
+        label = string.IsNullOrEmpty(label) ? null : label;
+
+        // libvirt writes no permissions element when nothing in it is set.
+        return mode is null && owner is null && group is null && label is null ? null : (mode, owner, group, label);
     }
 
     private static readonly string[] VolumeTypes = ["file", "block", "dir", "network", "netdir", "ploop"];
 
     /// <summary>The format libvirt's pool type table gives a volume that names none; null where the table has none.</summary>
+    private static readonly string[] FileFormats = ["raw", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat", "vhd", "ploop", "cow", "qcow", "qcow2", "qed", "vmdk"];
+    private static readonly string[] PartitionFormats = ["none", "linux", "fat16", "fat32", "linux-swap", "linux-lvm", "linux-raid", "extended"];
+
+    /// <summary>Pools whose volumes have formats accept only their own format names (file formats, or partition types).</summary>
+    private static void CheckFormat(string? format, string poolType)
+    {
+        string[]? known = DefaultFormat(poolType) switch
+        {
+            "raw" => FileFormats,
+            "none" => PartitionFormats,
+            _ => null,
+        };
+        if (format is not null && known is not null && Array.IndexOf(known, format) < 0)
+        {
+            throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Storage, $"unsupported configuration: unknown volume format type {format}");
+        }
+    }
+
     private static string? DefaultFormat(string poolType) => poolType switch
     {
         "dir" or "fs" or "netfs" or "rbd" or "gluster" or "vstorage" => "raw",
