@@ -44,6 +44,7 @@ public sealed partial class TestState
     /// </summary>
     internal TestStoragePool AssignPool(TestStoragePool def, bool checkLive)
     {
+        CheckPoolSourceConflict(def);
         TestStoragePool? existing = Pools.Find(p => p.Uuid == def.Uuid);
         if (existing is not null)
         {

@@ -65,6 +65,105 @@ public sealed class PythonSweepParityTests
         Assert.Contains("bymac ERR 59", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task PoolAdaptersAreParsedCheckedAndWrittenAsLibvirtDoes()
+    {
+        string output = await SameAsync("""
+            c, t = conn, err
+            P = "<pool type='%s'><name>%s</name><source>%s</source><target><path>/dev/disk/by-path</path></target></pool>"
+            srcs = ["", "<adapter name='host0'/>", "<adapter/>", "<adapter name='host0' wwnn='1'/>", "<adapter name='host0'><parentaddr/></adapter>",
+                    "<adapter type='default' name='h'/>", "<adapter type='bogus'/>", "<adapter type='scsi_host'/>", "<adapter type='scsi_host' name='host1'/>",
+                    "<adapter type='scsi_host'><parentaddr unique_id='5'><address domain='0' bus='0x1' slot='2' function='3'/></parentaddr></adapter>",
+                    "<adapter type='scsi_host'><parentaddr unique_id='5'/></adapter>", "<adapter type='scsi_host'><parentaddr><address domain='0' bus='0' slot='0' function='0'/></parentaddr></adapter>",
+                    "<adapter type='scsi_host' name='h'><parentaddr unique_id='1'><address domain='0' bus='0' slot='0' function='0'/></parentaddr></adapter>",
+                    "<adapter type='fc_host'/>", "<adapter type='fc_host' wwnn='2000000012341234' wwpn='zz'/>",
+                    "<adapter type='fc_host' wwnn='0x2000000012341234' wwpn='1000000012341234' parent_wwnn='2000000012341299'/>",
+                    "<adapter type='fc_host' wwnn='2000000012341234' wwpn='1000000012341234' managed='maybe'/>",
+                    "<adapter type='fc_host' parent='scsi_host1' managed='yes' wwnn='2000000012341234' wwpn='1000000012341234' parent_fabric_wwn='2000000012341235'/>"]
+            for i, s in enumerate(srcs):
+                t('scsi ' + s, lambda: c.storagePoolDefineXML(P % ('scsi', 'sc%d' % i, s), 0).XMLDesc(0))
+            t('dir with adapter', lambda: c.storagePoolDefineXML("<pool type='dir'><name>da</name><source><adapter type='bogus'/></source><target><path>/x</path></target></pool>", 0).XMLDesc(0))
+            t('dir with adapter ok', lambda: c.storagePoolDefineXML("<pool type='dir'><name>db</name><source><adapter name='x' wwnn='1'/></source><target><path>/x</path></target></pool>", 0).XMLDesc(0))
+            t('dir with adapter ok2', lambda: c.storagePoolDefineXML("<pool type='dir'><name>dc</name><source><adapter type='scsi_host' name='x'/></source><target><path>/x</path></target></pool>", 0).XMLDesc(0))
+            """);
+        Assert.Contains("<adapter type='scsi_host' name='host0'/>", output, StringComparison.Ordinal);
+        Assert.Contains("XML error: missing storage pool source adapter", output, StringComparison.Ordinal);
+        Assert.Contains("internal error: Malformed wwn: zz", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VolumeFormatsAndPermissionsFollowThePoolType()
+    {
+        string output = await SameAsync("""
+            c, t = conn, err
+            for j, perm in enumerate(["<mode>0755</mode><owner>-1</owner><group>-1</group>", "<owner>0</owner>", "<owner>4294967295</owner>", "<owner>4294967296</owner>",
+                         "<group>-2</group>", "<owner></owner>", "<owner>x</owner>", "<label></label>", "<label>a&amp;b</label>", "<mode>7</mode>", "<mode>0</mode>",
+                         "<mode>1777</mode>", "<mode>888</mode>", "<mode>-1</mode>", "", "<owner>-1</owner>"]):
+                t('pool perm ' + perm, lambda: c.storagePoolDefineXML("<pool type='dir'><name>pp%d</name><target><path>/x%d</path><permissions>%s</permissions></target></pool>" % (j, j, perm), 0).XMLDesc(0))
+                t('vol perm ' + perm, lambda: c.storagePoolLookupByName('default-pool').createXML("<volume><name>v%d</name><capacity>1</capacity><target><permissions>%s</permissions></target></volume>" % (j, perm), 0).XMLDesc(0))
+            for k, f in enumerate(['nope', 'none', 'raw', 'qcow2', 'vmdk', 'iso', 'linux', 'dir']):
+                t('vol fmt ' + f, lambda: c.storagePoolLookupByName('default-pool').createXML("<volume><name>f%d</name><capacity>1</capacity><target><format type='%s'/></target></volume>" % (k, f), 0).XMLDesc(0))
+                t('vol backing fmt ' + f, lambda: c.storagePoolLookupByName('default-pool').createXML("<volume><name>g%d</name><capacity>1</capacity><backingStore><path>/x</path><format type='%s'/></backingStore></volume>" % (k, f), 0).XMLDesc(0))
+            dp = c.storagePoolCreateXML("<pool type='disk'><name>dk</name><source><device path='/dev/sdz'/></source><target><path>/dev</path></target></pool>", 0)
+            for k, f in enumerate(['nope', 'none', 'raw', 'linux', 'extended']):
+                t('disk vol fmt ' + f, lambda: dp.createXML("<volume><name>sdz%d</name><capacity>1</capacity><target><format type='%s'/></target></volume>" % (k + 1, f), 0).XMLDesc(0))
+            lp = c.storagePoolCreateXML("<pool type='logical'><name>lv</name><source><name>vg</name></source><target><path>/dev/vg</path></target></pool>", 0)
+            t('logical vol fmt', lambda: lp.createXML("<volume><name>l1</name><capacity>1</capacity><target><format type='nope'/></target></volume>", 0).XMLDesc(0))
+            """);
+        Assert.Contains("ERR 67 18 unsupported configuration: unknown volume format type nope", output, StringComparison.Ordinal);
+        Assert.Contains("<mode>07</mode>", output, StringComparison.Ordinal);
+        Assert.Contains("XML error: malformed owner element", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PoolsThatShareStorageWithAnotherPoolAreRefused()
+    {
+        string output = await SameAsync("""
+            c, t = conn, err
+            defs = [
+             ("dir", "<pool type='dir'><name>d1</name><target><path>/default-pool</path></target></pool>"),
+             ("dir", "<pool type='dir'><name>d2</name><target><path>/default-pool/</path></target></pool>"),
+             ("dir", "<pool type='dir'><name>default-pool</name><target><path>/default-pool</path></target></pool>"),
+             ("fs", "<pool type='fs'><name>f1</name><source><device path='/dev/sda'/></source><target><path>/a</path></target></pool>"),
+             ("fs", "<pool type='fs'><name>f2</name><source><device path='/dev/sda'/></source><target><path>/b</path></target></pool>"),
+             ("logical", "<pool type='logical'><name>l1</name><source><device path='/dev/sda'/><name>vg</name></source><target><path>/dev/vg</path></target></pool>"),
+             ("disk", "<pool type='disk'><name>k1</name><source><device path='/dev/sdb'/><device path='/dev/sda'/></source><target><path>/dev</path></target></pool>"),
+             ("iscsi", "<pool type='iscsi'><name>i1</name><source><host name='h'/><device path='/dev/sda'/></source><target><path>/dev/disk/by-path</path></target></pool>"),
+             ("iscsi", "<pool type='iscsi'><name>i2</name><source><host name='h2'/><device path='/dev/sda'/></source><target><path>/dev/disk/by-path</path></target></pool>"),
+             ("iscsi", "<pool type='iscsi'><name>i3</name><source><host name='h2'/><device path='/dev/sda'/><initiator><iqn name='iqn.a'/></initiator></source><target><path>/dev/disk/by-path</path></target></pool>"),
+             ("netfs", "<pool type='netfs'><name>n1</name><source><host name='h'/><dir path='/e'/></source><target><path>/mnt/1</path></target></pool>"),
+             ("netfs", "<pool type='netfs'><name>n2</name><source><host name='h'/><dir path='/e'/></source><target><path>/mnt/2</path></target></pool>"),
+             ("netfs", "<pool type='netfs'><name>n3</name><source><host name='h' port='5'/><dir path='/e'/></source><target><path>/mnt/3</path></target></pool>"),
+             ("netfs", "<pool type='netfs'><name>n4</name><source><host name='h2'/><dir path='/e'/></source><target><path>/mnt/4</path></target></pool>"),
+             ("gluster", "<pool type='gluster'><name>g1</name><source><host name='g'/><name>vol</name></source></pool>"),
+             ("gluster", "<pool type='gluster'><name>g2</name><source><host name='g'/><name>vol</name><dir path='/'/></source></pool>"),
+             ("mpath", "<pool type='mpath'><name>m1</name><target><path>/dev/mapper</path></target></pool>"),
+             ("mpath", "<pool type='mpath'><name>m2</name><target><path>/dev/mapper</path></target></pool>"),
+             ("vstorage", "<pool type='vstorage'><name>v1</name><source><name>c</name></source><target><path>/v</path></target></pool>"),
+             ("vstorage", "<pool type='vstorage'><name>v2</name><source><name>c</name></source><target><path>/w</path></target></pool>"),
+             ("sheepdog", "<pool type='sheepdog'><name>s1</name><source><host name='s'/><name>x</name></source></pool>"),
+             ("sheepdog", "<pool type='sheepdog'><name>s2</name><source><host name='s'/><name>y</name></source></pool>"),
+             ("rbd", "<pool type='rbd'><name>r1</name><source><host name='m'/><name>rp</name></source></pool>"),
+             ("rbd", "<pool type='rbd'><name>r2</name><source><host name='m'/><name>rp</name></source></pool>"),
+             ("zfs", "<pool type='zfs'><name>z1</name><source><name>tank</name><device path='/dev/sdb'/></source></pool>"),
+             ("scsi", "<pool type='scsi'><name>c1</name><source><adapter name='host1'/></source><target><path>/dev/disk/by-path</path></target></pool>"),
+             ("scsi", "<pool type='scsi'><name>c2</name><source><adapter type='scsi_host' name='scsi_host1'/></source><target><path>/dev/disk/by-path</path></target></pool>"),
+             ("scsi", "<pool type='scsi'><name>c3</name><source><adapter type='fc_host' parent='host1' wwnn='2000000012341234' wwpn='1000000012341234'/></source><target><path>/dev/disk/by-path</path></target></pool>"),
+             ("scsi", "<pool type='scsi'><name>c4</name><source><adapter type='fc_host' wwnn='2000000012341234' wwpn='1000000012341234'/></source><target><path>/dev/disk/by-path</path></target></pool>"),
+             ("scsi", "<pool type='scsi'><name>c5</name><source><adapter type='fc_host' wwnn='2000000012341235' wwpn='1000000012341234'/></source><target><path>/dev/disk/by-path</path></target></pool>"),
+             ("scsi", "<pool type='scsi'><name>c6</name><source><adapter name='bogus'/></source><target><path>/dev/disk/by-path</path></target></pool>"),
+             ("scsi", "<pool type='scsi'><name>c7</name><source><adapter type='scsi_host'><parentaddr unique_id='1'><address domain='0' bus='0' slot='0' function='0'/></parentaddr></adapter></source><target><path>/dev/disk/by-path</path></target></pool>"),
+             ("scsi", "<pool type='scsi'><name>c8</name><source><adapter type='scsi_host'><parentaddr unique_id='1'><address domain='0' bus='0' slot='0' function='0'/></parentaddr></adapter></source><target><path>/dev/disk/by-path</path></target></pool>"),
+            ]
+            for kind, x in defs:
+                t('define ' + x, lambda: c.storagePoolDefineXML(x, 0).name())
+            t('create dup', lambda: c.storagePoolCreateXML("<pool type='dir'><name>cd</name><target><path>/default-pool</path></target></pool>", 0).name())
+            t('pools', lambda: sorted(c.listDefinedStoragePools()))
+            """);
+        Assert.Contains("ERR 9 18 operation failed: Storage source conflict with pool: 'default-pool'", output, StringComparison.Ordinal);
+        Assert.Contains("Storage source conflict with pool: 'c7'", output, StringComparison.Ordinal);
+    }
+
     private static async Task<string> SameAsync(string snippet)
     {
         await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
