@@ -113,6 +113,7 @@ internal sealed class TestNetworkDef
         foreach (XElement ip in root.Elements("ip"))
         {
             CheckIp(ip, name);
+            DhcpRangeChecks.Check(ip, name);
             XElement? dhcp = ip.Element("dhcp");
             ips.Add(new IpDef
             {
@@ -120,10 +121,10 @@ internal sealed class TestNetworkDef
                 Address = (string?)ip.Attribute("address"),
                 Netmask = (string?)ip.Attribute("netmask"),
                 Prefix = (string?)ip.Attribute("prefix"),
-                Ranges = dhcp?.Elements("range").Select(r => ((string?)r.Attribute("start") ?? string.Empty, (string?)r.Attribute("end") ?? string.Empty)).ToList() ?? [],
+                Ranges = dhcp?.Elements("range").Select(r => (DhcpRangeChecks.Normalise((string?)r.Attribute("start")), DhcpRangeChecks.Normalise((string?)r.Attribute("end")))).ToList() ?? [],
                 Hosts = dhcp?.Elements("host").Select(h => new DhcpHost((string?)h.Attribute("mac"), (string?)h.Attribute("id"), (string?)h.Attribute("name"), (string?)h.Attribute("ip"))).ToList() ?? [],
                 Leases = dhcp?.Elements("range").Where(r => r.Element("lease") is not null)
-                    .GroupBy(r => ((string?)r.Attribute("start") ?? string.Empty, (string?)r.Attribute("end") ?? string.Empty))
+                    .GroupBy(r => (DhcpRangeChecks.Normalise((string?)r.Attribute("start")), DhcpRangeChecks.Normalise((string?)r.Attribute("end"))))
                     .ToDictionary(g => g.Key, g => new XElement(g.First().Element("lease")!)) ?? [],
                 Tftp = ip.Element("tftp") is { } tftp ? new XElement(tftp) : null,
                 Bootp = dhcp?.Element("bootp") is { } bootp ? new XElement(bootp) : null,

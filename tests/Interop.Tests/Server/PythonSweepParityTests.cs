@@ -164,6 +164,43 @@ public sealed class PythonSweepParityTests
         Assert.Contains("Storage source conflict with pool: 'c7'", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DhcpRangesAreCheckedAgainstTheirNetworkAndWrittenInCanonicalForm()
+    {
+        string output = await SameAsync("""
+            c, t = conn, err
+            NX = "<network><name>r%d</name><ip %s><dhcp>%s</dhcp></ip></network>"
+            cases = [("address='10.0.0.1' netmask='255.255.0.0'", "<range start='10.1.0.2' end='10.0.0.9'/>"),
+                     ("address='10.0.0.1' prefix='24'", "<range start='10.0.0.0' end='10.0.0.9'/>"),
+                     ("address='10.0.0.1' prefix='24'", "<range start='10.0.0.2' end='10.0.0.255'/>"),
+                     ("address='10.0.0.1' prefix='24'", "<range start='10.0.0.9' end='10.0.0.2'/>"),
+                     ("address='10.0.0.1' prefix='8'", "<range start='10.0.0.2' end='10.1.0.2'/>"),
+                     ("address='10.0.0.1' prefix='8'", "<range start='10.0.0.2' end='10.0.200.2'/>"),
+                     ("address='10.0.0.1'", "<range start='10.0.0.2' end='10.0.200.2'/>"),
+                     ("address='192.168.5.1'", "<range start='192.168.5.2' end='192.168.6.2'/>"),
+                     ("address='172.16.0.1'", "<range start='172.16.0.2' end='172.16.200.2'/>"),
+                     ("address='230.0.0.1'", "<range start='230.0.0.2' end='230.0.0.9'/>"),
+                     ("address='10.0.0.1' prefix='24'", "<range end='10.0.0.9'/>"),
+                     ("address='10.0.0.1' prefix='24'", "<range start='10.0.0.9'/>"),
+                     ("address='10.0.0.1' prefix='24'", "<range start='bogus' end='10.0.0.9'/>"),
+                     ("address='10.0.0.1' prefix='24'", "<range start='10.0.0.3' end='::1'/>"),
+                     ("address='10.0.0.1' prefix='24'", "<range start='::2' end='::1'/>"),
+                     ("family='ipv6' address='2001:db8::1' prefix='64'", "<range start='2001:db8::10' end='2001:db8::5'/>"),
+                     ("family='ipv6' address='2001:db8::1' prefix='64'", "<range start='2001:db8::10' end='2001:db8::1:5'/>"),
+                     ("family='ipv6' address='2001:db8::1' prefix='64'", "<range start='2001:db9::10' end='2001:db8::15'/>"),
+                     ("family='ipv6' address='2001:db8::1'", "<range start='2001:db8::10' end='2001:db8::15'/>"),
+                     ("family='ipv6' address='2001:db8::1' prefix='64'", "<range start='2001:db8::10' end='2001:db8::15'/>"),
+                     ("address='10.0.0.1' prefix='24'", "<range start='10.0.0.2' end='10.0.0.9'><lease expiry='1' unit='hours'/></range>"),
+                     ("address='10.0.0.1' prefix='24'", "<range start='10.0.0.02' end='10.0.0.9'/>"),
+                     ("address='10.0.0.1' prefix='24'", "<range start='10.0.0.2' end='10.0.0.9'/><range start='10.0.1.2' end='10.0.1.9'/>")]
+            for i, (ip, rng) in enumerate(cases):
+                t('%s %s' % (ip, rng), lambda: c.networkDefineXML(NX % (i, ip, rng)).XMLDesc(0))
+            """);
+        Assert.Contains("ERR 1 0 internal error: range 10.0.0.9 - 10.0.0.2 is reversed \n", output, StringComparison.Ordinal);
+        Assert.Contains("ERR 1 0 internal error: bad prefix -1 for network 230.0.0.1 when  checking range 230.0.0.2 - 230.0.0.9", output, StringComparison.Ordinal);
+        Assert.Contains("<range start='10.0.0.2' end='10.0.0.9'/>", output, StringComparison.Ordinal);
+    }
+
     private static async Task<string> SameAsync(string snippet)
     {
         await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
