@@ -45,6 +45,8 @@ internal sealed partial class TestHandlers
 
     public override ValueTask<ConnectListAllDomainsRet> ConnectListAllDomainsAsync(ServerCall call, ConnectListAllDomainsArgs args)
     {
+        // The sixteen VIR_CONNECT_LIST_DOMAINS_* filters.
+        CheckFlags(args.Flags, 0xffff, "testConnectListAllDomains");
         lock (_state.Gate)
         {
             NonnullDomain[] matching = [.. _state.DomainsLocked.Where(d => Matches(d, args.Flags)).Select(d => d.Handle)];

@@ -121,9 +121,12 @@ internal abstract class MomentTree<T>
             ? (rootsOrDescendants ? [.. _roots] : topological ? Descendants(null) : [.. _all])
             : (rootsOrDescendants ? Descendants(from) : [.. from.Children]);
 
-    /// <summary>libvirt's LEAVES / NO_LEAVES filter: asking for both, or neither, keeps everything.</summary>
+    /// <summary>
+    /// libvirt's LEAVES / NO_LEAVES filter. Each drops what it excludes on its own, so asking for both keeps nothing
+    /// (libvirt folds other filter groups that are fully set to "no filter", but not this one).
+    /// </summary>
     protected static bool KeepsLeafState(T moment, bool leaves, bool noLeaves)
-        => leaves == noLeaves || (leaves ? moment.Children.Count == 0 : moment.Children.Count != 0);
+        => (!leaves || moment.Children.Count == 0) && (!noLeaves || moment.Children.Count != 0);
 
     private static void AddDescendants(List<T> children, List<T> result)
     {

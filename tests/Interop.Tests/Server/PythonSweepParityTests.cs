@@ -201,6 +201,44 @@ public sealed class PythonSweepParityTests
         Assert.Contains("<range start='10.0.0.2' end='10.0.0.9'/>", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ListingFlagsFilterAndAreCheckedAsInLibvirt()
+    {
+        string output = await SameAsync("""
+            c, t = conn, err
+            DXML = "<domain type='test'><name>%s</name><memory>1024</memory><os><type>hvm</type></os></domain>"
+            def norm(l): return [o.getName() if hasattr(o, 'getName') else o.name() for o in l]
+            d = c.lookupByName('test')
+            for n in ['c1', 'c2', 'c3']:
+                d.checkpointCreateXML('<domaincheckpoint><name>%s</name></domaincheckpoint>' % n, 0)
+            for fl in [0, 1, 2, 4, 8, 12, 13, 3, 16]:
+                t('listAllCheckpoints %d' % fl, lambda: sorted(norm(d.listAllCheckpoints(fl))))
+                t('children %d' % fl, lambda: sorted(norm(d.checkpointLookupByName('c1', 0).listAllChildren(fl))))
+            x = c.defineXML(DXML % 'x')
+            for n in ['s1', 's2']:
+                x.snapshotCreateXML('<domainsnapshot><name>%s</name></domainsnapshot>' % n, 0)
+            for fl in [4, 8, 12, 13, 12 | 2, 12 | 16, 12 | 1024]:
+                t('listAllSnapshots %d' % fl, lambda: sorted(norm(x.listAllSnapshots(fl))))
+                t('snapshotNum %d' % fl, lambda: x.snapshotNum(fl))
+                t('children %d' % fl, lambda: sorted(norm(x.snapshotLookupByName('s1', 0).listAllChildren(fl))))
+                t('childnum %d' % fl, lambda: x.snapshotLookupByName('s1', 0).numChildren(fl))
+            for fl in [1 << i for i in range(14, 22)]:
+                t('listAllDomains %d' % fl, lambda: sorted(norm(c.listAllDomains(fl))))
+            for fl in [1 << i for i in range(0, 24)]:
+                t('listAllNetworks %d' % fl, lambda: sorted(norm(c.listAllNetworks(fl))))
+                t('listAllStoragePools %d' % fl, lambda: sorted(norm(c.listAllStoragePools(fl))))
+                t('listAllInterfaces %d' % fl, lambda: sorted(norm(c.listAllInterfaces(fl))))
+                t('listAllDevices %d' % (fl << 8), lambda: sorted(norm(c.listAllDevices(fl << 8))))
+                t('listAllSecrets %d' % fl, lambda: c.listAllSecrets(fl))
+                t('listAllNWFilters %d' % fl, lambda: c.listAllNWFilters(fl))
+                t('listAllPorts %d' % fl, lambda: c.networkLookupByName('default').listAllPorts(fl))
+                t('listAllVolumes %d' % fl, lambda: c.storagePoolLookupByName('default-pool').listAllVolumes(fl))
+            """);
+        Assert.Contains("listAllSnapshots 12 []", output, StringComparison.Ordinal);
+        Assert.Contains("listAllCheckpoints 12 []", output, StringComparison.Ordinal);
+        Assert.Contains("listAllDomains 65536 ERR 8 12 unsupported flags (0x10000) in function testConnectListAllDomains", output, StringComparison.Ordinal);
+    }
+
     private static async Task<string> SameAsync(string snippet)
     {
         await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
