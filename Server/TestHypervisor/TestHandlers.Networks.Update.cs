@@ -193,9 +193,8 @@ internal sealed partial class TestHandlers
             throw new LibvirtErrorException(ErrorCode.OperationUnsupported, ErrorDomain.Network, "Operation not supported: dhcp ranges cannot be modified, only added or deleted");
         }
 
-        string start = (string?)element.Attribute("start") ?? throw NetInvalid($"Missing 'start' attribute in dhcp range for network '{def.Name}'");
-        string end = (string?)element.Attribute("end") ?? throw NetInvalid($"Missing 'end' attribute in dhcp range for network '{def.Name}'");
-        RequireRangeInNetwork(ip, start, end);
+        // The same parse and checks as in a definition (which guarantees every ip element an address).
+        (string start, string end) = DhcpRangeChecks.Parse(element, def.Name, ip.Address!, ip.Prefix, ip.Netmask);
         int index = ip.Ranges.FindIndex(r => r.Start == start && r.End == end);
         switch (command)
         {
@@ -234,31 +233,6 @@ internal sealed partial class TestHandlers
             ?? def.Ips.Find(i => i.Family is null or "ipv4")
             ?? def.Ips.FirstOrDefault()
             ?? throw NetInvalid($"couldn't update dhcp host entry - no <ip> element found in network '{def.Name}'");
-    }
-
-    /// <summary>An IPv4 range must lie inside the ip element's subnet.</summary>
-    private static void RequireRangeInNetwork(TestNetworkDef.IpDef ip, string start, string end)
-    {
-        if (ip.Family is not (null or "ipv4") || !System.Net.IPAddress.TryParse(ip.Address, out System.Net.IPAddress? network))
-        {
-            return;
-        }
-
-        int prefix = int.TryParse(ip.Prefix, System.Globalization.CultureInfo.InvariantCulture, out int p) ? p
-            : System.Net.IPAddress.TryParse(ip.Netmask, out System.Net.IPAddress? mask) ? System.Numerics.BitOperations.PopCount(ToUInt32(mask)) : 24;
-        uint netmask = prefix == 0 ? 0 : uint.MaxValue << (32 - prefix);
-        uint subnet = ToUInt32(network) & netmask;
-        if (!System.Net.IPAddress.TryParse(start, out System.Net.IPAddress? first) || !System.Net.IPAddress.TryParse(end, out System.Net.IPAddress? last)
-            || (ToUInt32(first) & netmask) != subnet || (ToUInt32(last) & netmask) != subnet)
-        {
-            throw new LibvirtErrorException(ErrorCode.InternalError, ErrorDomain.None, $"internal error: range {start} - {end} is not entirely within network {ip.Address}/{prefix}");
-        }
-
-        static uint ToUInt32(System.Net.IPAddress address)
-        {
-            byte[] bytes = address.GetAddressBytes();
-            return bytes.Length == 4 ? (uint)((bytes[0] << 24) | (bytes[1] << 16) | (bytes[2] << 8) | bytes[3]) : 0;
-        }
     }
 
     private static void RequireSingleDhcp(TestNetworkDef def, TestNetworkDef.IpDef ip)

@@ -19,12 +19,22 @@ internal static class DhcpRangeChecks
     {
         foreach (XElement range in ip.Element("dhcp")?.Elements("range") ?? [])
         {
-            string start = (string?)range.Attribute("start") ?? throw Xml($"Missing 'start' attribute in dhcp range for network '{network}'");
-            IPAddress first = Parse(start);
-            string end = (string?)range.Attribute("end") ?? throw Xml($"Missing 'end' attribute in dhcp range for network '{network}'");
-            IPAddress last = Parse(end);
-            CheckRange(first, last, IPAddress.Parse((string)ip.Attribute("address")!), Prefix(ip));
+            Parse(range, network, (string)ip.Attribute("address")!, (string?)ip.Attribute("prefix"), (string?)ip.Attribute("netmask"));
         }
+    }
+
+    /// <summary>
+    /// Parses and checks one &lt;range&gt; of the ip element with <paramref name="address"/>, as both a network's
+    /// definition and net-update do; gives its ends in canonical form.
+    /// </summary>
+    public static (string Start, string End) Parse(XElement range, string network, string address, string? prefix, string? netmask)
+    {
+        string start = (string?)range.Attribute("start") ?? throw Xml($"Missing 'start' attribute in dhcp range for network '{network}'");
+        IPAddress first = ParseAddress(start);
+        string end = (string?)range.Attribute("end") ?? throw Xml($"Missing 'end' attribute in dhcp range for network '{network}'");
+        IPAddress last = ParseAddress(end);
+        CheckRange(first, last, IPAddress.Parse(address), Prefix(address, prefix, netmask));
+        return (first.ToString(), last.ToString());
     }
 
     /// <summary>A range end as libvirt writes it back: the address in its canonical text form.</summary>
@@ -87,19 +97,19 @@ internal static class DhcpRangeChecks
     }
 
     // A network's prefix as libvirt derives it: the prefix, else the netmask's bits, else the IPv4 class (or 64 for IPv6).
-    private static int Prefix(XElement ip)
+    private static int Prefix(string addressText, string? prefixText, string? netmaskText)
     {
-        if (int.TryParse((string?)ip.Attribute("prefix"), NumberStyles.None, CultureInfo.InvariantCulture, out int prefix) && prefix > 0)
+        if (int.TryParse(prefixText, NumberStyles.None, CultureInfo.InvariantCulture, out int prefix) && prefix > 0)
         {
             return prefix;
         }
 
-        if (IPAddress.TryParse((string?)ip.Attribute("netmask"), out IPAddress? netmask))
+        if (IPAddress.TryParse(netmaskText, out IPAddress? netmask))
         {
             return (int)BigInteger.PopCount(Number(netmask));
         }
 
-        IPAddress address = IPAddress.Parse((string)ip.Attribute("address")!);
+        IPAddress address = IPAddress.Parse(addressText);
         if (address.AddressFamily == AddressFamily.InterNetworkV6)
         {
             return address.Equals(IPAddress.IPv6Any) ? 0 : 64;
@@ -109,7 +119,7 @@ internal static class DhcpRangeChecks
         return address.Equals(IPAddress.Any) ? 0 : (octet & 0x80) == 0 ? 8 : (octet & 0xC0) == 0x80 ? 16 : (octet & 0xE0) == 0xC0 ? 24 : -1;
     }
 
-    private static IPAddress Parse(string text)
+    private static IPAddress ParseAddress(string text)
         => IPAddress.TryParse(text, out IPAddress? address) && text.Contains(address.AddressFamily == AddressFamily.InterNetwork ? '.' : ':')
             ? address
             : throw new LibvirtErrorException(ErrorCode.SystemError, ErrorDomain.None, $"Cannot parse socket address '{text}': Name or service not known");

@@ -169,6 +169,25 @@ public sealed class VirshGapsParityTests
         Assert.Contains("Requested operation is not valid: network is not running", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task NetworkUpdateParsesARangeAsADefinitionDoes()
+    {
+        string output = await SameAsync(
+            "net-update default add ip-dhcp-range \"<range start='192.168.122.2'/>\"; "
+            + "net-update default add ip-dhcp-range \"<range end='192.168.122.9'/>\"; "
+            + "net-update default add ip-dhcp-range \"<range start='192.168.122.x' end='192.168.122.9'/>\"; "
+            + "net-update default add ip-dhcp-range \"<range start='192.168.122.9' end='192.168.122.3'/>\"; "
+            + "net-update default add ip-dhcp-range \"<range start='192.168.122.0' end='192.168.122.3'/>\"; "
+            + "net-update default add ip-dhcp-range \"<range start='192.168.122.250' end='192.168.122.255'/>\"; "
+            + "net-update default add ip-dhcp-range \"<range start='fd00::2' end='fd00::9'/>\"; "
+            + "net-update default delete ip-dhcp-range \"<range start='192.168.122.2' end='192.168.122.254'/>\"; "
+            + "net-update default add ip-dhcp-range \"<range start='192.168.122.2' end='192.168.122.10'/>\"; "
+            + "net-update default delete ip-dhcp-range \"<range start='192.168.122.2' end='192.168.122.10'/>\"; net-dumpxml default");
+        Assert.Contains("Missing 'end' attribute in dhcp range for network 'default'", output, StringComparison.Ordinal);
+        Assert.Contains("range 192.168.122.9 - 192.168.122.3 is reversed", output, StringComparison.Ordinal);
+        Assert.Contains("is the broadcast address", output, StringComparison.Ordinal);
+    }
+
     private static string VhbaXml(string parent, string wwnn, string? wwpn) => $"""
         <device>
           {parent}
