@@ -1,0 +1,154 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using LibvirtRemote.Client;
+using LibvirtRemote.Protocol;
+
+namespace LibvirtRemote.Interop.Tests.Support;
+
+/// <summary>
+/// Calls every procedure of <see cref="RemoteCalls"/> once, in a fixed order, with arguments taken from the test
+/// driver's objects (<see cref="ProcedureSweepArguments"/>), and records how each call ended. Run against libvirtd's
+/// test driver it shows reply layouts our .x files got wrong (an undecodable reply is an outcome of its own); run against
+/// our server as well, the two outcome lists show where our server answers differently.
+/// </summary>
+internal static partial class ProcedureSweep
+{
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Procedures the sweep does not call, and why. Everything else in <see cref="RemoteCalls"/> is called.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> Skipped = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["ConnectOpen"] = "a second open fails and closes the hypervisor connection",
+        ["ConnectClose"] = "ends the connection the rest of the sweep needs",
+        ["DomainMigratePrepareTunnel"] = "needs a stream partner",
+        ["DomainMigratePrepareTunnel3"] = "needs a stream partner",
+        ["DomainMigratePrepareTunnel3Params"] = "needs a stream partner",
+        ["DomainOpenConsole"] = "needs a stream partner",
+        ["DomainOpenChannel"] = "needs a stream partner",
+        ["StorageVolUpload"] = "needs a stream partner",
+        ["StorageVolDownload"] = "needs a stream partner",
+        ["DomainScreenshot"] = "needs a stream partner",
+    };
+
+    /// <summary>
+    /// Calls that change or remove the fixtures the others use; they run last, in this order, so that every earlier
+    /// call still finds the running domain "test", its snapshot, the pool's volume and so on.
+    /// </summary>
+    private static readonly string[] Last =
+    [
+        "DomainSnapshotDelete", "DomainCheckpointDelete", "DomainManagedSave", "DomainManagedSaveRemove",
+        "DomainSuspend", "DomainResume", "DomainReboot", "DomainReset", "DomainPmSuspendForDuration", "DomainPmWakeup",
+        "DomainShutdown", "DomainShutdownFlags", "DomainCreate", "DomainDestroy", "DomainCreateWithFlags",
+        "DomainDestroyFlags", "DomainCreateWithFiles", "DomainSave", "DomainRestore", "DomainSaveFlags",
+        "DomainRestoreFlags", "DomainSaveParams", "DomainRestoreParams", "DomainUndefine", "DomainUndefineFlags",
+        "NetworkDestroy", "NetworkCreate", "NetworkUndefine", "InterfaceDestroy", "InterfaceCreate", "InterfaceUndefine",
+        "StorageVolWipe", "StorageVolWipePattern", "StorageVolDelete", "StoragePoolDestroy", "StoragePoolDelete",
+        "StoragePoolCreate", "StoragePoolUndefine", "NodeDeviceDestroy", "NodeDeviceUndefine",
+    ];
+
+    /// <summary>One call's result: "ok", "error CODE DOMAIN: message", or "BROKEN ..." for anything else.</summary>
+    public sealed record Outcome(string Procedure, string Result)
+    {
+        public bool IsBroken => Result.StartsWith("BROKEN", StringComparison.Ordinal);
+
+        public override string ToString() => $"{Procedure}: {Result}";
+    }
+
+    /// <summary>The procedures in the order the sweep calls them.</summary>
+    public static IReadOnlyList<MethodInfo> Order()
+    {
+        List<MethodInfo> methods = [.. typeof(RemoteCalls).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+            .Where(m => m.Name.EndsWith("Async", StringComparison.Ordinal) && !Skipped.ContainsKey(Name(m)))
+            .OrderBy(m => (int)Enum.Parse<Procedure>(Name(m)))];
+        var last = methods.Where(m => Last.Contains(Name(m))).OrderBy(m => Array.IndexOf(Last, Name(m))).ToList();
+        return [.. methods.Except(last), .. last];
+    }
+
+    public static string Name(MethodInfo method) => method.Name[..^"Async".Length];
+
+    /// <summary>Sweeps the server at <paramref name="uri"/>; <paramref name="scratch"/> receives files the calls write.</summary>
+    public static async Task<IReadOnlyList<Outcome>> RunAsync(string uri, string scratch)
+    {
+        var outcomes = new List<Outcome>();
+        LibvirtConnection connection = await LibvirtConnection.OpenAsync(uri).WaitAsync(CallTimeout);
+        try
+        {
+            var fixtures = await SweepFixtures.CreateAsync(connection.Remote, scratch);
+            foreach (MethodInfo method in Order())
+            {
+                string name = Name(method);
+                string result = await CallAsync(connection.Remote, method, fixtures);
+                if (result != "ok" && !await StillUsableAsync(connection.Remote))
+                {
+                    result = "BROKEN connection lost after " + result;
+                    await connection.DisposeAsync();
+                    connection = await LibvirtConnection.OpenAsync(uri).WaitAsync(CallTimeout);
+                }
+
+                outcomes.Add(new Outcome(name, Normalise(result, scratch)));
+                await fixtures.RefreshAsync(connection.Remote);
+            }
+        }
+        finally
+        {
+            await connection.DisposeAsync();
+        }
+
+        return outcomes;
+    }
+
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Test code; ValueTask's AsTask is not trimmed.")]
+    private static async Task<string> CallAsync(RemoteCalls remote, MethodInfo method, SweepFixtures fixtures)
+    {
+        ParameterInfo[] parameters = method.GetParameters();
+        object?[] arguments = new object?[parameters.Length];
+        arguments[^1] = CancellationToken.None;
+        if (parameters.Length == 2)
+        {
+            arguments[0] = ProcedureSweepArguments.Build(Name(method), parameters[0].ParameterType, fixtures);
+        }
+
+        try
+        {
+            object pending = method.Invoke(remote, arguments)!;
+            var task = (Task)pending.GetType().GetMethod("AsTask")!.Invoke(pending, null)!;
+            await task.WaitAsync(CallTimeout);
+            return "ok";
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            return Describe(e.InnerException);
+        }
+        catch (Exception e)
+        {
+            return Describe(e);
+        }
+    }
+
+    private static string Describe(Exception e) => e is LibvirtException error
+        ? $"error {(int)error.Code} {(int)error.Domain}: {error.Message}"
+        : $"BROKEN {e.GetType().Name}: {e.Message}";
+
+    private static async Task<bool> StillUsableAsync(RemoteCalls remote)
+    {
+        try
+        {
+            await remote.ConnectGetLibVersionAsync().AsTask().WaitAsync(CallTimeout);
+            return true;
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Masks what differs between two servers by nature: scratch paths and generated UUIDs.</summary>
+    private static string Normalise(string result, string scratch)
+        => Uuid().Replace(result.Replace(scratch, "SCRATCH", StringComparison.Ordinal), "UUID");
+
+    [GeneratedRegex("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")]
+    private static partial Regex Uuid();
+}

@@ -1,0 +1,104 @@
+using LibvirtRemote.Client;
+using LibvirtRemote.Protocol;
+
+namespace LibvirtRemote.Interop.Tests.Support;
+
+/// <summary>
+/// The objects the procedure sweep passes as arguments: the test driver's own (domain "test", network "default",
+/// pool "default-pool", interface "eth1", node device "scsi_host1") plus a volume, a snapshot and a checkpoint the
+/// sweep creates first. Objects the test driver has no driver for (secrets, network filters, network ports) are
+/// made up; the calls on them fail the same way on either server.
+/// </summary>
+internal sealed class SweepFixtures
+{
+    public const string VolumeName = "sweep.img";
+    public const string SnapshotName = "sweep-snap";
+    public const string CheckpointName = "sweep-cp";
+    public const string CheckpointDomainName = "sweep-cp-domain";
+
+    private SweepFixtures(string scratch) => Scratch = scratch;
+
+    public string Scratch { get; }
+
+    public NonnullDomain Domain { get; private set; }
+
+    /// <summary>The domain that holds <see cref="Checkpoint"/>.</summary>
+    public NonnullDomain CheckpointDomain { get; private set; }
+
+    public NonnullNetwork Network { get; private set; }
+
+    public NonnullStoragePool Pool { get; private set; }
+
+    public NonnullStorageVol Volume { get; private set; }
+
+    public NonnullInterface Interface { get; private set; }
+
+    public NonnullNodeDevice NodeDevice { get; private set; }
+
+    public NonnullDomainSnapshot Snapshot { get; private set; }
+
+    public NonnullDomainCheckpoint Checkpoint { get; private set; }
+
+    public NonnullSecret Secret { get; } = new() { Uuid = new Guid("5a2c7d3e-1111-4222-8333-944455556666").ToByteArray(bigEndian: true), UsageType = 1, UsageID = "/default-pool/sweep.img" };
+
+    public NonnullNwfilter Nwfilter { get; } = new() { Name = "sweep-filter", Uuid = new Guid("5a2c7d3e-2222-4222-8333-944455556666").ToByteArray(bigEndian: true) };
+
+    public NonnullNwfilterBinding NwfilterBinding { get; } = new() { Portdev = "vnet0", Filtername = "sweep-filter" };
+
+    public NonnullNetworkPort NetworkPort => new() { Net = Network, Uuid = new Guid("5a2c7d3e-3333-4222-8333-944455556666").ToByteArray(bigEndian: true) };
+
+    public static async Task<SweepFixtures> CreateAsync(RemoteCalls remote, string scratch)
+    {
+        var fixtures = new SweepFixtures(scratch);
+        await fixtures.RefreshAsync(remote);
+        await remote.StorageVolCreateXmlAsync(new StorageVolCreateXmlArgs
+        {
+            Pool = fixtures.Pool,
+            Xml = $"<volume><name>{VolumeName}</name><capacity>1048576</capacity></volume>",
+        });
+        await remote.DomainSnapshotCreateXmlAsync(new DomainSnapshotCreateXmlArgs
+        {
+            Dom = fixtures.Domain,
+            XmlDesc = $"<domainsnapshot><name>{SnapshotName}</name></domainsnapshot>",
+        });
+        // The test driver refuses a checkpoint on a domain with snapshots, so the checkpoint gets a domain of its own.
+        NonnullDomain checkpointed = (await remote.DomainCreateXmlAsync(new DomainCreateXmlArgs
+        {
+            XmlDesc = $"<domain type='test'><name>{CheckpointDomainName}</name><memory>1048576</memory><os><type>hvm</type></os>"
+                + "<devices><disk type='file' device='disk'><source file='/guest/sweep-cp.img'/><target dev='vda' bus='virtio'/></disk></devices></domain>",
+        })).Dom;
+        await remote.DomainCheckpointCreateXmlAsync(new DomainCheckpointCreateXmlArgs
+        {
+            Dom = checkpointed,
+            XmlDesc = $"<domaincheckpoint><name>{CheckpointName}</name></domaincheckpoint>",
+        });
+        await fixtures.RefreshAsync(remote);
+        return fixtures;
+    }
+
+    /// <summary>Looks the objects up again (a domain's ID changes when it stops); keeps the old value of one that is gone.</summary>
+    public async Task RefreshAsync(RemoteCalls remote)
+    {
+        Domain = await Try(async () => (await remote.DomainLookupByNameAsync(new DomainLookupByNameArgs { Name = "test" })).Dom, Domain);
+        CheckpointDomain = await Try(async () => (await remote.DomainLookupByNameAsync(new DomainLookupByNameArgs { Name = CheckpointDomainName })).Dom, CheckpointDomain);
+        Network = await Try(async () => (await remote.NetworkLookupByNameAsync(new NetworkLookupByNameArgs { Name = "default" })).Net, Network);
+        Pool = await Try(async () => (await remote.StoragePoolLookupByNameAsync(new StoragePoolLookupByNameArgs { Name = "default-pool" })).Pool, Pool);
+        Volume = await Try(async () => (await remote.StorageVolLookupByNameAsync(new StorageVolLookupByNameArgs { Pool = Pool, Name = VolumeName })).Vol, Volume);
+        Interface = await Try(async () => (await remote.InterfaceLookupByNameAsync(new InterfaceLookupByNameArgs { Name = "eth1" })).Iface, Interface);
+        NodeDevice = await Try(async () => (await remote.NodeDeviceLookupByNameAsync(new NodeDeviceLookupByNameArgs { Name = "scsi_host1" })).Dev, NodeDevice);
+        Snapshot = await Try(async () => (await remote.DomainSnapshotLookupByNameAsync(new DomainSnapshotLookupByNameArgs { Dom = Domain, Name = SnapshotName })).Snap, Snapshot);
+        Checkpoint = await Try(async () => (await remote.DomainCheckpointLookupByNameAsync(new DomainCheckpointLookupByNameArgs { Dom = CheckpointDomain, Name = CheckpointName })).Checkpoint, Checkpoint);
+    }
+
+    private static async Task<T> Try<T>(Func<Task<T>> lookup, T previous)
+    {
+        try
+        {
+            return await lookup().WaitAsync(TimeSpan.FromSeconds(20));
+        }
+        catch (LibvirtException)
+        {
+            return previous;
+        }
+    }
+}
