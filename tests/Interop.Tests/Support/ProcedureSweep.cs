@@ -39,14 +39,17 @@ internal static partial class ProcedureSweep
     /// </summary>
     private static readonly string[] Last =
     [
-        "DomainSnapshotDelete", "DomainCheckpointDelete", "DomainManagedSave", "DomainManagedSaveRemove",
+        "DomainSnapshotDelete", "DomainCheckpointDelete",
         "DomainSuspend", "DomainResume", "DomainReboot", "DomainReset", "DomainPmSuspendForDuration", "DomainPmWakeup",
-        "DomainShutdown", "DomainShutdownFlags", "DomainCreate", "DomainDestroy", "DomainCreateWithFlags",
-        "DomainDestroyFlags", "DomainCreateWithFiles", "DomainSave", "DomainRestore", "DomainSaveFlags",
-        "DomainRestoreFlags", "DomainSaveParams", "DomainRestoreParams", "DomainUndefine", "DomainUndefineFlags",
-        "NetworkDestroy", "NetworkCreate", "NetworkUndefine", "InterfaceDestroy", "InterfaceCreate", "InterfaceUndefine",
-        "StorageVolWipe", "StorageVolWipePattern", "StorageVolDelete", "StoragePoolDestroy", "StoragePoolDelete",
-        "StoragePoolCreate", "StoragePoolUndefine", "NodeDeviceDestroy", "NodeDeviceUndefine",
+        "DomainSave", "DomainRestore", "DomainSaveFlags", "DomainSaveImageGetXmlDesc", "DomainSaveImageDefineXml",
+        "DomainRestoreFlags", "DomainSaveParams", "DomainRestoreParams",
+        "DomainManagedSave", "DomainManagedSaveRemove", "DomainCreate", "DomainShutdown", "DomainCreateWithFlags",
+        "DomainShutdownFlags", "DomainCreateWithFiles", "DomainDestroy", "DomainCreateXml", "DomainDestroyFlags",
+        "DomainUndefine", "DomainUndefineFlags",
+        "NetworkCreate", "NetworkDestroy", "NetworkUndefine", "InterfaceCreate", "InterfaceDestroy", "InterfaceUndefine",
+        "StorageVolWipe", "StorageVolWipePattern", "StorageVolDelete",
+        "StoragePoolBuild", "StoragePoolCreate", "StoragePoolDestroy", "StoragePoolDelete", "StoragePoolUndefine",
+        "NodeDeviceDestroy", "NodeDeviceUndefine",
     ];
 
     /// <summary>One call's result: "ok", "error CODE DOMAIN: message", or "BROKEN ..." for anything else.</summary>
@@ -57,14 +60,45 @@ internal static partial class ProcedureSweep
         public override string ToString() => $"{Procedure}: {Result}";
     }
 
-    /// <summary>The procedures in the order the sweep calls them.</summary>
-    public static IReadOnlyList<MethodInfo> Order()
+    /// <summary>
+    /// Procedures called a second time with other arguments (<see cref="ProcedureSweepArguments"/> has them under
+    /// "Procedure/variant"), right after their first call.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> Variants = new(StringComparer.Ordinal)
+    {
+        ["DomainGetSchedulerParameters"] = ["zero"],
+        ["DomainGetSchedulerParametersFlags"] = ["zero"],
+        ["DomainSetSchedulerParameters"] = ["empty"],
+        ["DomainSetSchedulerParametersFlags"] = ["empty"],
+        ["DomainSetMemoryParameters"] = ["empty"],
+        ["DomainSetBlkioParameters"] = ["empty"],
+        ["DomainSetNumaParameters"] = ["empty"],
+        ["DomainSetInterfaceParameters"] = ["empty"],
+        ["DomainSetBlockIoTune"] = ["empty"],
+        ["DomainSetPerfEvents"] = ["empty"],
+        ["DomainSetIothreadParams"] = ["empty"],
+        ["NodeSetMemoryParameters"] = ["empty"],
+        ["ConnectSetIdentity"] = ["unknown"],
+    };
+
+    /// <summary>One call of the sweep: a procedure, and which of its argument sets (null for the first).</summary>
+    public sealed record Step(MethodInfo Method, string? Variant)
+    {
+        public string Procedure => ProcedureSweep.Name(Method);
+
+        public string Key => Variant is null ? Procedure : $"{Procedure}/{Variant}";
+    }
+
+    /// <summary>The calls in the order the sweep makes them.</summary>
+    public static IReadOnlyList<Step> Order()
     {
         List<MethodInfo> methods = [.. typeof(RemoteCalls).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
             .Where(m => m.Name.EndsWith("Async", StringComparison.Ordinal) && !Skipped.ContainsKey(Name(m)))
             .OrderBy(m => (int)Enum.Parse<Procedure>(Name(m)))];
         var last = methods.Where(m => Last.Contains(Name(m))).OrderBy(m => Array.IndexOf(Last, Name(m))).ToList();
-        return [.. methods.Except(last), .. last];
+        return [.. methods.Except(last).Concat(last).SelectMany(m => Variants.TryGetValue(Name(m), out string[]? more)
+            ? [new Step(m, null), .. more.Select(v => new Step(m, v))]
+            : new[] { new Step(m, null) })];
     }
 
     public static string Name(MethodInfo method) => method.Name[..^"Async".Length];
@@ -77,10 +111,9 @@ internal static partial class ProcedureSweep
         try
         {
             var fixtures = await SweepFixtures.CreateAsync(connection.Remote, scratch);
-            foreach (MethodInfo method in Order())
+            foreach (Step step in Order())
             {
-                string name = Name(method);
-                string result = await CallAsync(connection.Remote, method, fixtures);
+                string result = await CallAsync(connection.Remote, step, fixtures);
                 if (result != "ok" && !await StillUsableAsync(connection.Remote))
                 {
                     result = "BROKEN connection lost after " + result;
@@ -88,7 +121,7 @@ internal static partial class ProcedureSweep
                     connection = await LibvirtConnection.OpenAsync(uri).WaitAsync(CallTimeout);
                 }
 
-                outcomes.Add(new Outcome(name, Normalise(result, scratch)));
+                outcomes.Add(new Outcome(step.Key, Normalise(result, scratch)));
                 await fixtures.RefreshAsync(connection.Remote);
             }
         }
@@ -101,21 +134,26 @@ internal static partial class ProcedureSweep
     }
 
     [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Test code; ValueTask's AsTask is not trimmed.")]
-    private static async Task<string> CallAsync(RemoteCalls remote, MethodInfo method, SweepFixtures fixtures)
+    private static async Task<string> CallAsync(RemoteCalls remote, Step step, SweepFixtures fixtures)
     {
-        ParameterInfo[] parameters = method.GetParameters();
+        ParameterInfo[] parameters = step.Method.GetParameters();
         object?[] arguments = new object?[parameters.Length];
         arguments[^1] = CancellationToken.None;
         if (parameters.Length == 2)
         {
-            arguments[0] = ProcedureSweepArguments.Build(Name(method), parameters[0].ParameterType, fixtures);
+            arguments[0] = ProcedureSweepArguments.Build(step.Procedure, step.Variant, parameters[0].ParameterType, fixtures);
         }
 
         try
         {
-            object pending = method.Invoke(remote, arguments)!;
+            object pending = step.Method.Invoke(remote, arguments)!;
             var task = (Task)pending.GetType().GetMethod("AsTask")!.Invoke(pending, null)!;
             await task.WaitAsync(CallTimeout);
+            if (task.GetType().GetProperty("Result") is { } result)
+            {
+                fixtures.Remember(step.Procedure, result.GetValue(task));
+            }
+
             return "ok";
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)

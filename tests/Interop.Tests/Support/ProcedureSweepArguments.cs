@@ -43,7 +43,6 @@ internal static class ProcedureSweepArguments
         ["DomainDetachDeviceFlags"] = _ => new() { ["Xml"] = DiskXml("vdc") },
         ["DomainUpdateDeviceFlags"] = _ => new() { ["Xml"] = DiskXml("vda") },
         ["DomainDetachDeviceAlias"] = _ => new() { ["Alias"] = "ua-sweep" },
-        ["DomainSetMaxMemory"] = _ => new() { ["Memory"] = 8388608UL },
         ["DomainSetMemory"] = _ => new() { ["Memory"] = 2097152UL },
         ["DomainSetMemoryFlags"] = _ => new() { ["Memory"] = 2097152UL },
         ["DomainSetMetadata"] = _ => new() { ["Type"] = 0, ["Metadata"] = "sweep description" },
@@ -98,13 +97,48 @@ internal static class ProcedureSweepArguments
         ["DomainDelIothread"] = _ => new() { ["IothreadId"] = 5U },
         ["DomainPmSuspendForDuration"] = _ => new() { ["Target"] = 0U, ["Duration"] = 0UL },
         ["NodeSuspendForDuration"] = _ => new() { ["Target"] = 0U, ["Duration"] = 60UL },
-        ["DomainSaveImageDefineXml"] = _ => new() { ["Dxml"] = DomainXml("test") },
+        ["DomainSaveImageDefineXml"] = _ => new() { ["Dxml"] = TestDomainXml },
+        ["DomainRename"] = f => new() { ["Dom"] = Spare(f, "sweep-define-flags"), ["NewName"] = "sweep-renamed" },
+        ["DomainUndefine"] = f => new() { ["Dom"] = Spare(f, "sweep-define") },
+        ["DomainUndefineFlags"] = f => new() { ["Dom"] = Spare(f, "sweep-renamed") },
+        ["DomainDestroyFlags"] = f => new() { ["Dom"] = Spare(f, "sweep-create") },
+        ["DomainSetMaxMemory"] = f => new() { ["Dom"] = Spare(f, "sweep-define"), ["Memory"] = 2097152UL },
+        ["NetworkCreate"] = f => new() { ["Net"] = f.SpareNetwork ?? f.Network },
+        ["NetworkDestroy"] = f => new() { ["Net"] = f.SpareNetwork ?? f.Network },
+        ["NetworkUndefine"] = f => new() { ["Net"] = f.SpareNetwork ?? f.Network },
+        ["InterfaceCreate"] = f => new() { ["Iface"] = f.SpareInterface ?? f.Interface },
+        ["InterfaceDestroy"] = f => new() { ["Iface"] = f.SpareInterface ?? f.Interface },
+        ["InterfaceUndefine"] = f => new() { ["Iface"] = f.SpareInterface ?? f.Interface },
+        ["StoragePoolBuild"] = f => new() { ["Pool"] = f.SparePool ?? f.Pool },
+        ["StoragePoolCreate"] = f => new() { ["Pool"] = f.SparePool ?? f.Pool },
+        ["StoragePoolDestroy"] = f => new() { ["Pool"] = f.SparePool ?? f.Pool },
+        ["StoragePoolDelete"] = f => new() { ["Pool"] = f.SparePool ?? f.Pool },
+        ["StoragePoolUndefine"] = f => new() { ["Pool"] = f.SparePool ?? f.Pool },
+        ["NodeDeviceDestroy"] = f => new() { ["Name"] = f.Vhba?.Name ?? "sweep-vhba" },
+        ["DomainSnapshotGetParent"] = f => new() { ["Snap"] = new NonnullDomainSnapshot { Dom = f.Domain, Name = "sweep-snap-2" } },
+        ["DomainCheckpointGetParent"] = f => new() { ["Checkpoint"] = new NonnullDomainCheckpoint { Dom = f.CheckpointDomain, Name = "sweep-cp-2" } },
+        ["DomainPinIothread"] = _ => new() { ["IothreadsId"] = 5U },
+        ["DomainGetSchedulerParameters"] = _ => new() { ["Nparams"] = 1 },
+        ["DomainGetSchedulerParametersFlags"] = _ => new() { ["Nparams"] = 1 },
+        ["DomainGetSchedulerParameters/zero"] = _ => new() { ["Nparams"] = 0 },
+        ["DomainGetSchedulerParametersFlags/zero"] = _ => new() { ["Nparams"] = 0 },
+        ["DomainSetSchedulerParameters"] = _ => new() { ["Params"] = new[] { Uint("weight", 100) } },
+        ["DomainSetSchedulerParametersFlags"] = _ => new() { ["Params"] = new[] { Uint("weight", 100) } },
+        ["DomainSetMemoryParameters"] = _ => new() { ["Params"] = new[] { Ullong("hard_limit", 4194304) } },
+        ["DomainSetBlkioParameters"] = _ => new() { ["Params"] = new[] { Uint("weight", 500) } },
+        ["DomainSetNumaParameters"] = _ => new() { ["Params"] = new[] { new TypedParam { Field = "numa_nodeset", Value = new TypedParamValue { Type = 7, S = "0" } } } },
+        ["DomainSetInterfaceParameters"] = _ => new() { ["Params"] = new[] { Uint("inbound.average", 1000) } },
+        ["DomainSetBlockIoTune"] = _ => new() { ["Params"] = new[] { Ullong("total_bytes_sec", 1048576) } },
+        ["DomainSetPerfEvents"] = _ => new() { ["Params"] = new[] { new TypedParam { Field = "cmt", Value = new TypedParamValue { Type = 6, B = 1 } } } },
+        ["DomainSetIothreadParams"] = _ => new() { ["IothreadId"] = 5U, ["Params"] = new[] { Ullong("poll_max_ns", 1000) } },
+        ["NodeSetMemoryParameters"] = _ => new() { ["Params"] = new[] { Uint("shm_pages_to_scan", 100) } },
+        ["ConnectSetIdentity"] = _ => new() { ["Params"] = new[] { new TypedParam { Field = "user-name", Value = new TypedParamValue { Type = 7, S = "sweep" } } } },
+        ["ConnectSetIdentity/unknown"] = _ => new() { ["Params"] = new[] { new TypedParam { Field = "sweep-field", Value = new TypedParamValue { Type = 7, S = "sweep" } } } },
         ["DomainBlockCopy"] = f => new() { ["Destxml"] = $"<disk type='file'><source file='{f.Scratch}/copy.img'/></disk>" },
         ["DomainBackupBegin"] = f => new() { ["BackupXml"] = $"<domainbackup><disks><disk name='vda' type='file'><target file='{f.Scratch}/backup.img'/></disk></disks></domainbackup>" },
         ["DomainAuthorizedSshKeysSet"] = _ => new() { ["Keys"] = new[] { "ssh-ed25519 AAAA sweep" } },
         ["DomainFsfreeze"] = _ => new() { ["Mountpoints"] = Array.Empty<string>() },
         ["DomainSetUserPassword"] = _ => new() { ["User"] = "root", ["Password"] = "sweep" },
-        ["DomainRename"] = _ => new() { ["NewName"] = "sweep-renamed" },
         ["DomainSetBlockThreshold"] = _ => new() { ["Dev"] = "vda", ["Threshold"] = 1024UL },
         ["DomainSetLifecycleAction"] = _ => new() { ["Type"] = 0U, ["Action"] = 0U },
         ["DomainSetTime"] = _ => new() { ["Seconds"] = 1_700_000_000L },
@@ -138,10 +172,16 @@ internal static class ProcedureSweepArguments
     /// <summary>The arguments of <paramref name="procedure"/>, an instance of <paramref name="type"/>.</summary>
     [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "Test code; the generated argument structs are not trimmed.")]
     [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Test code; the generated argument structs are not trimmed.")]
-    public static object Build(string procedure, Type type, SweepFixtures fixtures)
+    public static object Build(string procedure, string? variant, Type type, SweepFixtures fixtures)
     {
         object args = Activator.CreateInstance(type)!;
         Dictionary<string, object?> specific = Overrides.TryGetValue(procedure, out var entry) ? entry(fixtures) : [];
+        if (variant is not null)
+        {
+            // A variant starts from the defaults, not from the first call's values.
+            specific = Overrides.TryGetValue($"{procedure}/{variant}", out var other) ? other(fixtures) : [];
+        }
+
         foreach (FieldInfo field in type.GetFields(BindingFlags.Public | BindingFlags.Instance))
         {
             object? value = specific.TryGetValue(field.Name, out object? given) ? given : Default(procedure, field, fixtures);
@@ -187,6 +227,8 @@ internal static class ProcedureSweepArguments
             _ when type == typeof(string) => StringFor(procedure, field.Name, f),
             "Maxnames" or "Maxids" or "Maxuuids" or "Maxinfo" or "NeedResults" or "NeedMap" or "NeedOnline" or "Ncpumaps" or "Maplen" or "Maxcells" => Convert(1 + (field.Name is "Maxnames" or "Maxids" or "Maxuuids" ? 15 : 0), type),
             "Id" => f.Domain.Id,
+            "Nparams" => Convert(8, type),
+            "CallbackID" => f.CallbackIds.GetValueOrDefault(procedure.Replace("Deregister", "Register", StringComparison.Ordinal)),
             "MaxStats" or "Maxerrors" => Convert(8, type),
             "Size" => Convert(512, type),
             "Nvcpus" => Convert(2, type),
@@ -223,13 +265,24 @@ internal static class ProcedureSweepArguments
         "Name" when procedure.StartsWith("NodeDevice", StringComparison.Ordinal) => f.NodeDevice.Name,
         "Path" or "Disk" or "Dev" => "vda",
         "Device" => "aa:bb:cc:dd:ee:ff",
-        "To" or "File" or "From" => Path.Combine(f.Scratch, procedure + ".save"),
+        "To" when procedure.StartsWith("DomainCoreDump", StringComparison.Ordinal) => Path.Combine(f.Scratch, procedure + ".core"),
+        // Save, restore and the save-image calls share one image, in that order (they run last).
+        "To" or "File" or "From" => Path.Combine(f.Scratch, "domain.save"),
         "Xml" or "XmlDesc" or "DomXml" or "Dxml" or "XmlCPU" or "Destxml" or "BackupXml" or "DomainXml" => "<sweep/>",
         "User" => "root",
         _ => "sweep",
     };
 
     private static object Convert(int value, Type type) => System.Convert.ChangeType(value, type, System.Globalization.CultureInfo.InvariantCulture);
+
+    private const string TestDomainXml = "<domain type='test'><name>test</name><uuid>6695eb01-f6a4-8304-79aa-97f2502e193f</uuid>"
+        + "<memory>8388608</memory><currentMemory>2097152</currentMemory><vcpu>2</vcpu><os><type>hvm</type></os></domain>";
+
+    private static NonnullDomain Spare(SweepFixtures f, string name) => f.Domains.TryGetValue(name, out NonnullDomain domain) ? domain : f.Domain;
+
+    private static TypedParam Uint(string field, uint value) => new() { Field = field, Value = new TypedParamValue { Type = 2, Ui = value } };
+
+    private static TypedParam Ullong(string field, ulong value) => new() { Field = field, Value = new TypedParamValue { Type = 4, Ul = value } };
 
     private static string DomainXml(string name)
         => $"<domain type='test'><name>{name}</name><memory>1048576</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>";

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using LibvirtRemote.Client;
 using LibvirtRemote.Protocol;
 
@@ -88,7 +89,60 @@ internal sealed class SweepFixtures
         NodeDevice = await Try(async () => (await remote.NodeDeviceLookupByNameAsync(new NodeDeviceLookupByNameArgs { Name = "scsi_host1" })).Dev, NodeDevice);
         Snapshot = await Try(async () => (await remote.DomainSnapshotLookupByNameAsync(new DomainSnapshotLookupByNameArgs { Dom = Domain, Name = SnapshotName })).Snap, Snapshot);
         Checkpoint = await Try(async () => (await remote.DomainCheckpointLookupByNameAsync(new DomainCheckpointLookupByNameArgs { Dom = CheckpointDomain, Name = CheckpointName })).Checkpoint, Checkpoint);
+        await RefreshSparesAsync(remote);
     }
+
+    /// <summary>Domains the sweep defines or starts itself, by name, once they exist.</summary>
+    public Dictionary<string, NonnullDomain> Domains { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>A network the sweep defines (inactive): the one it starts, stops and undefines at the end.</summary>
+    public NonnullNetwork? SpareNetwork { get; private set; }
+
+    /// <summary>A pool the sweep defines (inactive): the one it builds, starts, stops, deletes and undefines.</summary>
+    public NonnullStoragePool? SparePool { get; private set; }
+
+    /// <summary>An interface the sweep defines: the one it starts, stops and undefines.</summary>
+    public NonnullInterface? SpareInterface { get; private set; }
+
+    /// <summary>The vHBA the sweep creates on scsi_host1, the node device it destroys.</summary>
+    public NonnullNodeDevice? Vhba { get; private set; }
+
+    /// <summary>Callback IDs the event registrations returned, by registering procedure.</summary>
+    public Dictionary<string, int> CallbackIds { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Keeps what later calls need from a reply (callback IDs).</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Test code; the generated reply structs are not trimmed.")]
+    public void Remember(string procedure, object? reply)
+    {
+        if (reply?.GetType().GetField("CallbackID") is { } field && field.GetValue(reply) is int id)
+        {
+            CallbackIds[procedure] = id;
+        }
+    }
+
+    private async Task RefreshSparesAsync(RemoteCalls remote)
+    {
+        foreach (string name in SpareDomainNames)
+        {
+            try
+            {
+                Domains[name] = (await remote.DomainLookupByNameAsync(new DomainLookupByNameArgs { Name = name }).AsTask().WaitAsync(TimeSpan.FromSeconds(20))).Dom;
+            }
+            catch (LibvirtException)
+            {
+            }
+        }
+
+        SpareNetwork = await Try<NonnullNetwork?>(async () => (await remote.NetworkLookupByNameAsync(new NetworkLookupByNameArgs { Name = "sweep-net-define" })).Net, SpareNetwork);
+        SparePool = await Try<NonnullStoragePool?>(async () => (await remote.StoragePoolLookupByNameAsync(new StoragePoolLookupByNameArgs { Name = "sweep-pool-define" })).Pool, SparePool);
+        SpareInterface = await Try<NonnullInterface?>(async () => (await remote.InterfaceLookupByNameAsync(new InterfaceLookupByNameArgs { Name = "sweep-if" })).Iface, SpareInterface);
+        Vhba = await Try<NonnullNodeDevice?>(async () => (await remote.NodeDeviceLookupScsiHostByWwnAsync(new NodeDeviceLookupScsiHostByWwnArgs { Wwnn = VhbaWwnn, Wwpn = VhbaWwpn })).Dev, Vhba);
+    }
+
+    public const string VhbaWwnn = "2000000011112222";
+    public const string VhbaWwpn = "1000000011112222";
+
+    private static readonly string[] SpareDomainNames = ["sweep-define", "sweep-define-flags", "sweep-renamed", "sweep-create"];
 
     private static async Task<T> Try<T>(Func<Task<T>> lookup, T previous)
     {
