@@ -118,6 +118,12 @@ internal sealed class SweepFixtures
         {
             CallbackIds[procedure] = id;
         }
+
+        if (reply is NodeDeviceCreateXmlRet created)
+        {
+            // The test driver names a new vHBA itself, and has no lookup by WWN.
+            Vhba = created.Dev;
+        }
     }
 
     private async Task RefreshSparesAsync(RemoteCalls remote)
@@ -136,11 +142,7 @@ internal sealed class SweepFixtures
         SpareNetwork = await Try<NonnullNetwork?>(async () => (await remote.NetworkLookupByNameAsync(new NetworkLookupByNameArgs { Name = "sweep-net-define" })).Net, SpareNetwork);
         SparePool = await Try<NonnullStoragePool?>(async () => (await remote.StoragePoolLookupByNameAsync(new StoragePoolLookupByNameArgs { Name = "sweep-pool-define" })).Pool, SparePool);
         SpareInterface = await Try<NonnullInterface?>(async () => (await remote.InterfaceLookupByNameAsync(new InterfaceLookupByNameArgs { Name = "sweep-if" })).Iface, SpareInterface);
-        Vhba = await Try<NonnullNodeDevice?>(async () => (await remote.NodeDeviceLookupScsiHostByWwnAsync(new NodeDeviceLookupScsiHostByWwnArgs { Wwnn = VhbaWwnn, Wwpn = VhbaWwpn })).Dev, Vhba);
     }
-
-    public const string VhbaWwnn = "2000000011112222";
-    public const string VhbaWwpn = "1000000011112222";
 
     private static readonly string[] SpareDomainNames = ["sweep-define", "sweep-define-flags", "sweep-renamed", "sweep-create"];
 
