@@ -36,8 +36,11 @@ public sealed class ProcedureSweepTests(ITestOutputHelper output)
         string libvirtdScratch = System.IO.Directory.CreateDirectory(Path.Combine(pair.Directory, "libvirtd")).FullName;
         string oursScratch = System.IO.Directory.CreateDirectory(Path.Combine(pair.Directory, "ours")).FullName;
 
-        IReadOnlyList<ProcedureSweep.Outcome> expected = await ProcedureSweep.RunAsync(pair.LibvirtdUri, libvirtdScratch).WaitAsync(TimeSpan.FromMinutes(5));
-        IReadOnlyList<ProcedureSweep.Outcome> actual = await ProcedureSweep.RunAsync(pair.OursUri, oursScratch).WaitAsync(TimeSpan.FromMinutes(5));
+        string? dump = Environment.GetEnvironmentVariable("LR_SWEEP_DUMP");
+        List<string>? expectedReplies = dump is null ? null : [];
+        List<string>? actualReplies = dump is null ? null : [];
+        IReadOnlyList<ProcedureSweep.Outcome> expected = await ProcedureSweep.RunAsync(pair.LibvirtdUri, libvirtdScratch, expectedReplies).WaitAsync(TimeSpan.FromMinutes(5));
+        IReadOnlyList<ProcedureSweep.Outcome> actual = await ProcedureSweep.RunAsync(pair.OursUri, oursScratch, actualReplies).WaitAsync(TimeSpan.FromMinutes(5));
 
         var differences = new List<string>();
         for (int i = 0; i < expected.Count; i++)
@@ -57,11 +60,13 @@ public sealed class ProcedureSweepTests(ITestOutputHelper output)
             output.WriteLine(line);
         }
 
-        string? dump = Environment.GetEnvironmentVariable("LR_SWEEP_DUMP");
         if (dump is not null)
         {
+            // For reading by hand: LR_SWEEP_DUMP=/tmp/sweep writes outcomes and the replies' contents of both runs.
             File.WriteAllLines(dump + ".libvirtd", expected.Select(o => o.ToString()));
             File.WriteAllLines(dump + ".ours", actual.Select(o => o.ToString()));
+            File.WriteAllLines(dump + ".libvirtd.replies", expectedReplies!);
+            File.WriteAllLines(dump + ".ours.replies", actualReplies!);
         }
 
         Assert.True(expected.Count > 380, $"only {expected.Count} procedures called");

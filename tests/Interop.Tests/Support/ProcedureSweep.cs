@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using LibvirtRemote.Client;
 using LibvirtRemote.Protocol;
@@ -104,7 +105,10 @@ internal static partial class ProcedureSweep
     public static string Name(MethodInfo method) => method.Name[..^"Async".Length];
 
     /// <summary>Sweeps the server at <paramref name="uri"/>; <paramref name="scratch"/> receives files the calls write.</summary>
-    public static async Task<IReadOnlyList<Outcome>> RunAsync(string uri, string scratch)
+    /// <param name="uri">The server.</param>
+    /// <param name="scratch">A directory for the files calls write.</param>
+    /// <param name="replies">When given, receives each successful call's reply rendered as JSON (for reading, not comparing).</param>
+    public static async Task<IReadOnlyList<Outcome>> RunAsync(string uri, string scratch, List<string>? replies = null)
     {
         var outcomes = new List<Outcome>();
         LibvirtConnection connection = await LibvirtConnection.OpenAsync(uri).WaitAsync(CallTimeout);
@@ -113,7 +117,7 @@ internal static partial class ProcedureSweep
             var fixtures = await SweepFixtures.CreateAsync(connection.Remote, scratch);
             foreach (Step step in Order())
             {
-                string result = await CallAsync(connection.Remote, step, fixtures);
+                string result = await CallAsync(connection.Remote, step, fixtures, replies);
                 if (result != "ok" && !await StillUsableAsync(connection.Remote))
                 {
                     result = "BROKEN connection lost after " + result;
@@ -134,7 +138,9 @@ internal static partial class ProcedureSweep
     }
 
     [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Test code; ValueTask's AsTask is not trimmed.")]
-    private static async Task<string> CallAsync(RemoteCalls remote, Step step, SweepFixtures fixtures)
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Test code; replies are rendered for reading only.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Test code; replies are rendered for reading only.")]
+    private static async Task<string> CallAsync(RemoteCalls remote, Step step, SweepFixtures fixtures, List<string>? replies)
     {
         ParameterInfo[] parameters = step.Method.GetParameters();
         object?[] arguments = new object?[parameters.Length];
@@ -151,7 +157,9 @@ internal static partial class ProcedureSweep
             await task.WaitAsync(CallTimeout);
             if (task.GetType().GetProperty("Result") is { } result)
             {
-                fixtures.Remember(step.Procedure, result.GetValue(task));
+                object? reply = result.GetValue(task);
+                fixtures.Remember(step.Procedure, reply);
+                replies?.Add($"{step.Key}: {JsonSerializer.Serialize(reply, ReplyJson)}");
             }
 
             return "ok";
@@ -165,6 +173,8 @@ internal static partial class ProcedureSweep
             return Describe(e);
         }
     }
+
+    private static readonly JsonSerializerOptions ReplyJson = new() { IncludeFields = true };
 
     private static string Describe(Exception e) => e is LibvirtException error
         ? $"error {(int)error.Code} {(int)error.Domain}: {error.Message}"
