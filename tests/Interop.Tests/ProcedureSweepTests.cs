@@ -78,5 +78,7 @@ public sealed class ProcedureSweepTests(ITestOutputHelper output)
         Assert.All(expected.Where(o => Number(o) > LibvirtdLastProcedure), o => Assert.StartsWith("error 39 7: unknown procedure", o.Result, StringComparison.Ordinal));
     }
 
-    private static int Number(ProcedureSweep.Outcome outcome) => (int)Enum.Parse<Procedure>(outcome.Procedure.Split('/')[0]);
+    /// <summary>The remote procedure's number; 0 for the qemu and lxc programs, whose procedures 9.0.0 all knows.</summary>
+    private static int Number(ProcedureSweep.Outcome outcome)
+        => Enum.TryParse(outcome.Procedure.Split('/')[0], out Procedure number) ? (int)number : 0;
 }

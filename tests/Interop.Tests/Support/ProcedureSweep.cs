@@ -90,17 +90,23 @@ internal static partial class ProcedureSweep
         public string Key => Variant is null ? Procedure : $"{Procedure}/{Variant}";
     }
 
-    /// <summary>The calls in the order the sweep makes them.</summary>
+    /// <summary>
+    /// The calls in the order the sweep makes them: the remote program's by number, then the qemu and lxc programs'
+    /// (which the test driver refuses), then the destructive ones.
+    /// </summary>
     public static IReadOnlyList<Step> Order()
     {
-        List<MethodInfo> methods = [.. typeof(RemoteCalls).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
-            .Where(m => m.Name.EndsWith("Async", StringComparison.Ordinal) && !Skipped.ContainsKey(Name(m)))
-            .OrderBy(m => (int)Enum.Parse<Procedure>(Name(m)))];
+        List<MethodInfo> methods = [.. Calls(typeof(RemoteCalls)).OrderBy(m => (int)Enum.Parse<Procedure>(Name(m)))];
         var last = methods.Where(m => Last.Contains(Name(m))).OrderBy(m => Array.IndexOf(Last, Name(m))).ToList();
-        return [.. methods.Except(last).Concat(last).SelectMany(m => Variants.TryGetValue(Name(m), out string[]? more)
+        List<MethodInfo> others = [.. Calls(typeof(QemuCalls)).OrderBy(m => (int)Enum.Parse<QemuProcedure>(Name(m)["Qemu".Length..])), .. Calls(typeof(LxcCalls))];
+        return [.. methods.Except(last).Concat(others).Concat(last).SelectMany(m => Variants.TryGetValue(Name(m), out string[]? more)
             ? [new Step(m, null), .. more.Select(v => new Step(m, v))]
             : new[] { new Step(m, null) })];
     }
+
+    private static IEnumerable<MethodInfo> Calls([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods)] Type type)
+        => type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+            .Where(m => m.Name.EndsWith("Async", StringComparison.Ordinal) && !Skipped.ContainsKey(Name(m)));
 
     public static string Name(MethodInfo method) => method.Name[..^"Async".Length];
 
@@ -117,7 +123,10 @@ internal static partial class ProcedureSweep
             var fixtures = await SweepFixtures.CreateAsync(connection.Remote, scratch);
             foreach (Step step in Order())
             {
-                string result = await CallAsync(connection.Remote, step, fixtures, replies);
+                object calls = step.Method.DeclaringType == typeof(QemuCalls) ? connection.Qemu
+                    : step.Method.DeclaringType == typeof(LxcCalls) ? connection.Lxc
+                    : connection.Remote;
+                string result = await CallAsync(calls, step, fixtures, replies);
                 if (result != "ok" && !await StillUsableAsync(connection.Remote))
                 {
                     result = "BROKEN connection lost after " + result;
@@ -140,7 +149,7 @@ internal static partial class ProcedureSweep
     [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Test code; ValueTask's AsTask is not trimmed.")]
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Test code; replies are rendered for reading only.")]
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Test code; replies are rendered for reading only.")]
-    private static async Task<string> CallAsync(RemoteCalls remote, Step step, SweepFixtures fixtures, List<string>? replies)
+    private static async Task<string> CallAsync(object calls, Step step, SweepFixtures fixtures, List<string>? replies)
     {
         ParameterInfo[] parameters = step.Method.GetParameters();
         object?[] arguments = new object?[parameters.Length];
@@ -152,7 +161,7 @@ internal static partial class ProcedureSweep
 
         try
         {
-            object pending = step.Method.Invoke(remote, arguments)!;
+            object pending = step.Method.Invoke(calls, arguments)!;
             var task = (Task)pending.GetType().GetMethod("AsTask")!.Invoke(pending, null)!;
             await task.WaitAsync(CallTimeout);
             if (task.GetType().GetProperty("Result") is { } result)
