@@ -114,13 +114,14 @@ internal static partial class ProcedureSweep
     /// <param name="uri">The server.</param>
     /// <param name="scratch">A directory for the files calls write.</param>
     /// <param name="replies">When given, receives each successful call's reply rendered as JSON (for reading, not comparing).</param>
-    public static async Task<IReadOnlyList<Outcome>> RunAsync(string uri, string scratch, List<string>? replies = null)
+    /// <param name="readOnly">Whether <paramref name="uri"/> is a read-only connection (the sweep then creates nothing first).</param>
+    public static async Task<IReadOnlyList<Outcome>> RunAsync(string uri, string scratch, List<string>? replies = null, bool readOnly = false)
     {
         var outcomes = new List<Outcome>();
         LibvirtConnection connection = await LibvirtConnection.OpenAsync(uri).WaitAsync(CallTimeout);
         try
         {
-            var fixtures = await SweepFixtures.CreateAsync(connection.Remote, scratch);
+            var fixtures = await SweepFixtures.CreateAsync(connection.Remote, scratch, readOnly);
             foreach (Step step in Order())
             {
                 object calls = step.Method.DeclaringType == typeof(QemuCalls) ? connection.Qemu

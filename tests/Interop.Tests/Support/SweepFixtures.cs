@@ -48,31 +48,47 @@ internal sealed class SweepFixtures
 
     public NonnullNetworkPort NetworkPort => new() { Net = Network, Uuid = new Guid("5a2c7d3e-3333-4222-8333-944455556666").ToByteArray(bigEndian: true) };
 
-    public static async Task<SweepFixtures> CreateAsync(RemoteCalls remote, string scratch)
+    /// <summary>
+    /// Looks the test driver's objects up and creates the sweep's own. On a read-only connection the creations are
+    /// refused; the sweep then passes made-up handles for them, which the servers report as not found.
+    /// </summary>
+    public static async Task<SweepFixtures> CreateAsync(RemoteCalls remote, string scratch, bool readOnly = false)
     {
         var fixtures = new SweepFixtures(scratch);
         await fixtures.RefreshAsync(remote);
-        await remote.StorageVolCreateXmlAsync(new StorageVolCreateXmlArgs
+        if (!readOnly)
         {
-            Pool = fixtures.Pool,
-            Xml = $"<volume><name>{VolumeName}</name><capacity>1048576</capacity></volume>",
-        });
-        await remote.DomainSnapshotCreateXmlAsync(new DomainSnapshotCreateXmlArgs
+            await remote.StorageVolCreateXmlAsync(new StorageVolCreateXmlArgs
+            {
+                Pool = fixtures.Pool,
+                Xml = $"<volume><name>{VolumeName}</name><capacity>1048576</capacity></volume>",
+            });
+            await remote.DomainSnapshotCreateXmlAsync(new DomainSnapshotCreateXmlArgs
+            {
+                Dom = fixtures.Domain,
+                XmlDesc = $"<domainsnapshot><name>{SnapshotName}</name></domainsnapshot>",
+            });
+
+            // The test driver refuses a checkpoint on a domain with snapshots, so the checkpoint gets a domain of its own.
+            NonnullDomain checkpointed = (await remote.DomainCreateXmlAsync(new DomainCreateXmlArgs
+            {
+                XmlDesc = $"<domain type='test'><name>{CheckpointDomainName}</name><memory>1048576</memory><os><type>hvm</type></os>"
+                    + "<devices><disk type='file' device='disk'><source file='/guest/sweep-cp.img'/><target dev='vda' bus='virtio'/></disk></devices></domain>",
+            })).Dom;
+            await remote.DomainCheckpointCreateXmlAsync(new DomainCheckpointCreateXmlArgs
+            {
+                Dom = checkpointed,
+                XmlDesc = $"<domaincheckpoint><name>{CheckpointName}</name></domaincheckpoint>",
+            });
+        }
+        else
         {
-            Dom = fixtures.Domain,
-            XmlDesc = $"<domainsnapshot><name>{SnapshotName}</name></domainsnapshot>",
-        });
-        // The test driver refuses a checkpoint on a domain with snapshots, so the checkpoint gets a domain of its own.
-        NonnullDomain checkpointed = (await remote.DomainCreateXmlAsync(new DomainCreateXmlArgs
-        {
-            XmlDesc = $"<domain type='test'><name>{CheckpointDomainName}</name><memory>1048576</memory><os><type>hvm</type></os>"
-                + "<devices><disk type='file' device='disk'><source file='/guest/sweep-cp.img'/><target dev='vda' bus='virtio'/></disk></devices></domain>",
-        })).Dom;
-        await remote.DomainCheckpointCreateXmlAsync(new DomainCheckpointCreateXmlArgs
-        {
-            Dom = checkpointed,
-            XmlDesc = $"<domaincheckpoint><name>{CheckpointName}</name></domaincheckpoint>",
-        });
+            fixtures.Volume = new NonnullStorageVol { Pool = "default-pool", Name = VolumeName, Key = "/default-pool/" + VolumeName };
+            fixtures.CheckpointDomain = new NonnullDomain { Name = CheckpointDomainName, Uuid = new byte[16], Id = -1 };
+            fixtures.Snapshot = new NonnullDomainSnapshot { Dom = fixtures.Domain, Name = SnapshotName };
+            fixtures.Checkpoint = new NonnullDomainCheckpoint { Dom = fixtures.CheckpointDomain, Name = CheckpointName };
+        }
+
         await fixtures.RefreshAsync(remote);
         return fixtures;
     }
