@@ -180,6 +180,10 @@ internal static class ProcedureSweepArguments
         {
             // A variant starts from the defaults, not from the first call's values.
             specific = Overrides.TryGetValue($"{procedure}/{variant}", out var other) ? other(fixtures) : [];
+            if (variant == "huge")
+            {
+                specific = new(specific) { ["Nparams"] = type.GetField("Nparams")!.FieldType == typeof(uint) ? (object)1000U : 1000 };
+            }
         }
 
         foreach (FieldInfo field in type.GetFields(BindingFlags.Public | BindingFlags.Instance))
