@@ -16,6 +16,7 @@ internal sealed class SweepFixtures
     public const string SnapshotName = "sweep-snap";
     public const string CheckpointName = "sweep-cp";
     public const string CheckpointDomainName = "sweep-cp-domain";
+    public const uint IothreadId = 5;
 
     private SweepFixtures(string scratch) => Scratch = scratch;
 
@@ -63,6 +64,9 @@ internal sealed class SweepFixtures
                 Pool = fixtures.Pool,
                 Xml = $"<volume><name>{VolumeName}</name><capacity>1048576</capacity></volume>",
             });
+            // An IOThread for the calls that read, pin and tune one (the test domain has none of its own); added before
+            // the snapshot, so that the sweep's revert to that snapshot keeps it.
+            await remote.DomainAddIothreadAsync(new DomainAddIothreadArgs { Dom = fixtures.Domain, IothreadId = IothreadId });
             await remote.DomainSnapshotCreateXmlAsync(new DomainSnapshotCreateXmlArgs
             {
                 Dom = fixtures.Domain,
