@@ -8,8 +8,10 @@ using LibvirtRemote.Protocol;
 namespace LibvirtRemote.Interop.Tests.Support;
 
 /// <summary>
-/// Calls every procedure of <see cref="RemoteCalls"/> once, in a fixed order, with arguments taken from the test
-/// driver's objects (<see cref="ProcedureSweepArguments"/>), and records how each call ended. Run against libvirtd's
+/// Calls every procedure of <see cref="RemoteCalls"/>, <see cref="QemuCalls"/> and <see cref="LxcCalls"/> that needs no
+/// stream partner, in a fixed order, with arguments taken from the test driver's objects
+/// (<see cref="ProcedureSweepArguments"/>), and records how each call ended; some are called again with other
+/// arguments (variants). Run against libvirtd's
 /// test driver it shows reply layouts our .x files got wrong (an undecodable reply is an outcome of its own); run against
 /// our server as well, the two outcome lists show where our server answers differently.
 /// </summary>
