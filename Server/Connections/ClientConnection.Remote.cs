@@ -63,7 +63,7 @@ internal sealed partial class ClientConnection
                 Observe(HandlerDispatch.Run<ClientConnection, XdrVoid>(this, call, body, static (_, _, _) => default));
                 return true;
             default:
-                return TryHandleEventRegistration(call, body);
+                return TryHandleIdentityCall(call, body) || TryHandleEventRegistration(call, body);
         }
     }
 

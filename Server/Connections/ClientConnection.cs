@@ -485,6 +485,12 @@ internal sealed partial class ClientConnection : IAsyncDisposable
                 return true;
             }
 
+            if ((isRemote ? ApiArgumentChecks.RefuseAfterReadOnly(info, frame.Body) : null) is { } late)
+            {
+                call.Fail(late);
+                return true;
+            }
+
             if (Server.AccessCheck is { } check && !check(Context, info))
             {
                 call.Fail(new LibvirtErrorException(ErrorCode.AccessDenied, ErrorDomain.Access, $"access denied: {call.PublicApi} is not allowed for this client"));

@@ -10,7 +10,7 @@ namespace LibvirtRemote.Server.Dispatch;
 /// descriptors). libvirtd answers these with "invalid argument" on every connection, read-only or not, and before the
 /// driver sees the call; so does the server, whatever the backend implements.
 /// </summary>
-internal static class ApiArgumentChecks
+internal static partial class ApiArgumentChecks
 {
     /// <summary>The error libvirtd answers with, or null when the call passes.</summary>
     public static LibvirtErrorException? Refuse(ProcedureTable table, ProcedureInfo info, ReadOnlySequence<byte> body, int fdCount)
@@ -51,7 +51,7 @@ internal static class ApiArgumentChecks
                     // libvirtd's dispatcher takes the descriptor from the message before the API runs.
                     return fdCount == 0 ? LibvirtErrorException.Internal("No FD available at slot 0") : null;
                 default:
-                    return null;
+                    return RefuseParameterCount(info, body);
             }
         }
         catch (XdrException)

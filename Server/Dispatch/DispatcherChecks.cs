@@ -8,7 +8,7 @@ namespace LibvirtRemote.Server.Dispatch;
 /// Argument checks libvirtd's remote dispatcher makes itself, before the driver (and so before "not supported")
 /// sees the call.
 /// </summary>
-internal static class DispatcherChecks
+internal static partial class DispatcherChecks
 {
     /// <summary>The error libvirtd answers with, or null when the call passes.</summary>
     public static LibvirtErrorException? Refuse(int procedure, ReadOnlySequence<byte> body)
@@ -26,7 +26,7 @@ internal static class DispatcherChecks
                         ? LibvirtErrorException.Internal("size > maximum buffer size")
                         : null;
                 default:
-                    return null;
+                    return RefuseParameterCount((Procedure)procedure, body);
             }
         }
         catch (XdrException)
