@@ -1,4 +1,3 @@
-using System.Globalization;
 using LibvirtRemote.Protocol;
 using LibvirtRemote.Server.Dispatch;
 
@@ -14,7 +13,7 @@ internal sealed partial class ClientConnection
     private static readonly (string Field, int Type)[] IdentityFields =
     [
         ("user-name", 7), ("unix-user-id", 4), ("group-name", 7), ("unix-group-id", 4), ("process-id", 3),
-        ("process-time", 4), ("sasl-user-name", 7), ("x509-distinguished-name", 7), ("selinux-context", 7), ("system-token", 7),
+        ("process-time", 4), ("sasl-user-name", 7), ("x509-distinguished-name", 7), ("selinux-context", 7), ("system.token", 7),
     ];
 
     private TypedParam[] _forwardedIdentity = [];
@@ -40,44 +39,9 @@ internal sealed partial class ClientConnection
 
     private ValueTask SetIdentity(ConnectSetIdentityArgs args)
     {
-        // libvirt validates the fields in name order (ordinal), so the first offending name in that order is reported.
-        TypedParam[] sorted = [.. args.Params.OrderBy(p => p.Field, StringComparer.Ordinal)];
-        string? previous = null;
-        foreach (TypedParam param in sorted)
-        {
-            int index = Array.FindIndex(IdentityFields, f => f.Field == param.Field);
-            if (index < 0)
-            {
-                return ValueTask.FromException(new LibvirtErrorException(ErrorCode.ArgumentUnsupported, ErrorDomain.None, $"argument unsupported: parameter '{param.Field}' not supported"));
-            }
-
-            if (param.Field == previous)
-            {
-                return ValueTask.FromException(new LibvirtErrorException(ErrorCode.InvalidArg, ErrorDomain.None, $"invalid argument: parameter '{param.Field}' occurs multiple times"));
-            }
-
-            if (param.Value.Type != IdentityFields[index].Type)
-            {
-                return ValueTask.FromException(new LibvirtErrorException(ErrorCode.InvalidArg, ErrorDomain.None,
-                    $"invalid argument: invalid type '{TypeName(param.Value.Type)}' for parameter '{param.Field}', expected '{TypeName(IdentityFields[index].Type)}'"));
-            }
-
-            previous = param.Field;
-        }
-
+        // Checked as libvirt checks it; the flags are ignored, as libvirtd ignores them.
+        TypedParamsValidator.Validate(args.Params, IdentityFields);
         Volatile.Write(ref _forwardedIdentity, args.Params);
         return default;
     }
-
-    private static string TypeName(int type) => type switch
-    {
-        3 => "llong",
-        4 => "ullong",
-        7 => "string",
-        1 => "int",
-        2 => "uint",
-        5 => "double",
-        6 => "boolean",
-        _ => type.ToString(CultureInfo.InvariantCulture),
-    };
 }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using LibvirtRemote.Protocol;
 
-namespace LibvirtRemote.Server.TestHypervisor;
+namespace LibvirtRemote.Server.Dispatch;
 
 /// <summary>
 /// libvirt's check of a typed-parameter list against the names and types a call accepts. libvirt walks both lists in
