@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
 using LibvirtRemote.Protocol;
+using LibvirtRemote.Server.Dispatch;
 using LibvirtRemote.Server.TestHypervisor.Domains;
 
 namespace LibvirtRemote.Server.TestHypervisor;
@@ -150,35 +151,9 @@ internal sealed partial class TestHandlers
         return value;
     }
 
-    /// <summary>virTypedParamsValidate: only the named fields, each with its type.</summary>
+    /// <summary>virTypedParamsValidate: only the named fields, each once and with its type.</summary>
     private static void ValidateParams(TypedParam[] parameters, params (string Field, int Type)[] allowed)
-    {
-        foreach (TypedParam param in parameters)
-        {
-            int index = Array.FindIndex(allowed, a => a.Field == param.Field);
-            if (index < 0)
-            {
-                throw new LibvirtErrorException(ErrorCode.ArgumentUnsupported, ErrorDomain.None, $"argument unsupported: parameter '{param.Field}' not supported");
-            }
-
-            if (allowed[index].Type != param.Value.Type)
-            {
-                throw new LibvirtErrorException(ErrorCode.InvalidArg, ErrorDomain.None, $"invalid argument: invalid type '{TypeName(param.Value.Type)}' for parameter '{param.Field}', expected '{TypeName(allowed[index].Type)}'");
-            }
-        }
-    }
-
-    private static string TypeName(int type) => type switch
-    {
-        1 => "int",
-        2 => "uint",
-        3 => "llong",
-        4 => "ullong",
-        5 => "double",
-        6 => "boolean",
-        7 => "string",
-        _ => type.ToString(CultureInfo.InvariantCulture),
-    };
+        => TypedParamsValidator.Validate(parameters, allowed);
 
     /// <summary>Parses a node list ("0-2,^1,4") and writes it back as libvirt's bitmap format does; null when empty.</summary>
     private static string? FormatNodeset(string text)
