@@ -142,7 +142,7 @@ public sealed class ServerStreamResetFaultTests(ITestOutputHelper output) : IAsy
         }
 
         output.WriteLine($"{fault}: client dropped after {gone.TotalMilliseconds:F1} ms, stream work ended {clock.Elapsed.TotalMilliseconds:F1} ms later (sent {_backend.Sent}, received {_backend.Received} bytes)");
-        Assert.True(gone < TimeSpan.FromSeconds(2), $"the server kept the dead client for {gone.TotalMilliseconds:F0} ms");
+        Assert.True(gone < FaultBounds.Prompt, $"the server kept the dead client for {gone.TotalMilliseconds:F0} ms");
     }
 
     private async Task AssertStillServesAsync()

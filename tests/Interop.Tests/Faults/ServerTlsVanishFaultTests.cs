@@ -72,7 +72,7 @@ public sealed class ServerTlsVanishFaultTests(TestPki pki, ITestOutputHelper out
             raw.Reset();
             TimeSpan gone = await _server.WaitForClientsAsync(0).Within();
             output.WriteLine($"TLS session reset (round {round}): client dropped after {gone.TotalMilliseconds:F1} ms");
-            Assert.True(gone < TimeSpan.FromSeconds(2), $"the server kept the dead TLS client for {gone.TotalMilliseconds:F0} ms");
+            Assert.True(gone < FaultBounds.Prompt, $"the server kept the dead TLS client for {gone.TotalMilliseconds:F0} ms");
         }
 
         Assert.Equal(3, _server.Backend.Closed);
