@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using LibvirtRemote.Protocol;
@@ -18,7 +19,6 @@ public sealed partial class RpcConnection : IAsyncDisposable
 {
     private readonly IDuplexPipe _pipe;
     private readonly RpcConnectionOptions _options;
-    private readonly FrameReader _reader;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<uint, PendingCall> _pending = new();
     private readonly ConcurrentDictionary<uint, byte> _abandoned = new();
@@ -37,7 +37,6 @@ public sealed partial class RpcConnection : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(pipe);
         _pipe = pipe;
         _options = options ?? new RpcConnectionOptions();
-        _reader = new FrameReader(pipe.Input) { CanceledReadEndsStream = true };
         _readLoop = Task.Run(ReadLoopAsync);
     }
 
@@ -275,24 +274,50 @@ public sealed partial class RpcConnection : IAsyncDisposable
         }
     }
 
+    // Frames are parsed straight out of the pipe's buffer, as many as one read brought, and dispatched before the
+    // buffer is released: a frame's body is valid only until then. (A FrameReader here would cost an extra async
+    // layer per reply.)
     private async Task ReadLoopAsync()
     {
+        PipeReader input = _pipe.Input;
         Exception failure;
         try
         {
             while (true)
             {
-                Frame? frame = await _reader.ReadAsync().ConfigureAwait(false);
-                if (frame is null)
+                ReadResult result = await input.ReadAsync().ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                if (result.IsCanceled)
                 {
-                    failure = _stopping
-                        ? new ConnectionLostException("The connection was closed by this client")
-                        : new ConnectionLostException("The server closed the connection");
+                    input.AdvanceTo(buffer.Start);
+                    failure = ClosedFailure();
                     break;
                 }
 
-                Volatile.Write(ref _lastReceived, Environment.TickCount64);
-                Dispatch(frame.Value);
+                bool any = false;
+                while (FrameParser.TryParse(ref buffer, out Frame frame) == OperationStatus.Done)
+                {
+                    any = true;
+                    Dispatch(frame);
+                }
+
+                if (any)
+                {
+                    Volatile.Write(ref _lastReceived, Environment.TickCount64);
+                }
+
+                if (result.IsCompleted)
+                {
+                    if (!buffer.IsEmpty)
+                    {
+                        throw new FrameException($"Stream ended inside a frame ({buffer.Length} bytes of it received)") { EndedInsideFrame = true };
+                    }
+
+                    failure = ClosedFailure();
+                    break;
+                }
+
+                input.AdvanceTo(buffer.Start, buffer.End);
             }
         }
         catch (FrameException e) when (e.EndedInsideFrame)
@@ -314,6 +339,10 @@ public sealed partial class RpcConnection : IAsyncDisposable
         Fail(failure);
         await _pipe.Input.CompleteAsync().ConfigureAwait(false);
     }
+
+    private ConnectionLostException ClosedFailure() => _stopping
+        ? new ConnectionLostException("The connection was closed by this client")
+        : new ConnectionLostException("The server closed the connection");
 
     private void Dispatch(in Frame frame)
     {

@@ -168,6 +168,39 @@ internal static unsafe partial class UnixSocketNative
     }
 
     /// <summary>
+    /// Sends what of <paramref name="buffer"/> fits in the socket buffer now, without blocking. Returns the byte count
+    /// (0 when the buffer is full: EAGAIN), or -1 with <paramref name="errno"/> set.
+    /// </summary>
+    public static int SendNonBlocking(SafeHandle socket, ReadOnlySpan<byte> buffer, out int errno)
+    {
+        bool added = false;
+        try
+        {
+            socket.DangerousAddRef(ref added);
+            int fd = (int)socket.DangerousGetHandle();
+            fixed (byte* data = buffer)
+            {
+                nint sent;
+                do
+                {
+                    sent = Send(fd, data, (nuint)buffer.Length, MsgDontWait | MsgNoSignal);
+                    errno = sent < 0 ? Marshal.GetLastPInvokeError() : 0;
+                }
+                while (sent < 0 && errno == EINTR);
+
+                return sent >= 0 ? (int)sent : errno == EAGAIN ? 0 : -1;
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                socket.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>
     /// Blocks until <paramref name="socket"/> is readable, hung up or in error. Returns false with
     /// <paramref name="errno"/> set when poll itself fails.
     /// </summary>
@@ -199,6 +232,9 @@ internal static unsafe partial class UnixSocketNative
 
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     private static partial int Poll(PollFd* fds, nuint count, int timeout);
+
+    [LibraryImport("libc", EntryPoint = "send", SetLastError = true)]
+    private static partial nint Send(int socket, byte* buffer, nuint length, int flags);
 
     [LibraryImport("libc", EntryPoint = "sendmsg", SetLastError = true)]
     private static partial nint SendMsg(int socket, MsgHdr* message, int flags);

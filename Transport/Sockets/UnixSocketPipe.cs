@@ -307,9 +307,13 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
     }
 
     // The socket error rides along so callers can tell a peer that reset the connection from other failures.
-    private static IOException ReceiveFailed(int errno)
+    private static IOException ReceiveFailed(int errno) => SocketCallFailed("recvmsg", errno);
+
+    private static IOException SendFailed(int errno) => SocketCallFailed("send", errno);
+
+    private static IOException SocketCallFailed(string call, int errno)
     {
-        string message = $"recvmsg failed: {Marshal.GetPInvokeErrorMessage(errno)}";
+        string message = $"{call} failed: {Marshal.GetPInvokeErrorMessage(errno)}";
         return errno switch
         {
             UnixSocketNative.ECONNRESET => new IOException(message, new SocketException((int)SocketError.ConnectionReset)),
@@ -548,7 +552,16 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
     {
         foreach (ReadOnlyMemory<byte> segment in bytes)
         {
-            ReadOnlyMemory<byte> rest = segment;
+            // Straight to send(2) first: the socket buffer almost always has room, and the socket engine's path
+            // (event args, completion bookkeeping) cost more than the system call itself. Only a full buffer waits
+            // on the engine.
+            int first = UnixSocketNative.SendNonBlocking(_socket.SafeHandle, segment.Span, out int errno);
+            if (first < 0)
+            {
+                throw SendFailed(errno);
+            }
+
+            ReadOnlyMemory<byte> rest = segment[first..];
             while (!rest.IsEmpty)
             {
                 int sent = await _socket.SendAsync(rest, SocketFlags.None).ConfigureAwait(false);
