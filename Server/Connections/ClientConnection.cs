@@ -99,7 +99,9 @@ internal sealed partial class ClientConnection : IAsyncDisposable
                     await pending.ConfigureAwait(false);
                 }
 
-                ReadResult result = await input.ReadAsync(_closing.Token).ConfigureAwait(false);
+                // No token: Abort cancels the pending read itself, and a token would be registered and unregistered
+                // on every read that waits, which is every call of a sequential client.
+                ReadResult result = await input.ReadAsync(CancellationToken.None).ConfigureAwait(false);
                 if (result.IsCanceled)
                 {
                     throw new OperationCanceledException("Frame read was cancelled", _closing.Token);

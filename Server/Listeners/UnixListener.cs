@@ -53,7 +53,7 @@ internal sealed class UnixListener : ServerListener
         };
         // A receive thread blocking in poll/recvmsg serves a call with three system calls (poll, recvmsg, send) and no
         // socket-engine hand-off; the pipe caps such threads per process, and connections past the cap use the pool.
-        var pipe = new UnixSocketPipe(accepted, dedicatedReceiveThread: true);
+        var pipe = new UnixSocketPipe(accepted, dedicatedReceiveThread: true, holdBackOutput: false);
         return Server.ServeAsync(pipe, context, Options, cancellationToken);
     }
 

@@ -44,6 +44,7 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
     // served from one) then cost one send, not 64. Past MaxHeldBack it goes out at once, so a writer never waits for
     // room behind bytes this thread holds.
     private const int MaxHeldBack = 64 * 1024;
+    private readonly bool _holdBackOutput;
     private volatile int _corkThread;
     private int _heldBack;
     private int _uncorkRequested;
@@ -66,7 +67,20 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
     /// </summary>
     /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
     public UnixSocketPipe(Socket socket, bool dedicatedReceiveThread)
+        : this(socket, dedicatedReceiveThread, holdBackOutput: true)
     {
+    }
+
+    /// <summary>
+    /// As <see cref="UnixSocketPipe(Socket, bool)"/>; <paramref name="holdBackOutput"/> says whether output flushed
+    /// on the receive thread while its reader runs is held back and sent in one write when the reader returns. A
+    /// reader that batches its own output (a server's outbox) gains nothing from it and saves a second wake-up of
+    /// the send loop per receive without it.
+    /// </summary>
+    /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
+    public UnixSocketPipe(Socket socket, bool dedicatedReceiveThread, bool holdBackOutput)
+    {
+        _holdBackOutput = holdBackOutput;
         ArgumentNullException.ThrowIfNull(socket);
         if (!UnixSocketNative.IsSupported)
         {
@@ -406,7 +420,11 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
                 // another thread can take the loop over if the work blocks.
                 FlushResult flushed;
                 ReceiveThreadWork.Collecting = work;
-                _corkThread = Environment.CurrentManagedThreadId;
+                if (_holdBackOutput)
+                {
+                    _corkThread = Environment.CurrentManagedThreadId;
+                }
+
                 try
                 {
                     ValueTask<FlushResult> flush = input.FlushAsync();
