@@ -23,6 +23,12 @@ internal sealed class TestNetworkDef
     /// <summary>The forward element's interfaces; libvirt turns a lone <c>dev</c> attribute into the first one.</summary>
     public List<string> ForwardInterfaces { get; init; } = [];
 
+    /// <summary>The forward element's PCI addresses (hostdev pools); libvirt keeps them only when no interface is named.</summary>
+    public List<PciAddress> ForwardAddresses { get; init; } = [];
+
+    /// <summary>The metadata element with libvirt's namespace clean-up applied, or null.</summary>
+    public XElement? Metadata { get; init; }
+
     /// <summary>The network element's ipv6='yes' and trustGuestRxFilters attributes, as written.</summary>
     public bool Ipv6NoGateway { get; init; }
 
@@ -93,6 +99,7 @@ internal sealed class TestNetworkDef
         string? forwardMode = null;
         XElement? forwardElement = root.Element("forward");
         var forwardInterfaces = new List<string>();
+        NetworkForwardXml.Pool? forwardPool = null;
         if (root.Element("forward") is XElement forward)
         {
             forwardMode = (string?)forward.Attribute("mode") ?? "nat";
@@ -101,12 +108,11 @@ internal sealed class TestNetworkDef
                 throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Network, $"unsupported configuration: unknown forwarding type '{forwardMode}'");
             }
 
-            forwardInterfaces.AddRange(forward.Elements("interface").Select(i => (string?)i.Attribute("dev")).OfType<string>());
-            if (forwardInterfaces.Count == 0 && (string?)forward.Attribute("dev") is string dev)
-            {
-                forwardInterfaces.Add(dev);
-            }
+            forwardPool = NetworkForwardXml.Read(forward, name);
+            forwardInterfaces = forwardPool.Interfaces;
         }
+
+        NetworkDnsChecks.Check(root.Element("dns"), name);
 
         XElement? bridge = root.Element("bridge");
         var ips = new List<IpDef>();
@@ -131,17 +137,20 @@ internal sealed class TestNetworkDef
             });
         }
 
-        CheckForward(name, forwardMode, forwardInterfaces.Count, forwardElement?.Elements("pf").Count() ?? 0, ips.Count, bridge, root.Element("mtu") is not null);
+        int forwardDevices = forwardInterfaces.Count + (forwardPool?.Addresses.Count ?? 0);
+        CheckForward(name, forwardMode, forwardDevices, forwardPool?.Pf is null ? 0 : 1, ips.Count, bridge, root.Element("mtu") is not null);
         return new TestNetworkDef
         {
             Name = name,
             Uuid = uuid,
             ForwardMode = forwardMode,
             ForwardInterfaces = forwardInterfaces,
+            ForwardAddresses = forwardPool?.Addresses ?? [],
+            Metadata = NetworkDnsChecks.SanitizeMetadata(root.Element("metadata")),
             Ipv6NoGateway = (string?)root.Attribute("ipv6") == "yes",
             TrustGuestRxFilters = (string?)root.Attribute("trustGuestRxFilters"),
             ForwardManaged = (string?)forwardElement?.Attribute("managed") == "yes",
-            ForwardPf = (string?)forwardElement?.Element("pf")?.Attribute("dev"),
+            ForwardPf = forwardPool?.Pf,
             ForwardDriver = (string?)forwardElement?.Element("driver")?.Attribute("name"),
             ForwardNat = forwardMode == "nat" ? NatOf(forwardElement?.Element("nat")) : null,
             Bridge = (string?)bridge?.Attribute("name"),
@@ -166,6 +175,13 @@ internal sealed class TestNetworkDef
         w.Open("network", ("ipv6", Ipv6NoGateway ? "yes" : null), ("trustGuestRxFilters", TrustGuestRxFilters));
         w.Text("name", Name);
         w.Text("uuid", TestUuid.Format(Uuid));
+        if (Metadata is not null)
+        {
+            var metadata = new System.Text.StringBuilder();
+            Domains.MetadataXml.WriteMetadata(metadata, Metadata);
+            w.Raw(metadata.ToString());
+        }
+
         if (ForwardMode is not null)
         {
             (string, string?)[] attributes =
@@ -174,7 +190,7 @@ internal sealed class TestNetworkDef
                 ("mode", ForwardMode),
                 ("managed", ForwardMode == "hostdev" ? (ForwardManaged ? "yes" : "no") : null),
             ];
-            if (ForwardInterfaces.Count == 0 && ForwardPf is null && ForwardDriver is null && ForwardNat is null)
+            if (ForwardInterfaces.Count == 0 && ForwardAddresses.Count == 0 && ForwardPf is null && ForwardDriver is null && ForwardNat is null)
             {
                 w.Empty("forward", attributes);
             }
@@ -200,6 +216,11 @@ internal sealed class TestNetworkDef
                     foreach (string dev in ForwardInterfaces)
                     {
                         w.Empty("interface", ("dev", dev));
+                    }
+
+                    foreach (PciAddress address in ForwardAddresses)
+                    {
+                        address.Write(w);
                     }
                 }
 
@@ -309,6 +330,8 @@ internal sealed class TestNetworkDef
         Uuid = Uuid,
         ForwardMode = ForwardMode,
         ForwardInterfaces = [.. ForwardInterfaces],
+        ForwardAddresses = [.. ForwardAddresses],
+        Metadata = Metadata is null ? null : new XElement(Metadata),
         Ipv6NoGateway = Ipv6NoGateway,
         TrustGuestRxFilters = TrustGuestRxFilters,
         ForwardManaged = ForwardManaged,
