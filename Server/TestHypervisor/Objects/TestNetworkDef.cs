@@ -77,9 +77,6 @@ internal sealed class TestNetworkDef
 
     private static readonly string[] AfterIps = ["route", "virtualport", "portgroup"];
 
-    // libvirt writes dns forwarders first, then TXT, SRV and host records, whatever order they came in.
-    private static readonly string[] DnsOrder = ["forwarder", "txt", "srv", "host"];
-
     /// <summary>Parses network XML with libvirt's errors for the cases clients meet.</summary>
     public static TestNetworkDef Parse(string xml)
     {
@@ -100,19 +97,9 @@ internal sealed class TestNetworkDef
         XElement? forwardElement = root.Element("forward");
         var forwardInterfaces = new List<string>();
         NetworkForwardXml.Pool? forwardPool = null;
-        if (root.Element("forward") is XElement forward)
-        {
-            forwardMode = (string?)forward.Attribute("mode") ?? "nat";
-            if (Array.IndexOf(ForwardModes, forwardMode) < 0)
-            {
-                throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Network, $"unsupported configuration: unknown forwarding type '{forwardMode}'");
-            }
 
-            forwardPool = NetworkForwardXml.Read(forward, name);
-            forwardInterfaces = forwardPool.Interfaces;
-        }
-
-        NetworkDnsChecks.Check(root.Element("dns"), name);
+        // libvirt reads dns before the ip elements and forward after them, so their errors come in that order.
+        List<XElement> keptBeforeIps = Kept(root, BeforeIps, name);
 
         XElement? bridge = root.Element("bridge");
         var ips = new List<IpDef>();
@@ -137,6 +124,18 @@ internal sealed class TestNetworkDef
             });
         }
 
+        if (root.Element("forward") is XElement forward)
+        {
+            forwardMode = (string?)forward.Attribute("mode") ?? "nat";
+            if (Array.IndexOf(ForwardModes, forwardMode) < 0)
+            {
+                throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Network, $"unsupported configuration: unknown forwarding type '{forwardMode}'");
+            }
+
+            forwardPool = NetworkForwardXml.Read(forward, name);
+            forwardInterfaces = forwardPool.Interfaces;
+        }
+
         int forwardDevices = forwardInterfaces.Count + (forwardPool?.Addresses.Count ?? 0);
         CheckForward(name, forwardMode, forwardDevices, forwardPool?.Pf is null ? 0 : 1, ips.Count, bridge, root.Element("mtu") is not null);
         return new TestNetworkDef
@@ -146,7 +145,7 @@ internal sealed class TestNetworkDef
             ForwardMode = forwardMode,
             ForwardInterfaces = forwardInterfaces,
             ForwardAddresses = forwardPool?.Addresses ?? [],
-            Metadata = NetworkDnsChecks.SanitizeMetadata(root.Element("metadata")),
+            Metadata = NetworkDnsXml.SanitizeMetadata(root.Element("metadata")),
             Ipv6NoGateway = (string?)root.Attribute("ipv6") == "yes",
             TrustGuestRxFilters = (string?)root.Attribute("trustGuestRxFilters"),
             ForwardManaged = (string?)forwardElement?.Attribute("managed") == "yes",
@@ -163,8 +162,8 @@ internal sealed class TestNetworkDef
             MacTableManager = (string?)bridge?.Attribute("macTableManager"),
             BridgeZone = (string?)bridge?.Attribute("zone"),
             DomainLocalOnly = (string?)root.Element("domain")?.Attribute("localOnly"),
-            KeptBeforeIps = Kept(root, BeforeIps),
-            KeptAfterIps = Kept(root, AfterIps),
+            KeptBeforeIps = keptBeforeIps,
+            KeptAfterIps = Kept(root, AfterIps, name),
         };
     }
 
@@ -387,21 +386,25 @@ internal sealed class TestNetworkDef
         public XElement? Bootp { get; init; }
     }
 
-    /// <summary>Copies the named top-level elements in the order of <paramref name="order"/>, dns children reordered.</summary>
-    private static List<XElement> Kept(XElement root, string[] order)
+    /// <summary>Copies the named top-level elements in the order of <paramref name="order"/>, dns checked and rebuilt.</summary>
+    private static List<XElement> Kept(XElement root, string[] order, string network)
     {
         var kept = new List<XElement>();
         foreach (string name in order)
         {
             foreach (XElement element in root.Elements(name))
             {
-                var copy = new XElement(element);
                 if (name == "dns")
                 {
-                    copy.ReplaceNodes(DnsOrder.SelectMany(child => element.Elements(child)).Select(e => new XElement(e)));
+                    if (NetworkDnsXml.Parse(element, network) is XElement dns)
+                    {
+                        kept.Add(dns);
+                    }
                 }
-
-                kept.Add(copy);
+                else
+                {
+                    kept.Add(new XElement(element));
+                }
             }
         }
 
