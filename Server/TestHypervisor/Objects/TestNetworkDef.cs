@@ -98,7 +98,10 @@ internal sealed class TestNetworkDef
         var forwardInterfaces = new List<string>();
         NetworkForwardXml.Pool? forwardPool = null;
 
-        // libvirt reads dns before the ip elements and forward after them, so their errors come in that order.
+        // libvirt reads bandwidth, mac and dns before the ip elements, then routes and forward, and reports errors
+        // in that order.
+        NetworkXmlChecks.CheckNoFloor(root);
+        string? mac = NetworkXmlChecks.CanonicalMac((string?)root.Element("mac")?.Attribute("address"), name);
         List<XElement> keptBeforeIps = Kept(root, BeforeIps, name);
 
         XElement? bridge = root.Element("bridge");
@@ -114,6 +117,7 @@ internal sealed class TestNetworkDef
                 Address = (string?)ip.Attribute("address"),
                 Netmask = (string?)ip.Attribute("netmask"),
                 Prefix = (string?)ip.Attribute("prefix"),
+                LocalPtr = NetworkXmlChecks.LocalPtr(ip),
                 Ranges = dhcp?.Elements("range").Select(r => (DhcpRangeChecks.Normalise((string?)r.Attribute("start")), DhcpRangeChecks.Normalise((string?)r.Attribute("end")))).ToList() ?? [],
                 Hosts = dhcp?.Elements("host").Select(h => new DhcpHost((string?)h.Attribute("mac"), (string?)h.Attribute("id"), (string?)h.Attribute("name"), (string?)h.Attribute("ip"))).ToList() ?? [],
                 Leases = dhcp?.Elements("range").Where(r => r.Element("lease") is not null)
@@ -124,6 +128,8 @@ internal sealed class TestNetworkDef
             });
         }
 
+        NetworkXmlChecks.CheckRoutes(root, name);
+        string? forwardDriver = null;
         if (root.Element("forward") is XElement forward)
         {
             forwardMode = (string?)forward.Attribute("mode") ?? "nat";
@@ -132,6 +138,7 @@ internal sealed class TestNetworkDef
                 throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Network, $"unsupported configuration: unknown forwarding type '{forwardMode}'");
             }
 
+            forwardDriver = NetworkXmlChecks.ForwardDriver(forward, name);
             forwardPool = NetworkForwardXml.Read(forward, name);
             forwardInterfaces = forwardPool.Interfaces;
         }
@@ -150,13 +157,13 @@ internal sealed class TestNetworkDef
             TrustGuestRxFilters = (string?)root.Attribute("trustGuestRxFilters"),
             ForwardManaged = (string?)forwardElement?.Attribute("managed") == "yes",
             ForwardPf = forwardPool?.Pf,
-            ForwardDriver = (string?)forwardElement?.Element("driver")?.Attribute("name"),
+            ForwardDriver = forwardDriver,
             ForwardNat = forwardMode == "nat" ? NatOf(forwardElement?.Element("nat")) : null,
             Bridge = (string?)bridge?.Attribute("name"),
             Stp = (string?)bridge?.Attribute("stp") != "off",
             Delay = long.TryParse((string?)bridge?.Attribute("delay"), NumberStyles.Integer, CultureInfo.InvariantCulture, out long delay) ? delay : 0,
             Mtu = uint.TryParse((string?)root.Element("mtu")?.Attribute("size"), NumberStyles.Integer, CultureInfo.InvariantCulture, out uint mtu) ? mtu : 0,
-            Mac = ((string?)root.Element("mac")?.Attribute("address"))?.ToLowerInvariant(),
+            Mac = mac,
             DomainName = (string?)root.Element("domain")?.Attribute("name"),
             Ips = ips,
             MacTableManager = (string?)bridge?.Attribute("macTableManager"),
@@ -262,7 +269,7 @@ internal sealed class TestNetworkDef
         foreach (IpDef ip in Ips)
         {
             // libvirt always writes <ip> as an open/close pair, even with nothing inside.
-            w.Open("ip", ("family", ip.Family), ("address", ip.Address), ("netmask", ip.Netmask), ("prefix", ip.Prefix));
+            w.Open("ip", ("family", ip.Family), ("address", ip.Address), ("netmask", ip.Netmask), ("prefix", ip.Prefix), ("localPtr", ip.LocalPtr));
             if (ip.Tftp is not null)
             {
                 KeptXml.Write(w, ip.Tftp);
@@ -354,6 +361,7 @@ internal sealed class TestNetworkDef
             Address = ip.Address,
             Netmask = ip.Netmask,
             Prefix = ip.Prefix,
+            LocalPtr = ip.LocalPtr,
             Ranges = [.. ip.Ranges],
             Hosts = [.. ip.Hosts],
             Leases = ip.Leases.ToDictionary(p => p.Key, p => new XElement(p.Value)),
@@ -372,6 +380,9 @@ internal sealed class TestNetworkDef
         public string? Netmask { get; init; }
 
         public string? Prefix { get; init; }
+
+        /// <summary>The localPtr attribute (yes or no), or null.</summary>
+        public string? LocalPtr { get; init; }
 
         public List<(string Start, string End)> Ranges { get; init; } = [];
 

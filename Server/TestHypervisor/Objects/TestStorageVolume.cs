@@ -178,7 +178,14 @@ internal sealed class TestStorageVolume
         WritePermissions(w, Permissions);
         if (Encryption is not null)
         {
-            KeptXml.Write(w, Encryption);
+            // libvirt writes the encryption element as an open/close pair even when nothing is inside.
+            w.Open("encryption", [.. Encryption.Attributes().Select(a => (a.Name.LocalName, (string?)a.Value))]);
+            foreach (XElement child in Encryption.Elements())
+            {
+                KeptXml.Write(w, child);
+            }
+
+            w.Close("encryption");
         }
 
         if (Compat is not null)
@@ -307,7 +314,7 @@ internal sealed class TestStorageVolume
         ulong scale = UnitScale((string?)element!.Attribute("unit"));
         if (value > ulong.MaxValue / scale)
         {
-            throw new LibvirtErrorException(ErrorCode.Overflow, ErrorDomain.None, $"value too large: {value}{(string?)element.Attribute("unit")}");
+            throw new LibvirtErrorException(ErrorCode.Overflow, ErrorDomain.None, $"numerical overflow: value too large: {value}{(string?)element.Attribute("unit")}");
         }
 
         return value * scale;
