@@ -100,6 +100,11 @@ internal sealed class TestStoragePool
             throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Storage, "XML error: missing storage pool target path");
         }
 
+        if (type == "iscsi-direct" && string.IsNullOrEmpty((string?)root.Element("source")?.Element("initiator")?.Element("iqn")?.Attribute("name")))
+        {
+            throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Storage, "unsupported configuration: missing initiator IQN");
+        }
+
         string? refresh = PoolExtras.ParseRefresh(root);
         return new TestStoragePool
         {

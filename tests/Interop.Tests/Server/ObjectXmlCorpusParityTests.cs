@@ -6,7 +6,7 @@ namespace LibvirtRemote.Interop.Tests.Server;
 /// <summary>
 /// Network, storage pool and volume XML that a sweep of libvirt 9.0.0's own XML test files found the test hypervisor
 /// reading or writing differently from libvirtd's test driver: forward PCI address pools, network metadata, dns records,
-/// bridge MAC, routes and bandwidth floors, pool auth, cow and refresh, volume encryption and cluster size. The XML here
+/// bridge MAC, routes and bandwidth floors, pool auth, cow, refresh and iscsi-direct initiator, volume encryption and cluster size. The XML here
 /// is written for these tests; each sequence runs through virsh against both servers and must print the same.
 /// </summary>
 public sealed class ObjectXmlCorpusParityTests
@@ -164,10 +164,11 @@ public sealed class ObjectXmlCorpusParityTests
         string bothLookups = pair.WriteFile("a3.xml", "<pool type='rbd'><name>a3</name><source><host name='h'/><name>r</name><auth type='ceph' username='u'><secret usage='s' uuid='0a81f5b2-8403-7b23-c8d6-21ccc2f80d6f'/></auth></source></pool>");
         string cowOnLogical = pair.WriteFile("c1.xml", "<pool type='logical'><name>c1</name><features><cow state='yes'/></features><source><name>vg</name></source></pool>");
         string badRefresh = pair.WriteFile("r1.xml", "<pool type='dir'><name>r1</name><target><path>/tmp/r1</path></target><refresh><volume allocation='all'/></refresh></pool>");
+        string noIqn = pair.WriteFile("d1.xml", "<pool type='iscsi-direct'><name>d1</name><source><host name='h'/><device path='iqn.2024-01.example:t'/></source></pool>");
         string output = await pair.VirshSameAsync(
             $"pool-define {rbd}; pool-dumpxml ceph; pool-start ceph; pool-dumpxml ceph; pool-destroy ceph; pool-undefine ceph; pool-define {iscsi}; "
             + $"pool-dumpxml chap; pool-undefine chap; pool-define {cow}; pool-dumpxml cow; pool-undefine cow; pool-define {noAuthType}; "
-            + $"pool-define {noSecret}; pool-define {bothLookups}; pool-define {cowOnLogical}; pool-define {badRefresh}");
+            + $"pool-define {noSecret}; pool-define {bothLookups}; pool-define {cowOnLogical}; pool-define {badRefresh}; pool-define {noIqn}");
         Assert.Contains("    <auth type='ceph' username='admin'>\n      <secret uuid='UUID'/>\n    </auth>\n", output, StringComparison.Ordinal);
         Assert.Contains("  </source>\n  <refresh>\n    <volume allocation='capacity'/>\n  </refresh>\n</pool>", output, StringComparison.Ordinal);
         Assert.Contains("    <auth type='chap' username='u'>\n      <secret usage='my &amp; secret'/>\n    </auth>\n", output, StringComparison.Ordinal);
@@ -177,6 +178,7 @@ public sealed class ObjectXmlCorpusParityTests
         Assert.Contains("either secret uuid or usage expected", output, StringComparison.Ordinal);
         Assert.Contains("cow feature may only be used for 'fs' and 'dir' pools", output, StringComparison.Ordinal);
         Assert.Contains("unknown storage pool volume refresh allocation type all", output, StringComparison.Ordinal);
+        Assert.Contains("unsupported configuration: missing initiator IQN", output, StringComparison.Ordinal);
     }
 
     [Fact]
