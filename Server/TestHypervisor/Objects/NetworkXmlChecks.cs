@@ -11,6 +11,34 @@ namespace LibvirtRemote.Server.TestHypervisor.Objects;
 /// </summary>
 internal static class NetworkXmlChecks
 {
+    /// <summary>A yes/no attribute as libvirt's tristate parser accepts it (neither "absent" nor anything else).</summary>
+    public static void CheckYesNo(XElement? element, string attribute)
+    {
+        if ((string?)element?.Attribute(attribute) is string value && value is not ("yes" or "no"))
+        {
+            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: Invalid value for attribute '{attribute}' in element '{element!.Name.LocalName}': '{value}'.");
+        }
+    }
+
+    /// <summary>The mtu size, when given, must be a number.</summary>
+    public static void CheckMtu(XElement root, string network)
+    {
+        string? size = (string?)root.Element("mtu")?.Attribute("size");
+        if (!string.IsNullOrEmpty(size) && !uint.TryParse(size.TrimStart(), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        {
+            throw Xml($"Invalid mtu size '{size}' in network '{network}'");
+        }
+    }
+
+    /// <summary>Every port group needs a name.</summary>
+    public static void CheckPortGroupNames(XElement root)
+    {
+        if (root.Elements("portgroup").Any(p => p.Attribute("name") is null))
+        {
+            throw Xml("Missing required name attribute in portgroup");
+        }
+    }
+
     /// <summary>Networks and their port groups take no inbound floor; only a port may ask for one.</summary>
     public static void CheckNoFloor(XElement root)
     {

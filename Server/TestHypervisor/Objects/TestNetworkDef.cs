@@ -100,9 +100,13 @@ internal sealed class TestNetworkDef
 
         // libvirt reads bandwidth, mac and dns before the ip elements, then routes and forward, and reports errors
         // in that order.
+        NetworkXmlChecks.CheckYesNo(root, "trustGuestRxFilters");
         NetworkXmlChecks.CheckNoFloor(root);
+        NetworkXmlChecks.CheckYesNo(root.Element("port"), "isolated");
         string? mac = NetworkXmlChecks.CanonicalMac((string?)root.Element("mac")?.Attribute("address"), name);
+        NetworkXmlChecks.CheckMtu(root, name);
         List<XElement> keptBeforeIps = Kept(root, BeforeIps, name);
+        NetworkXmlChecks.CheckPortGroupNames(root);
 
         XElement? bridge = root.Element("bridge");
         var ips = new List<IpDef>();

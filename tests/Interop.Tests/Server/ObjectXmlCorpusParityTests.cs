@@ -121,7 +121,7 @@ public sealed class ObjectXmlCorpusParityTests
     }
 
     [Fact]
-    public async Task BridgeMacRoutesFloorsAndLocalPtrMatchLibvirtd()
+    public async Task BridgeMacRoutesFloorsAndSmallAttributeChecksMatchLibvirtd()
     {
         await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
         string good = pair.WriteFile("good.xml", "<network><name>good</name><mac address='2:A:b:0C:d:E'/><ip address='192.168.41.1' netmask='255.255.255.0' localPtr='yes'/></network>");
@@ -130,9 +130,13 @@ public sealed class ObjectXmlCorpusParityTests
         string floor = pair.WriteFile("fl.xml", "<network><name>fl</name><bandwidth><inbound average='10' floor='5'/></bandwidth></network>");
         string route = pair.WriteFile("rt.xml", "<network><name>rt</name><ip address='192.168.42.1' netmask='255.255.255.0'/><route address='10.0.0.0' prefix='8'/></network>");
         string badLocalPtr = pair.WriteFile("lp.xml", "<network><name>lp</name><ip address='192.168.43.1' netmask='255.255.255.0' localPtr='maybe'/></network>");
+        string badMtu = pair.WriteFile("mtu.xml", "<network><name>mtu</name><mtu size='big'/></network>");
+        string badTrust = pair.WriteFile("tr.xml", "<network trustGuestRxFilters='maybe'><name>tr</name></network>");
+        string badIsolated = pair.WriteFile("iso.xml", "<network><name>iso</name><port isolated='1'/></network>");
+        string unnamedGroup = pair.WriteFile("pg.xml", "<network><name>pg</name><forward mode='bridge'/><bridge name='br0'/><portgroup/></network>");
         string output = await pair.VirshSameAsync(
             $"net-define {good}; net-dumpxml good; net-undefine good; net-define {badMac}; net-define {multicast}; net-define {floor}; "
-            + $"net-define {route}; net-define {badLocalPtr}");
+            + $"net-define {route}; net-define {badLocalPtr}; net-define {badMtu}; net-define {badTrust}; net-define {badIsolated}; net-define {unnamedGroup}");
         Assert.Contains("  <mac address='02:0a:0b:0c:0d:0e'/>\n", output, StringComparison.Ordinal);
         Assert.Contains("  <ip address='192.168.41.1' netmask='255.255.255.0' localPtr='yes'>\n", output, StringComparison.Ordinal);
         Assert.Contains("XML error: Invalid bridge mac address 'zz' in network 'm1'", output, StringComparison.Ordinal);
@@ -140,6 +144,10 @@ public sealed class ObjectXmlCorpusParityTests
         Assert.Contains("floor attribute is not supported for this config", output, StringComparison.Ordinal);
         Assert.Contains("XML error: rt: Missing required gateway attribute in route definition", output, StringComparison.Ordinal);
         Assert.Contains("Invalid value for attribute 'localPtr' in element 'ip': 'maybe'.", output, StringComparison.Ordinal);
+        Assert.Contains("XML error: Invalid mtu size 'big' in network 'mtu'", output, StringComparison.Ordinal);
+        Assert.Contains("Invalid value for attribute 'trustGuestRxFilters' in element 'network': 'maybe'.", output, StringComparison.Ordinal);
+        Assert.Contains("Invalid value for attribute 'isolated' in element 'port': '1'.", output, StringComparison.Ordinal);
+        Assert.Contains("XML error: Missing required name attribute in portgroup", output, StringComparison.Ordinal);
     }
 
     [Fact]
