@@ -67,6 +67,8 @@ public sealed partial class TestState
                 TargetPath = def.TargetPath,
                 TargetPermissions = def.TargetPermissions,
                 Source = def.Source,
+                CowFeature = def.CowFeature,
+                RefreshAllocation = def.RefreshAllocation,
                 Capacity = existing.Capacity,
                 Allocation = existing.Allocation,
                 Active = existing.Active,

@@ -51,6 +51,13 @@ internal sealed class LibvirtXmlWriter
     public LibvirtXmlWriter Bytes(string name, ulong value)
         => Text(name, value.ToString(CultureInfo.InvariantCulture), ("unit", "bytes"));
 
+    /// <summary>Appends text another formatter has already laid out, such as libxml2-style metadata.</summary>
+    public LibvirtXmlWriter Raw(string text)
+    {
+        _text.Append(text);
+        return this;
+    }
+
     /// <inheritdoc/>
     public override string ToString() => _text.ToString();
 

@@ -23,6 +23,12 @@ internal sealed class TestNetworkDef
     /// <summary>The forward element's interfaces; libvirt turns a lone <c>dev</c> attribute into the first one.</summary>
     public List<string> ForwardInterfaces { get; init; } = [];
 
+    /// <summary>The forward element's PCI addresses (hostdev pools); libvirt keeps them only when no interface is named.</summary>
+    public List<PciAddress> ForwardAddresses { get; init; } = [];
+
+    /// <summary>The metadata element with libvirt's namespace clean-up applied, or null.</summary>
+    public XElement? Metadata { get; init; }
+
     /// <summary>The network element's ipv6='yes' and trustGuestRxFilters attributes, as written.</summary>
     public bool Ipv6NoGateway { get; init; }
 
@@ -71,9 +77,6 @@ internal sealed class TestNetworkDef
 
     private static readonly string[] AfterIps = ["route", "virtualport", "portgroup"];
 
-    // libvirt writes dns forwarders first, then TXT, SRV and host records, whatever order they came in.
-    private static readonly string[] DnsOrder = ["forwarder", "txt", "srv", "host"];
-
     /// <summary>Parses network XML with libvirt's errors for the cases clients meet.</summary>
     public static TestNetworkDef Parse(string xml)
     {
@@ -93,20 +96,17 @@ internal sealed class TestNetworkDef
         string? forwardMode = null;
         XElement? forwardElement = root.Element("forward");
         var forwardInterfaces = new List<string>();
-        if (root.Element("forward") is XElement forward)
-        {
-            forwardMode = (string?)forward.Attribute("mode") ?? "nat";
-            if (Array.IndexOf(ForwardModes, forwardMode) < 0)
-            {
-                throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Network, $"unsupported configuration: unknown forwarding type '{forwardMode}'");
-            }
+        NetworkForwardXml.Pool? forwardPool = null;
 
-            forwardInterfaces.AddRange(forward.Elements("interface").Select(i => (string?)i.Attribute("dev")).OfType<string>());
-            if (forwardInterfaces.Count == 0 && (string?)forward.Attribute("dev") is string dev)
-            {
-                forwardInterfaces.Add(dev);
-            }
-        }
+        // libvirt reads bandwidth, mac and dns before the ip elements, then routes and forward, and reports errors
+        // in that order.
+        NetworkXmlChecks.CheckYesNo(root, "trustGuestRxFilters");
+        NetworkXmlChecks.CheckNoFloor(root);
+        NetworkXmlChecks.CheckYesNo(root.Element("port"), "isolated");
+        string? mac = NetworkXmlChecks.CanonicalMac((string?)root.Element("mac")?.Attribute("address"), name);
+        NetworkXmlChecks.CheckMtu(root, name);
+        List<XElement> keptBeforeIps = Kept(root, BeforeIps, name);
+        NetworkXmlChecks.CheckPortGroupNames(root);
 
         XElement? bridge = root.Element("bridge");
         var ips = new List<IpDef>();
@@ -121,6 +121,7 @@ internal sealed class TestNetworkDef
                 Address = (string?)ip.Attribute("address"),
                 Netmask = (string?)ip.Attribute("netmask"),
                 Prefix = (string?)ip.Attribute("prefix"),
+                LocalPtr = NetworkXmlChecks.LocalPtr(ip),
                 Ranges = dhcp?.Elements("range").Select(r => (DhcpRangeChecks.Normalise((string?)r.Attribute("start")), DhcpRangeChecks.Normalise((string?)r.Attribute("end")))).ToList() ?? [],
                 Hosts = dhcp?.Elements("host").Select(h => new DhcpHost((string?)h.Attribute("mac"), (string?)h.Attribute("id"), (string?)h.Attribute("name"), (string?)h.Attribute("ip"))).ToList() ?? [],
                 Leases = dhcp?.Elements("range").Where(r => r.Element("lease") is not null)
@@ -131,31 +132,49 @@ internal sealed class TestNetworkDef
             });
         }
 
-        CheckForward(name, forwardMode, forwardInterfaces.Count, forwardElement?.Elements("pf").Count() ?? 0, ips.Count, bridge, root.Element("mtu") is not null);
+        NetworkXmlChecks.CheckRoutes(root, name);
+        string? forwardDriver = null;
+        if (root.Element("forward") is XElement forward)
+        {
+            forwardMode = (string?)forward.Attribute("mode") ?? "nat";
+            if (Array.IndexOf(ForwardModes, forwardMode) < 0)
+            {
+                throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Network, $"unsupported configuration: unknown forwarding type '{forwardMode}'");
+            }
+
+            forwardDriver = NetworkXmlChecks.ForwardDriver(forward, name);
+            forwardPool = NetworkForwardXml.Read(forward, name);
+            forwardInterfaces = forwardPool.Interfaces;
+        }
+
+        int forwardDevices = forwardInterfaces.Count + (forwardPool?.Addresses.Count ?? 0);
+        CheckForward(name, forwardMode, forwardDevices, forwardPool?.Pf is null ? 0 : 1, ips.Count, bridge, root.Element("mtu") is not null);
         return new TestNetworkDef
         {
             Name = name,
             Uuid = uuid,
             ForwardMode = forwardMode,
             ForwardInterfaces = forwardInterfaces,
+            ForwardAddresses = forwardPool?.Addresses ?? [],
+            Metadata = NetworkDnsXml.SanitizeMetadata(root.Element("metadata")),
             Ipv6NoGateway = (string?)root.Attribute("ipv6") == "yes",
             TrustGuestRxFilters = (string?)root.Attribute("trustGuestRxFilters"),
             ForwardManaged = (string?)forwardElement?.Attribute("managed") == "yes",
-            ForwardPf = (string?)forwardElement?.Element("pf")?.Attribute("dev"),
-            ForwardDriver = (string?)forwardElement?.Element("driver")?.Attribute("name"),
+            ForwardPf = forwardPool?.Pf,
+            ForwardDriver = forwardDriver,
             ForwardNat = forwardMode == "nat" ? NatOf(forwardElement?.Element("nat")) : null,
             Bridge = (string?)bridge?.Attribute("name"),
             Stp = (string?)bridge?.Attribute("stp") != "off",
             Delay = long.TryParse((string?)bridge?.Attribute("delay"), NumberStyles.Integer, CultureInfo.InvariantCulture, out long delay) ? delay : 0,
             Mtu = uint.TryParse((string?)root.Element("mtu")?.Attribute("size"), NumberStyles.Integer, CultureInfo.InvariantCulture, out uint mtu) ? mtu : 0,
-            Mac = ((string?)root.Element("mac")?.Attribute("address"))?.ToLowerInvariant(),
+            Mac = mac,
             DomainName = (string?)root.Element("domain")?.Attribute("name"),
             Ips = ips,
             MacTableManager = (string?)bridge?.Attribute("macTableManager"),
             BridgeZone = (string?)bridge?.Attribute("zone"),
             DomainLocalOnly = (string?)root.Element("domain")?.Attribute("localOnly"),
-            KeptBeforeIps = Kept(root, BeforeIps),
-            KeptAfterIps = Kept(root, AfterIps),
+            KeptBeforeIps = keptBeforeIps,
+            KeptAfterIps = Kept(root, AfterIps, name),
         };
     }
 
@@ -166,6 +185,13 @@ internal sealed class TestNetworkDef
         w.Open("network", ("ipv6", Ipv6NoGateway ? "yes" : null), ("trustGuestRxFilters", TrustGuestRxFilters));
         w.Text("name", Name);
         w.Text("uuid", TestUuid.Format(Uuid));
+        if (Metadata is not null)
+        {
+            var metadata = new System.Text.StringBuilder();
+            Domains.MetadataXml.WriteMetadata(metadata, Metadata);
+            w.Raw(metadata.ToString());
+        }
+
         if (ForwardMode is not null)
         {
             (string, string?)[] attributes =
@@ -174,7 +200,7 @@ internal sealed class TestNetworkDef
                 ("mode", ForwardMode),
                 ("managed", ForwardMode == "hostdev" ? (ForwardManaged ? "yes" : "no") : null),
             ];
-            if (ForwardInterfaces.Count == 0 && ForwardPf is null && ForwardDriver is null && ForwardNat is null)
+            if (ForwardInterfaces.Count == 0 && ForwardAddresses.Count == 0 && ForwardPf is null && ForwardDriver is null && ForwardNat is null)
             {
                 w.Empty("forward", attributes);
             }
@@ -200,6 +226,11 @@ internal sealed class TestNetworkDef
                     foreach (string dev in ForwardInterfaces)
                     {
                         w.Empty("interface", ("dev", dev));
+                    }
+
+                    foreach (PciAddress address in ForwardAddresses)
+                    {
+                        address.Write(w);
                     }
                 }
 
@@ -242,7 +273,7 @@ internal sealed class TestNetworkDef
         foreach (IpDef ip in Ips)
         {
             // libvirt always writes <ip> as an open/close pair, even with nothing inside.
-            w.Open("ip", ("family", ip.Family), ("address", ip.Address), ("netmask", ip.Netmask), ("prefix", ip.Prefix));
+            w.Open("ip", ("family", ip.Family), ("address", ip.Address), ("netmask", ip.Netmask), ("prefix", ip.Prefix), ("localPtr", ip.LocalPtr));
             if (ip.Tftp is not null)
             {
                 KeptXml.Write(w, ip.Tftp);
@@ -309,6 +340,8 @@ internal sealed class TestNetworkDef
         Uuid = Uuid,
         ForwardMode = ForwardMode,
         ForwardInterfaces = [.. ForwardInterfaces],
+        ForwardAddresses = [.. ForwardAddresses],
+        Metadata = Metadata is null ? null : new XElement(Metadata),
         Ipv6NoGateway = Ipv6NoGateway,
         TrustGuestRxFilters = TrustGuestRxFilters,
         ForwardManaged = ForwardManaged,
@@ -332,6 +365,7 @@ internal sealed class TestNetworkDef
             Address = ip.Address,
             Netmask = ip.Netmask,
             Prefix = ip.Prefix,
+            LocalPtr = ip.LocalPtr,
             Ranges = [.. ip.Ranges],
             Hosts = [.. ip.Hosts],
             Leases = ip.Leases.ToDictionary(p => p.Key, p => new XElement(p.Value)),
@@ -351,6 +385,9 @@ internal sealed class TestNetworkDef
 
         public string? Prefix { get; init; }
 
+        /// <summary>The localPtr attribute (yes or no), or null.</summary>
+        public string? LocalPtr { get; init; }
+
         public List<(string Start, string End)> Ranges { get; init; } = [];
 
         public List<DhcpHost> Hosts { get; init; } = [];
@@ -364,21 +401,25 @@ internal sealed class TestNetworkDef
         public XElement? Bootp { get; init; }
     }
 
-    /// <summary>Copies the named top-level elements in the order of <paramref name="order"/>, dns children reordered.</summary>
-    private static List<XElement> Kept(XElement root, string[] order)
+    /// <summary>Copies the named top-level elements in the order of <paramref name="order"/>, dns checked and rebuilt.</summary>
+    private static List<XElement> Kept(XElement root, string[] order, string network)
     {
         var kept = new List<XElement>();
         foreach (string name in order)
         {
             foreach (XElement element in root.Elements(name))
             {
-                var copy = new XElement(element);
                 if (name == "dns")
                 {
-                    copy.ReplaceNodes(DnsOrder.SelectMany(child => element.Elements(child)).Select(e => new XElement(e)));
+                    if (NetworkDnsXml.Parse(element, network) is XElement dns)
+                    {
+                        kept.Add(dns);
+                    }
                 }
-
-                kept.Add(copy);
+                else
+                {
+                    kept.Add(new XElement(element));
+                }
             }
         }
 

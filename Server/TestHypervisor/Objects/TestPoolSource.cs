@@ -80,6 +80,7 @@ internal static class TestPoolSource
         dir = dir is null ? (type == "gluster" ? "/" : null) : SanitizePath(dir);
 
         XElement? adapter = PoolSourceAdapter.Parse(source?.Element("adapter"));
+        XElement? auth = source?.Element("auth") is XElement givenAuth ? StorageSecretXml.ParsePoolAuth(givenAuth) : null;
 
         string? protocolVersion = (string?)source?.Element("protocol")?.Attribute("ver");
         if (protocolVersion is { Length: > 0 })
@@ -169,7 +170,7 @@ internal static class TestPoolSource
             children.Add(new XElement("format", new XAttribute("type", format)));
         }
 
-        if (source?.Element("auth") is XElement auth)
+        if (auth is not null)
         {
             children.Add(auth);
         }

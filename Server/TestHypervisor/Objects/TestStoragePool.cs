@@ -23,6 +23,12 @@ internal sealed class TestStoragePool
     /// <summary>The target's permissions as libvirt writes them back (mode in octal with a leading 0), or null.</summary>
     public XElement? TargetPermissions { get; init; }
 
+    /// <summary>The cow feature's state ("yes" or "no"), or null when the XML did not set it.</summary>
+    public string? CowFeature { get; init; }
+
+    /// <summary>The refresh element's volume allocation policy, or null when the XML had none.</summary>
+    public string? RefreshAllocation { get; init; }
+
     /// <summary>The source element's children as given, re-indented on output.</summary>
     public List<XElement> Source { get; init; } = [];
 
@@ -80,6 +86,7 @@ internal sealed class TestStoragePool
         }
 
         Guid uuid = TestXml.ReadUuid(root, ErrorDomain.Storage);
+        string? cow = PoolExtras.ParseCow(root, type);
         string? path = type switch
         {
             // These two place their volumes under the source's name and ignore the target the client gives.
@@ -93,8 +100,16 @@ internal sealed class TestStoragePool
             throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Storage, "XML error: missing storage pool target path");
         }
 
+        if (type == "iscsi-direct" && string.IsNullOrEmpty((string?)root.Element("source")?.Element("initiator")?.Element("iqn")?.Attribute("name")))
+        {
+            throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Storage, "unsupported configuration: missing initiator IQN");
+        }
+
+        string? refresh = PoolExtras.ParseRefresh(root);
         return new TestStoragePool
         {
+            CowFeature = cow,
+            RefreshAllocation = refresh,
             Type = type,
             Name = name,
             Uuid = uuid,
@@ -114,6 +129,13 @@ internal sealed class TestStoragePool
         w.Bytes("capacity", Capacity);
         w.Bytes("allocation", Allocation);
         w.Bytes("available", Available);
+        if (CowFeature is not null)
+        {
+            w.Open("features");
+            w.Empty("cow", ("state", CowFeature));
+            w.Close("features");
+        }
+
         w.Open("source");
         foreach (XElement element in Source)
         {
@@ -131,6 +153,13 @@ internal sealed class TestStoragePool
             }
 
             w.Close("target");
+        }
+
+        if (RefreshAllocation is not null)
+        {
+            w.Open("refresh");
+            w.Empty("volume", ("allocation", RefreshAllocation));
+            w.Close("refresh");
         }
 
         w.Close("pool");

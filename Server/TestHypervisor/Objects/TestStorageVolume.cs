@@ -32,6 +32,12 @@ internal sealed class TestStorageVolume
     /// <summary>The qcow2 features in libvirt's order, or null when the XML had no <c>target/features</c>.</summary>
     public IReadOnlyList<string>? Features { get; init; }
 
+    /// <summary>The target's encryption element in libvirt's layout, or null.</summary>
+    public XElement? Encryption { get; init; }
+
+    /// <summary>The qcow2 cluster size in bytes (<c>target/clusterSize</c>), or 0 when not given.</summary>
+    public ulong ClusterSize { get; init; }
+
     /// <summary>The backing store the XML named (path, format, permissions), or null.</summary>
     public BackingStoreDef? BackingStore { get; init; }
 
@@ -70,9 +76,12 @@ internal sealed class TestStorageVolume
             backing = new BackingStoreDef(backingPath, DefaultFormat(pool.Type) is null ? null : backingFormat ?? DefaultFormat(pool.Type), ParsePermissions(root.Element("backingStore")?.Element("permissions")));
         }
 
-        (string? compat, IReadOnlyList<string>? features) = ParseQcow2Options(root.Element("target"));
+        XElement? encryption = root.Element("target")?.Element("encryption") is XElement given ? StorageSecretXml.ParseEncryption(given) : null;
+        (string? compat, IReadOnlyList<string>? features, ulong clusterSize) = ParseQcow2Options(root.Element("target"));
         return new TestStorageVolume
         {
+            Encryption = encryption,
+            ClusterSize = clusterSize,
             Compat = compat,
             Features = features,
             Permissions = permissions,
@@ -167,10 +176,26 @@ internal sealed class TestStorageVolume
         }
 
         WritePermissions(w, Permissions);
+        if (Encryption is not null)
+        {
+            // libvirt writes the encryption element as an open/close pair even when nothing is inside.
+            w.Open("encryption", [.. Encryption.Attributes().Select(a => (a.Name.LocalName, (string?)a.Value))]);
+            foreach (XElement child in Encryption.Elements())
+            {
+                KeptXml.Write(w, child);
+            }
+
+            w.Close("encryption");
+        }
 
         if (Compat is not null)
         {
             w.Text("compat", Compat);
+        }
+
+        if (ClusterSize > 0)
+        {
+            w.Text("clusterSize", ClusterSize.ToString(CultureInfo.InvariantCulture), ("unit", "B"));
         }
 
         if (Features is { Count: 0 })
@@ -237,7 +262,7 @@ internal sealed class TestStorageVolume
 
     // virt-install asks for qcow2 volumes with <compat>1.1</compat><features><lazy_refcounts/></features>; libvirt keeps
     // both, checks compat is "N.M" and knows two features.
-    private static (string? Compat, IReadOnlyList<string>? Features) ParseQcow2Options(XElement? target)
+    private static (string? Compat, IReadOnlyList<string>? Features, ulong ClusterSize) ParseQcow2Options(XElement? target)
     {
         string? compat = target?.Element("compat")?.Value;
         if (compat is not null)
@@ -250,9 +275,10 @@ internal sealed class TestStorageVolume
             }
         }
 
+        ulong clusterSize = ParseClusterSize(target?.Element("clusterSize"));
         if (target?.Element("features") is not XElement features)
         {
-            return (compat, null);
+            return (compat, null, clusterSize);
         }
 
         string[] known = ["lazy_refcounts", "extended_l2"];
@@ -268,21 +294,49 @@ internal sealed class TestStorageVolume
             set.Add(name);
         }
 
-        return (compat ?? "1.1", known.Where(set.Contains).ToArray());
+        return (compat ?? "1.1", known.Where(set.Contains).ToArray(), clusterSize);
+    }
+
+    // libvirt reads the cluster size as a plain decimal number with an optional unit and writes it back in bytes.
+    private static ulong ParseClusterSize(XElement? element)
+    {
+        string? text = element?.Value;
+        if (string.IsNullOrEmpty(text))
+        {
+            return 0;
+        }
+
+        if (!ulong.TryParse(text.TrimStart(), NumberStyles.None, CultureInfo.InvariantCulture, out ulong value))
+        {
+            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: Invalid value '{text}' for element or attribute './target/clusterSize'");
+        }
+
+        ulong scale = UnitScale((string?)element!.Attribute("unit"));
+        if (value > ulong.MaxValue / scale)
+        {
+            throw new LibvirtErrorException(ErrorCode.Overflow, ErrorDomain.None, $"numerical overflow: value too large: {value}{(string?)element.Attribute("unit")}");
+        }
+
+        return value * scale;
     }
 
     // libvirt's size units: bytes by default, k/m/g/... powers of 1024 and kb/mb/... powers of 1000.
     private static ulong Scaled(XElement element, string what)
     {
-        string unit = ((string?)element.Attribute("unit") ?? "b").ToLowerInvariant();
         if (!ulong.TryParse(element.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out ulong value))
         {
             throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Storage, $"XML error: malformed {what} element");
         }
 
-        ulong scale = unit switch
+        return checked(value * UnitScale((string?)element.Attribute("unit")));
+    }
+
+    private static ulong UnitScale(string? given)
+    {
+        string unit = (given ?? "b").ToLowerInvariant();
+        return unit switch
         {
-            "b" or "byte" or "bytes" => 1,
+            "" or "b" or "byte" or "bytes" => 1,
             "k" or "kib" => 1UL << 10,
             "kb" => 1000,
             "m" or "mib" => 1UL << 20,
@@ -295,9 +349,8 @@ internal sealed class TestStorageVolume
             "pb" => 1000_000_000_000_000,
             "e" or "eib" => 1UL << 60,
             "eb" => 1000_000_000_000_000_000,
-            _ => throw new LibvirtErrorException(ErrorCode.InvalidArg, ErrorDomain.None, $"invalid argument: unknown suffix '{unit}'"),
+            _ => throw new LibvirtErrorException(ErrorCode.InvalidArg, ErrorDomain.None, $"invalid argument: unknown suffix '{given}'"),
         };
-        return checked(value * scale);
     }
 }
 

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Net;
+using System.Xml.Linq;
+using LibvirtRemote.Protocol;
+
+namespace LibvirtRemote.Server.TestHypervisor.Objects;
+
+/// <summary>
+/// Smaller checks libvirt's network parser makes on elements the test hypervisor otherwise keeps as written: the
+/// bridge MAC address, bandwidth floors, routes, the forward driver and an ip element's localPtr.
+/// </summary>
+internal static class NetworkXmlChecks
+{
+    /// <summary>A yes/no attribute as libvirt's tristate parser accepts it (neither "absent" nor anything else).</summary>
+    public static void CheckYesNo(XElement? element, string attribute)
+    {
+        if ((string?)element?.Attribute(attribute) is string value && value is not ("yes" or "no"))
+        {
+            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: Invalid value for attribute '{attribute}' in element '{element!.Name.LocalName}': '{value}'.");
+        }
+    }
+
+    /// <summary>The mtu size, when given, must be a number.</summary>
+    public static void CheckMtu(XElement root, string network)
+    {
+        string? size = (string?)root.Element("mtu")?.Attribute("size");
+        if (!string.IsNullOrEmpty(size) && !uint.TryParse(size.TrimStart(), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        {
+            throw Xml($"Invalid mtu size '{size}' in network '{network}'");
+        }
+    }
+
+    /// <summary>Every port group needs a name.</summary>
+    public static void CheckPortGroupNames(XElement root)
+    {
+        if (root.Elements("portgroup").Any(p => p.Attribute("name") is null))
+        {
+            throw Xml("Missing required name attribute in portgroup");
+        }
+    }
+
+    /// <summary>Networks and their port groups take no inbound floor; only a port may ask for one.</summary>
+    public static void CheckNoFloor(XElement root)
+    {
+        IEnumerable<XElement> bandwidths = root.Elements("bandwidth").Take(1).Concat(root.Elements("portgroup").SelectMany(p => p.Elements("bandwidth").Take(1)));
+        foreach (XElement bandwidth in bandwidths)
+        {
+            string? floor = (string?)bandwidth.Element("inbound")?.Attribute("floor");
+            if (floor is not null && ulong.TryParse(floor, NumberStyles.None, CultureInfo.InvariantCulture, out ulong value) && value != 0)
+            {
+                throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.None, "unsupported configuration: floor attribute is not supported for this config");
+            }
+        }
+    }
+
+    /// <summary>The bridge MAC address in libvirt's form (lower-case, two digits a byte), refused when malformed or multicast.</summary>
+    public static string? CanonicalMac(string? text, string network)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        string[] parts = text.Split(':');
+        var bytes = new byte[6];
+        bool valid = parts.Length == 6;
+        for (int i = 0; valid && i < 6; i++)
+        {
+            valid = parts[i].Length is 1 or 2 && byte.TryParse(parts[i], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out bytes[i]);
+        }
+
+        if (!valid)
+        {
+            throw Xml($"Invalid bridge mac address '{text}' in network '{network}'");
+        }
+
+        if ((bytes[0] & 1) != 0)
+        {
+            throw Xml($"Invalid multicast bridge mac address '{text}' in network '{network}'");
+        }
+
+        return string.Join(':', bytes.Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>The forward element's driver name: kvm or vfio ("default" is refused like an unknown name).</summary>
+    public static string? ForwardDriver(XElement? forward, string network)
+    {
+        string? name = (string?)forward?.Element("driver")?.Attribute("name");
+        if (string.IsNullOrEmpty(name))
+        {
+            return null;
+        }
+
+        if (name is not ("kvm" or "vfio"))
+        {
+            throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Network, $"unsupported configuration: Unknown forward <driver name='{name}'/> in network {network}");
+        }
+
+        return name;
+    }
+
+    /// <summary>An ip element's localPtr, yes or no.</summary>
+    public static string? LocalPtr(XElement ip)
+    {
+        string? value = (string?)ip.Attribute("localPtr");
+        if (value is not null and not ("yes" or "no"))
+        {
+            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: Invalid value for attribute 'localPtr' in element 'ip': '{value}'.");
+        }
+
+        return value;
+    }
+
+    /// <summary>The first checks libvirt makes of each static route: both addresses present and numeric.</summary>
+    public static void CheckRoutes(XElement root, string network)
+    {
+        foreach (XElement route in root.Elements("route"))
+        {
+            string address = (string?)route.Attribute("address") ?? throw Xml($"{network}: Missing required address attribute in route definition");
+            string gateway = (string?)route.Attribute("gateway") ?? throw Xml($"{network}: Missing required gateway attribute in route definition");
+            if (!IPAddress.TryParse(address, out _))
+            {
+                throw Xml($"{network}: Bad network address '{address}' in route definition");
+            }
+
+            if (!IPAddress.TryParse(gateway, out _))
+            {
+                throw Xml($"{network}: Bad gateway address '{gateway}' in route definition");
+            }
+        }
+    }
+
+    private static LibvirtErrorException Xml(string message) => new(ErrorCode.XmlError, ErrorDomain.Network, "XML error: " + message);
+}
