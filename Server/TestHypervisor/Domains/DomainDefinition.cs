@@ -134,7 +134,10 @@ internal sealed class DomainDefinition
         List<XElement> devices = root.Element("devices")?.Elements().Select(e => new XElement(e)).ToList() ?? [];
         DomainDisplayPostParse.Apply(devices, definition.OsType);
         definition.Devices = DomainDevicePostParse.Apply(devices, hvm: definition.OsType == "hvm");
+        DomainAddressFormat.Apply(definition.Devices);
+        DomainDeviceDefaults.Apply(definition.Devices);
         definition._other = root.Elements().Where(e => !Modelled.Contains(e.Name.LocalName)).Select(e => new XElement(e)).ToList();
+        NormalizeCpu(definition._other);
         DomainChildOrder.SortFeaturesAndCpu(definition._other);
         if (definition._other.Find(e => e.Name.LocalName == "numatune") is XElement numatune)
         {
@@ -206,6 +209,22 @@ internal sealed class DomainDefinition
         else if ((string?)memory?.Attribute("placement") == "auto")
         {
             definition.VcpuPlacementAuto = true;
+        }
+    }
+
+    private static void NormalizeCpu(List<XElement> elements)
+    {
+        int index = elements.FindIndex(e => e.Name.LocalName == "cpu");
+        if (index >= 0)
+        {
+            if (DomainCpuPostParse.Normalize(elements[index]) is XElement cpu)
+            {
+                elements[index] = cpu;
+            }
+            else
+            {
+                elements.RemoveAt(index);
+            }
         }
     }
 

@@ -1,0 +1,145 @@
+using LibvirtRemote.Interop.Tests.Support;
+using Xunit;
+
+namespace LibvirtRemote.Interop.Tests.Server;
+
+/// <summary>
+/// Domain XML shapes a sweep of hand-written and tool-written definitions found formatted differently by our test
+/// hypervisor and libvirtd 9.0.0's test driver: the guest CPU (mode, match, fallback, feature policies, topology and
+/// NUMA cells), device addresses written in other bases or with fields left out, filesystem and USB companion
+/// controller defaults, and character device protocols. Each definition goes through virsh on both servers and the
+/// output must be identical.
+/// </summary>
+public sealed class DomainXmlCorpusParityTests
+{
+    private const string CpuDomainXml = """
+        <domain type='test'>
+          <name>cpus</name>
+          <memory unit='MiB'>512</memory>
+          <vcpu>6</vcpu>
+          <os><type arch='x86_64'>hvm</type></os>
+          <cpu match='minimum'>
+            <model>Westmere</model>
+            <vendor>Intel</vendor>
+            <topology sockets='3' cores='2' threads='1'/>
+            <feature name='vmx'/>
+            <feature name='sse4a' policy='optional'/>
+            <numa>
+              <cell id='1' cpus='3,4,5' memory='256' unit='MiB'/>
+              <cell cpus='0-2' memory='262144'/>
+            </numa>
+          </cpu>
+        </domain>
+        """;
+
+    private const string HostModelDomainXml = """
+        <domain type='test'>
+          <name>hostmodel</name>
+          <memory>262144</memory>
+          <os><type>hvm</type></os>
+          <cpu mode='host-model'><model fallback='forbid'/><feature policy='disable' name='svm'/></cpu>
+        </domain>
+        """;
+
+    private const string EmptyCpuDomainXml = """
+        <domain type='test'>
+          <name>nocpu</name>
+          <memory>262144</memory>
+          <os><type>hvm</type></os>
+          <cpu>
+          </cpu>
+        </domain>
+        """;
+
+    private const string AddressDomainXml = """
+        <domain type='test'>
+          <name>addresses</name>
+          <memory>262144</memory>
+          <os><type>hvm</type></os>
+          <devices>
+            <disk type='file' device='disk'>
+              <source file='/var/lib/images/a.img'/>
+              <target dev='hda' bus='ide'/>
+              <address type='drive' controller='0' bus='1' unit='0'/>
+            </disk>
+            <interface type='user'>
+              <mac address='52:54:00:11:22:33'/>
+              <model type='virtio'/>
+              <address type='pci' slot='10'/>
+            </interface>
+            <memballoon model='virtio'>
+              <address type='pci' domain='0' bus='0' slot='0x7' function='0' multifunction='on'/>
+            </memballoon>
+          </devices>
+        </domain>
+        """;
+
+    private const string DeviceDefaultsDomainXml = """
+        <domain type='test'>
+          <name>devdefaults</name>
+          <memory>262144</memory>
+          <os><type>hvm</type></os>
+          <devices>
+            <controller type='usb' index='0' model='ich9-ehci1'/>
+            <controller type='usb' index='0' model='ich9-uhci1'/>
+            <controller type='usb' index='0' model='ich9-uhci2'/>
+            <filesystem>
+              <source dir='/srv/share'/>
+              <target dir='share'/>
+            </filesystem>
+            <filesystem accessmode='mapped'>
+              <source dir='/srv/other'/>
+              <target dir='other'/>
+            </filesystem>
+            <serial type='tcp'>
+              <source mode='bind' host='127.0.0.1' service='4555'/>
+              <target port='0'/>
+            </serial>
+            <channel type='unix'>
+              <source mode='bind' path='/tmp/chan.sock'/>
+              <protocol type='raw'/>
+              <target type='virtio' name='org.example.0'/>
+            </channel>
+          </devices>
+        </domain>
+        """;
+
+    [Fact]
+    public async Task GuestCpuIsWrittenBackAsLibvirtdWritesIt()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string cpus = pair.WriteFile("cpus.xml", CpuDomainXml);
+        string hostModel = pair.WriteFile("hostmodel.xml", HostModelDomainXml);
+        string empty = pair.WriteFile("nocpu.xml", EmptyCpuDomainXml);
+        string output = await pair.VirshSameAsync(
+            $"define {cpus}; dumpxml cpus; define {hostModel}; dumpxml hostmodel; define {empty}; dumpxml nocpu; start cpus; dumpxml cpus");
+        Assert.Contains("  <cpu mode='custom' match='minimum'>\n    <model fallback='allow'>Westmere</model>\n", output, StringComparison.Ordinal);
+        Assert.Contains("    <topology sockets='3' dies='1' cores='2' threads='1'/>\n    <feature policy='require' name='vmx'/>\n", output, StringComparison.Ordinal);
+        Assert.Contains("      <cell id='0' cpus='0-2' memory='262144' unit='KiB'/>\n      <cell id='1' cpus='3-5' memory='262144' unit='KiB'/>\n", output, StringComparison.Ordinal);
+        Assert.Contains("  <cpu mode='host-model'>\n    <feature policy='disable' name='svm'/>\n  </cpu>\n", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeviceAddressesAreWrittenInFullAsLibvirtdWritesThem()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string xml = pair.WriteFile("addresses.xml", AddressDomainXml);
+        string output = await pair.VirshSameAsync($"define {xml}; dumpxml addresses; dumpxml addresses --inactive");
+        Assert.Contains("<address type='drive' controller='0' bus='1' target='0' unit='0'/>", output, StringComparison.Ordinal);
+        Assert.Contains("<address type='pci' domain='0x0000' bus='0x00' slot='0x0a' function='0x0'/>", output, StringComparison.Ordinal);
+        Assert.Contains("<address type='pci' domain='0x0000' bus='0x00' slot='0x07' function='0x0' multifunction='on'/>", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FilesystemCompanionControllerAndCharDeviceDefaultsMatchLibvirtd()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string xml = pair.WriteFile("devdefaults.xml", DeviceDefaultsDomainXml);
+        string output = await pair.VirshSameAsync($"define {xml}; dumpxml devdefaults; start devdefaults; dumpxml devdefaults");
+        Assert.Contains("<filesystem type='mount' accessmode='passthrough'>", output, StringComparison.Ordinal);
+        Assert.Contains("<filesystem type='mount' accessmode='mapped'>", output, StringComparison.Ordinal);
+        Assert.Contains("<controller type='usb' index='0' model='ich9-uhci2'>\n      <master startport='2'/>\n", output, StringComparison.Ordinal);
+        Assert.Contains("<source mode='bind' host='127.0.0.1' service='4555'/>\n      <protocol type='raw'/>\n", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("<source mode='bind' path='/tmp/chan.sock'/>\n      <protocol", output, StringComparison.Ordinal);
+    }
+}
