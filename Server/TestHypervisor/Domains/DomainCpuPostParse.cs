@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
+using LibvirtRemote.Protocol;
 
 namespace LibvirtRemote.Server.TestHypervisor.Domains;
 
@@ -122,11 +123,20 @@ internal static class DomainCpuPostParse
         {
             XElement cell = cells[i];
             int id = i;
-            if ((string?)cell.Attribute("id") is string idText
-                && (!int.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out id) || id >= cells.Count || ordered[id] is not null))
+            if ((string?)cell.Attribute("id") is string idText && !int.TryParse(idText, NumberStyles.None, CultureInfo.InvariantCulture, out id))
             {
-                // Left to the caller's checks; keep what was written.
+                // An id libvirt would refuse with its own parser error: keep what was written.
                 return new XElement(numa);
+            }
+
+            if (id >= cells.Count)
+            {
+                throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Domain, "XML error: Exactly one 'cell' element per guest NUMA cell allowed, non-contiguous ranges or ranges not starting from 0 are not allowed");
+            }
+
+            if (ordered[id] is not null)
+            {
+                throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Domain, $"XML error: Duplicate NUMA cell info for cell id '{id}'");
             }
 
             var copy = new XElement("cell", new XAttribute("id", id.ToString(CultureInfo.InvariantCulture)));

@@ -301,7 +301,7 @@ internal sealed class DomainDefinition
                 string dev = $"testnet{next}";
                 used.Add(dev);
                 var target = new XElement("target", new XAttribute("dev", dev));
-                XElement? after = nic.Elements().LastOrDefault(e => e.Name.LocalName is "mac" or "source" or "virtualport" or "ip" or "route" or "script");
+                XElement? after = nic.Elements().LastOrDefault(e => e.Name.LocalName is "mac" or "source" or "virtualport" or "ip" or "route" or "script" or "downscript" or "backenddomain");
                 if (after is null)
                 {
                     nic.AddFirst(target);

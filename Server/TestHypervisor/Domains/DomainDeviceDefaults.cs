@@ -5,7 +5,8 @@ namespace LibvirtRemote.Server.TestHypervisor.Domains;
 /// <summary>
 /// Smaller defaults libvirt's device parser fills in and writes back: a filesystem's type (mount) and access mode
 /// (passthrough unless it is a vhost-user socket), the start port of ICH9 UHCI companion controllers, and the
-/// protocol of character devices, which libvirt writes for TCP sources only (raw when none was given).
+/// protocol of character devices, which libvirt writes for TCP sources only (raw when none was given), the order of
+/// a character device's children, and the ports of displays that listen on a socket or nowhere.
 /// </summary>
 internal static class DomainDeviceDefaults
 {
@@ -24,8 +25,15 @@ internal static class DomainDeviceDefaults
                 case "controller":
                     UhciCompanion(device);
                     break;
-                case "serial" or "parallel" or "console" or "channel" or "redirdev" or "smartcard":
+                case "serial" or "parallel" or "console" or "channel":
                     ChrProtocol(device);
+                    ChrChildren(device);
+                    break;
+                case "redirdev" or "smartcard":
+                    ChrProtocol(device);
+                    break;
+                case "graphics":
+                    GraphicsPorts(device);
                     break;
                 case "rng" when device.Element("backend") is XElement backend && (string?)backend.Attribute("model") == "egd":
                     ChrProtocol(backend);
@@ -80,6 +88,51 @@ internal static class DomainDeviceDefaults
         else
         {
             controller.Add(master);
+        }
+    }
+
+    // libvirt writes a character device's source, protocol and log before its target; a console's target is only
+    // ever type and port (a console copied from a serial port does not take the serial's target model).
+    private static void ChrChildren(XElement chr)
+    {
+        if (chr.Name.LocalName == "console")
+        {
+            chr.Element("target")?.RemoveNodes();
+        }
+
+        XElement[] children = [.. chr.Elements()];
+        XElement[] sorted = [.. children.OrderBy(e => e.Name.LocalName switch
+        {
+            "source" => 0,
+            "protocol" => 1,
+            "log" => 2,
+            "target" => 3,
+            _ => 4,
+        })];
+        if (!sorted.SequenceEqual(children))
+        {
+            chr.Elements().Remove();
+            chr.Add(sorted);
+        }
+    }
+
+    // Ports and autoport belong to a display that listens on an address or network; libvirt leaves them out for
+    // one whose first listen is a socket or none.
+    private static void GraphicsPorts(XElement graphics)
+    {
+        if ((string?)graphics.Attribute("type") is not ("vnc" or "spice")
+            || (string?)graphics.Element("listen")?.Attribute("type") is not ("socket" or "none"))
+        {
+            return;
+        }
+
+        graphics.Attributes().Where(a => a.Name.LocalName is "port" or "tlsPort" or "autoport").Remove();
+
+        // A VNC display states the socket of its first listen as its own socket attribute, right after its type.
+        if ((string?)graphics.Attribute("type") == "vnc" && (string?)graphics.Element("listen")!.Attribute("socket") is string socket)
+        {
+            XAttribute[] rest = [.. graphics.Attributes().Where(a => a.Name.LocalName is not ("type" or "socket")).Select(a => new XAttribute(a))];
+            graphics.ReplaceAttributes(new XAttribute("type", "vnc"), new XAttribute("socket", socket), rest);
         }
     }
 

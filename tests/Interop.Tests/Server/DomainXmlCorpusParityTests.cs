@@ -25,8 +25,9 @@ public sealed class DomainXmlCorpusParityTests
             <feature name='vmx'/>
             <feature name='sse4a' policy='optional'/>
             <numa>
-              <cell id='1' cpus='3,4,5' memory='256' unit='MiB'/>
-              <cell cpus='0-2' memory='262144'/>
+              <cell id='2' cpus='4,5' memory='256' unit='MiB'/>
+              <cell cpus='2-3' memory='131072'/>
+              <cell id='0' cpus='0,1' memory='512' unit='M'/>
             </numa>
           </cpu>
         </domain>
@@ -91,10 +92,16 @@ public sealed class DomainXmlCorpusParityTests
               <source dir='/srv/other'/>
               <target dir='other'/>
             </filesystem>
+            <serial type='pty'>
+              <target type='isa-serial' port='0'><model name='isa-serial'/></target>
+              <log file='/tmp/serial.log' append='on'/>
+            </serial>
             <serial type='tcp'>
               <source mode='bind' host='127.0.0.1' service='4555'/>
-              <target port='0'/>
+              <target port='1'/>
             </serial>
+            <graphics type='vnc' port='5901'><listen type='socket' socket='/tmp/vnc.sock'/></graphics>
+            <graphics type='spice' autoport='yes'><listen type='none'/></graphics>
             <channel type='unix'>
               <source mode='bind' path='/tmp/chan.sock'/>
               <protocol type='raw'/>
@@ -111,12 +118,17 @@ public sealed class DomainXmlCorpusParityTests
         string cpus = pair.WriteFile("cpus.xml", CpuDomainXml);
         string hostModel = pair.WriteFile("hostmodel.xml", HostModelDomainXml);
         string empty = pair.WriteFile("nocpu.xml", EmptyCpuDomainXml);
+        string duplicate = pair.WriteFile("dup.xml", CpuDomainXml.Replace("<cell id='0'", "<cell id='2'", StringComparison.Ordinal));
+        string gap = pair.WriteFile("gap.xml", CpuDomainXml.Replace("<cell id='0'", "<cell id='3'", StringComparison.Ordinal));
         string output = await pair.VirshSameAsync(
-            $"define {cpus}; dumpxml cpus; define {hostModel}; dumpxml hostmodel; define {empty}; dumpxml nocpu; start cpus; dumpxml cpus");
+            $"define {cpus}; dumpxml cpus; define {hostModel}; dumpxml hostmodel; define {empty}; dumpxml nocpu; start cpus; dumpxml cpus; "
+            + $"undefine cpus; define {duplicate}; define {gap}");
         Assert.Contains("  <cpu mode='custom' match='minimum'>\n    <model fallback='allow'>Westmere</model>\n", output, StringComparison.Ordinal);
         Assert.Contains("    <topology sockets='3' dies='1' cores='2' threads='1'/>\n    <feature policy='require' name='vmx'/>\n", output, StringComparison.Ordinal);
-        Assert.Contains("      <cell id='0' cpus='0-2' memory='262144' unit='KiB'/>\n      <cell id='1' cpus='3-5' memory='262144' unit='KiB'/>\n", output, StringComparison.Ordinal);
+        Assert.Contains("      <cell id='0' cpus='0-1' memory='524288' unit='KiB'/>\n      <cell id='1' cpus='2-3' memory='131072' unit='KiB'/>\n      <cell id='2' cpus='4-5' memory='262144' unit='KiB'/>\n", output, StringComparison.Ordinal);
         Assert.Contains("  <cpu mode='host-model'>\n    <feature policy='disable' name='svm'/>\n  </cpu>\n", output, StringComparison.Ordinal);
+        Assert.Contains("Duplicate NUMA cell info for cell id '2'", output, StringComparison.Ordinal);
+        Assert.Contains("non-contiguous ranges or ranges not starting from 0 are not allowed", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -131,7 +143,7 @@ public sealed class DomainXmlCorpusParityTests
     }
 
     [Fact]
-    public async Task FilesystemCompanionControllerAndCharDeviceDefaultsMatchLibvirtd()
+    public async Task FilesystemControllerCharDeviceAndDisplayDefaultsMatchLibvirtd()
     {
         await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
         string xml = pair.WriteFile("devdefaults.xml", DeviceDefaultsDomainXml);
@@ -141,5 +153,9 @@ public sealed class DomainXmlCorpusParityTests
         Assert.Contains("<controller type='usb' index='0' model='ich9-uhci2'>\n      <master startport='2'/>\n", output, StringComparison.Ordinal);
         Assert.Contains("<source mode='bind' host='127.0.0.1' service='4555'/>\n      <protocol type='raw'/>\n", output, StringComparison.Ordinal);
         Assert.DoesNotContain("<source mode='bind' path='/tmp/chan.sock'/>\n      <protocol", output, StringComparison.Ordinal);
+        Assert.Contains("<log file='/tmp/serial.log' append='on'/>\n      <target type='isa-serial' port='0'>\n", output, StringComparison.Ordinal);
+        Assert.Contains("<console type='pty'>\n      <log file='/tmp/serial.log' append='on'/>\n      <target type='serial' port='0'/>\n", output, StringComparison.Ordinal);
+        Assert.Contains("<graphics type='vnc' socket='/tmp/vnc.sock'>\n", output, StringComparison.Ordinal);
+        Assert.Contains("<graphics type='spice'>\n      <listen type='none'/>\n", output, StringComparison.Ordinal);
     }
 }
