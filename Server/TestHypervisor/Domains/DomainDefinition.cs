@@ -132,6 +132,7 @@ internal sealed class DomainDefinition
         definition.OnReboot = root.Element("on_reboot")?.Value.Trim() ?? definition.OnReboot;
         definition.OnCrash = root.Element("on_crash")?.Value.Trim() ?? definition.OnCrash;
         List<XElement> devices = root.Element("devices")?.Elements().Select(e => new XElement(e)).ToList() ?? [];
+        DomainChrSourceChecks.Check(devices);
         DomainDisplayPostParse.Apply(devices, definition.OsType);
         definition.Devices = DomainDevicePostParse.Apply(devices, hvm: definition.OsType == "hvm");
         DomainAddressFormat.Apply(definition.Devices);
@@ -150,6 +151,7 @@ internal sealed class DomainDefinition
         DomainCpuPins.Load(definition);
         DomainDefaultsPostParse.Apply(definition.FindElement("features"), definition.Devices);
         CheckDuplicateDiskTargets(definition.Devices);
+        CheckDiskAddressBus(definition.Devices);
         return definition;
     }
 
@@ -224,6 +226,22 @@ internal sealed class DomainDefinition
             else
             {
                 elements.RemoveAt(index);
+            }
+        }
+    }
+
+    /// <summary>Disks on a bus of drives (IDE, floppy, SCSI, SATA) take only a drive address.</summary>
+    private static void CheckDiskAddressBus(IEnumerable<XElement> devices)
+    {
+        foreach (XElement disk in devices.Where(d => d.Name.LocalName == "disk"))
+        {
+            string? bus = (string?)disk.Element("target")?.Attribute("bus");
+            if (bus is "ide" or "fdc" or "scsi" or "sata" && (string?)disk.Element("address")?.Attribute("type") is string type && type != "drive")
+            {
+                throw new LibvirtErrorException(
+                    ErrorCode.ConfigUnsupported,
+                    ErrorDomain.Domain,
+                    $"unsupported configuration: Invalid address type '{type}' for the disk '{(string?)disk.Element("target")?.Attribute("dev")}' with the bus type '{bus}'");
             }
         }
     }

@@ -158,4 +158,41 @@ public sealed class DomainXmlCorpusParityTests
         Assert.Contains("<graphics type='vnc' socket='/tmp/vnc.sock'>\n", output, StringComparison.Ordinal);
         Assert.Contains("<graphics type='spice'>\n      <listen type='none'/>\n", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CharDeviceSourcesAndDiskAddressesAreCheckedAsLibvirtdChecksThem()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string[] devices =
+        [
+            "<serial type='file'><source append='on'/></serial>",
+            "<serial type='tcp'><source mode='connect' service='9999'/></serial>",
+            "<parallel type='tcp'><source mode='connect' host='localhost'/></parallel>",
+            "<console type='udp'><source mode='bind' service='1'/><source mode='connect' host='localhost'/></console>",
+            "<serial type='unix'><source mode='bind'/></serial>",
+            "<channel type='unix'><source mode='bind'/><target type='virtio' name='org.example.1'/></channel>",
+            "<serial type='tcp'><source mode='bind' host='localhost' service='1'><reconnect enabled='yes' timeout='3'/></source></serial>",
+            "<serial type='tcp'><source mode='connect' host='a' service='1'/><source mode='connect' host='b' service='2'/></serial>",
+            "<serial type='udp'><source mode='connect' host='a' service='1'/><source mode='bind' service='2'/><source mode='bind' service='3'/></serial>",
+            "<redirdev bus='usb' type='unix'><source mode='connect'/></redirdev><controller type='usb' model='piix3-uhci'/>",
+            "<rng model='virtio'><backend model='egd' type='tcp'><source mode='connect' host='localhost'/></backend></rng>",
+            "<disk type='file' device='disk'><source file='/tmp/d.img'/><target dev='sdb'/><address type='pci' slot='0x05'/></disk>",
+        ];
+        var commands = new List<string>();
+        for (int i = 0; i < devices.Length; i++)
+        {
+            string path = pair.WriteFile($"chr{i}.xml", $"<domain type='test'><name>chr{i}</name><memory>262144</memory><os><type>hvm</type></os><devices>{devices[i]}</devices></domain>");
+            commands.Add($"define {path}");
+        }
+
+        string output = await pair.VirshSameAsync(string.Join("; ", commands));
+        Assert.Contains("Missing source path attribute for char device", output, StringComparison.Ordinal);
+        Assert.Contains("Missing source host attribute for char device", output, StringComparison.Ordinal);
+        Assert.Contains("Missing source service attribute for char device", output, StringComparison.Ordinal);
+        Assert.Contains("chardev reconnect is possible only for connect mode", output, StringComparison.Ordinal);
+        Assert.Contains("only one source element is allowed for character device", output, StringComparison.Ordinal);
+        Assert.Contains("only two source elements are allowed for character device", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'chr5' defined", output, StringComparison.Ordinal);
+        Assert.Contains("Invalid address type 'pci' for the disk 'sdb' with the bus type 'scsi'", output, StringComparison.Ordinal);
+    }
 }
