@@ -319,7 +319,7 @@ internal sealed class DomainDefinition
                 string dev = $"testnet{next}";
                 used.Add(dev);
                 var target = new XElement("target", new XAttribute("dev", dev));
-                XElement? after = nic.Elements().LastOrDefault(e => e.Name.LocalName is "mac" or "source" or "virtualport" or "ip" or "route" or "script" or "downscript" or "backenddomain");
+                XElement? after = nic.Elements().LastOrDefault(e => e.Name.LocalName is "mac" or "source" or "vlan" or "virtualport" or "bandwidth" or "port" or "ip" or "route" or "portForward" or "script" or "downscript" or "backenddomain");
                 if (after is null)
                 {
                     nic.AddFirst(target);

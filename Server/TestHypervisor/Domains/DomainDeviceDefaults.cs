@@ -6,7 +6,8 @@ namespace LibvirtRemote.Server.TestHypervisor.Domains;
 /// Smaller defaults libvirt's device parser fills in and writes back: a filesystem's type (mount) and access mode
 /// (passthrough unless it is a vhost-user socket), the start port of ICH9 UHCI companion controllers, and the
 /// protocol of character devices, which libvirt writes for TCP sources only (raw when none was given), the order of
-/// a character device's children, and the ports of displays that listen on a socket or nowhere.
+/// a character device's children and sources, a disk's device information last, and the ports of displays that
+/// listen on a socket or nowhere.
 /// </summary>
 internal static class DomainDeviceDefaults
 {
@@ -34,6 +35,9 @@ internal static class DomainDeviceDefaults
                     break;
                 case "graphics":
                     GraphicsPorts(device);
+                    break;
+                case "disk":
+                    DeviceInfoLast(device);
                     break;
                 case "rng" when device.Element("backend") is XElement backend && (string?)backend.Attribute("model") == "egd":
                     ChrProtocol(backend);
@@ -136,8 +140,72 @@ internal static class DomainDeviceDefaults
         }
     }
 
+    // A disk's boot order, alias and address are libvirt's device information, which it writes after everything else.
+    private static void DeviceInfoLast(XElement disk)
+    {
+        XElement[] info = [.. disk.Elements().Where(e => e.Name.LocalName is "boot" or "alias" or "address")
+            .OrderBy(e => e.Name.LocalName switch { "boot" => 0, "alias" => 1, _ => 2 })];
+        if (info.Length == 0 || disk.Elements().TakeLast(info.Length).SequenceEqual(info))
+        {
+            return;
+        }
+
+        foreach (XElement element in info)
+        {
+            element.Remove();
+        }
+
+        disk.Add(info);
+    }
+
+    // libvirt writes a TCP or Unix socket source with its mode (connect unless bind was asked for) first, and a UDP
+    // device's bind source before its connect source.
+    private static void ChrSource(XElement chr)
+    {
+        string? type = (string?)chr.Attribute("type");
+        if (type is "tcp" or "unix")
+        {
+            if (chr.Element("source") is not XElement source || (type == "unix" && source.Attribute("path") is null))
+            {
+                return;
+            }
+
+            string mode = (string?)source.Attribute("mode") == "bind" ? "bind" : "connect";
+            string[] order = type == "tcp" ? ["host", "service", "tls"] : ["path"];
+            XAttribute[] known = [.. order.Select(n => source.Attribute(n)).OfType<XAttribute>().Select(a => new XAttribute(a))];
+            XAttribute[] rest = [.. source.Attributes().Where(a => a.Name.LocalName != "mode" && !order.Contains(a.Name.LocalName)).Select(a => new XAttribute(a))];
+            source.ReplaceAttributes(new XAttribute("mode", mode), known, rest);
+        }
+        else if (type == "udp")
+        {
+            List<XElement> sources = [.. chr.Elements("source")];
+            if (sources.Count == 0)
+            {
+                return;
+            }
+
+            XElement? connect = sources.Find(s => (string?)s.Attribute("mode") is null or "connect");
+            XElement? bind = sources.Find(s => (string?)s.Attribute("mode") == "bind");
+            var rebuilt = new List<XElement>();
+            foreach ((XElement? side, string mode) in (ReadOnlySpan<(XElement?, string)>)[(bind, "bind"), (connect, "connect")])
+            {
+                if (side is not null && (side.Attribute("host") is not null || side.Attribute("service") is not null))
+                {
+                    rebuilt.Add(new XElement("source", new XAttribute("mode", mode), side.Attribute("host") is { } host ? new XAttribute(host) : null, side.Attribute("service") is { } service ? new XAttribute(service) : null));
+                }
+            }
+
+            sources[0].AddBeforeSelf(rebuilt);
+            foreach (XElement source in sources)
+            {
+                source.Remove();
+            }
+        }
+    }
+
     private static void ChrProtocol(XElement chr)
     {
+        ChrSource(chr);
         if ((string?)chr.Attribute("type") == "tcp")
         {
             if (chr.Element("protocol") is null && chr.Elements("source").LastOrDefault() is XElement source)

@@ -62,9 +62,12 @@ public sealed class DomainXmlCorpusParityTests
               <source file='/var/lib/images/a.img'/>
               <target dev='hda' bus='ide'/>
               <address type='drive' controller='0' bus='1' unit='0'/>
+              <serial>abc123</serial>
             </disk>
-            <interface type='user'>
+            <interface type='network'>
+              <source network='default'/>
               <mac address='52:54:00:11:22:33'/>
+              <bandwidth><inbound average='1000'/></bandwidth>
               <model type='virtio'/>
               <address type='pci' slot='10'/>
             </interface>
@@ -102,6 +105,15 @@ public sealed class DomainXmlCorpusParityTests
             </serial>
             <graphics type='vnc' port='5901'><listen type='socket' socket='/tmp/vnc.sock'/></graphics>
             <graphics type='spice' autoport='yes'><listen type='none'/></graphics>
+            <parallel type='udp'>
+              <source service='5000'/>
+              <source mode='bind' host='127.0.0.1' service='5001'/>
+              <target port='0'/>
+            </parallel>
+            <channel type='tcp'>
+              <source service='6000' host='localhost'/>
+              <target type='virtio' name='org.example.2'/>
+            </channel>
             <channel type='unix'>
               <source mode='bind' path='/tmp/chan.sock'/>
               <protocol type='raw'/>
@@ -137,7 +149,8 @@ public sealed class DomainXmlCorpusParityTests
         await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
         string xml = pair.WriteFile("addresses.xml", AddressDomainXml);
         string output = await pair.VirshSameAsync($"define {xml}; dumpxml addresses; dumpxml addresses --inactive");
-        Assert.Contains("<address type='drive' controller='0' bus='1' target='0' unit='0'/>", output, StringComparison.Ordinal);
+        Assert.Contains("<serial>abc123</serial>\n      <address type='drive' controller='0' bus='1' target='0' unit='0'/>", output, StringComparison.Ordinal);
+        Assert.Contains("</bandwidth>\n      <target dev='testnet0'/>\n", output, StringComparison.Ordinal);
         Assert.Contains("<address type='pci' domain='0x0000' bus='0x00' slot='0x0a' function='0x0'/>", output, StringComparison.Ordinal);
         Assert.Contains("<address type='pci' domain='0x0000' bus='0x00' slot='0x07' function='0x0' multifunction='on'/>", output, StringComparison.Ordinal);
     }
@@ -156,6 +169,8 @@ public sealed class DomainXmlCorpusParityTests
         Assert.Contains("<log file='/tmp/serial.log' append='on'/>\n      <target type='isa-serial' port='0'>\n", output, StringComparison.Ordinal);
         Assert.Contains("<console type='pty'>\n      <log file='/tmp/serial.log' append='on'/>\n      <target type='serial' port='0'/>\n", output, StringComparison.Ordinal);
         Assert.Contains("<graphics type='vnc' socket='/tmp/vnc.sock'>\n", output, StringComparison.Ordinal);
+        Assert.Contains("<source mode='bind' host='127.0.0.1' service='5001'/>\n      <source mode='connect' service='5000'/>\n", output, StringComparison.Ordinal);
+        Assert.Contains("<source mode='connect' host='localhost' service='6000'/>\n      <protocol type='raw'/>\n", output, StringComparison.Ordinal);
         Assert.Contains("<graphics type='spice'>\n      <listen type='none'/>\n", output, StringComparison.Ordinal);
     }
 
