@@ -33,6 +33,7 @@ internal static class DomainAddressFormat
             "virtio-serial" => Fields(address, type, ["controller", "bus", "port"], decimalOnly: false),
             "ccid" => Fields(address, type, ["controller", "slot"], decimalOnly: false),
             "ccw" => Ccw(address),
+            "spapr-vio" => SpaprVio(address),
             _ => null,
         };
     }
@@ -80,6 +81,20 @@ internal static class DomainAddressFormat
             new XAttribute("cssid", string.Create(CultureInfo.InvariantCulture, $"0x{cssid:x}")),
             new XAttribute("ssid", string.Create(CultureInfo.InvariantCulture, $"0x{ssid:x}")),
             new XAttribute("devno", string.Create(CultureInfo.InvariantCulture, $"0x{devno:x4}")));
+    }
+
+    private static XElement? SpaprVio(XElement address)
+    {
+        string? text = ((string?)address.Attribute("reg"))?.Trim();
+        if (text is null)
+        {
+            return null;
+        }
+
+        bool parsed = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            ? ulong.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong reg)
+            : ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out reg);
+        return parsed ? new XElement("address", new XAttribute("type", "spapr-vio"), new XAttribute("reg", string.Create(CultureInfo.InvariantCulture, $"0x{reg:x8}"))) : null;
     }
 
     private static XElement? Fields(XElement address, string type, string[] names, bool decimalOnly)

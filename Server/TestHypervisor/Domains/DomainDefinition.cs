@@ -137,7 +137,9 @@ internal sealed class DomainDefinition
         definition.Devices = DomainDevicePostParse.Apply(devices, hvm: definition.OsType == "hvm");
         DomainAddressFormat.Apply(definition.Devices);
         DomainDeviceDefaults.Apply(definition.Devices);
-        definition._other = root.Elements().Where(e => !Modelled.Contains(e.Name.LocalName)).Select(e => new XElement(e)).ToList();
+                // Top-level elements in a namespace (qemu:commandline and the like) belong to a hypervisor driver's own XML
+        // extension; the test driver registers none, so libvirt drops them.
+        definition._other = root.Elements().Where(e => !Modelled.Contains(e.Name.LocalName) && e.Name.Namespace == XNamespace.None).Select(e => new XElement(e)).ToList();
         NormalizeCpu(definition._other);
         DomainChildOrder.SortFeaturesAndCpu(definition._other);
         if (definition._other.Find(e => e.Name.LocalName == "numatune") is XElement numatune)

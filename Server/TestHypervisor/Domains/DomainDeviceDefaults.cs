@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Xml.Linq;
 
 namespace LibvirtRemote.Server.TestHypervisor.Domains;
@@ -6,8 +7,8 @@ namespace LibvirtRemote.Server.TestHypervisor.Domains;
 /// Smaller defaults libvirt's device parser fills in and writes back: a filesystem's type (mount) and access mode
 /// (passthrough unless it is a vhost-user socket), the start port of ICH9 UHCI companion controllers, and the
 /// protocol of character devices, which libvirt writes for TCP sources only (raw when none was given), the order of
-/// a character device's children and sources, a disk's device information last, and the ports of displays that
-/// listen on a socket or nowhere.
+/// a character device's children and sources, a disk's device information last, the ports of displays that listen
+/// on a socket or nowhere, and an ivshmem device's model and size.
 /// </summary>
 internal static class DomainDeviceDefaults
 {
@@ -38,6 +39,9 @@ internal static class DomainDeviceDefaults
                     break;
                 case "disk":
                     DeviceInfoLast(device);
+                    break;
+                case "shmem":
+                    Shmem(device);
                     break;
                 case "rng" when device.Element("backend") is XElement backend && (string?)backend.Attribute("model") == "egd":
                     ChrProtocol(backend);
@@ -137,6 +141,35 @@ internal static class DomainDeviceDefaults
         {
             XAttribute[] rest = [.. graphics.Attributes().Where(a => a.Name.LocalName is not ("type" or "socket")).Select(a => new XAttribute(a))];
             graphics.ReplaceAttributes(new XAttribute("type", "vnc"), new XAttribute("socket", socket), rest);
+        }
+    }
+
+    // An ivshmem device's model defaults to plain ivshmem, and libvirt keeps its size in bytes and writes it in whole
+    // MiB.
+    private static void Shmem(XElement shmem)
+    {
+        if (shmem.Element("model") is null)
+        {
+            shmem.AddFirst(new XElement("model", new XAttribute("type", "ivshmem")));
+        }
+
+        if (shmem.Element("size") is XElement size && ulong.TryParse(size.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out ulong value))
+        {
+            ulong? scale = ((string?)size.Attribute("unit") ?? "b").ToLowerInvariant() switch
+            {
+                "b" or "byte" or "bytes" => 1,
+                "k" or "kib" => 1UL << 10,
+                "kb" => 1000,
+                "m" or "mib" => 1UL << 20,
+                "mb" => 1_000_000,
+                "g" or "gib" => 1UL << 30,
+                "gb" => 1_000_000_000,
+                _ => null,
+            };
+            if (scale is ulong factor)
+            {
+                size.ReplaceWith(new XElement("size", new XAttribute("unit", "M"), ((value * factor) >> 20).ToString(CultureInfo.InvariantCulture)));
+            }
         }
     }
 

@@ -74,13 +74,17 @@ public sealed class DomainXmlCorpusParityTests
             <memballoon model='virtio'>
               <address type='pci' domain='0' bus='0' slot='0x7' function='0' multifunction='on'/>
             </memballoon>
+            <nvram>
+              <address type='spapr-vio' reg='0x3000'/>
+            </nvram>
           </devices>
         </domain>
         """;
 
     private const string DeviceDefaultsDomainXml = """
-        <domain type='test'>
+        <domain type='test' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
           <name>devdefaults</name>
+          <qemu:commandline><qemu:arg value='-no-hpet'/></qemu:commandline>
           <memory>262144</memory>
           <os><type>hvm</type></os>
           <devices>
@@ -114,6 +118,7 @@ public sealed class DomainXmlCorpusParityTests
               <source service='6000' host='localhost'/>
               <target type='virtio' name='org.example.2'/>
             </channel>
+            <shmem name='sh0'><size unit='K'>6144</size></shmem>
             <channel type='unix'>
               <source mode='bind' path='/tmp/chan.sock'/>
               <protocol type='raw'/>
@@ -153,6 +158,7 @@ public sealed class DomainXmlCorpusParityTests
         Assert.Contains("</bandwidth>\n      <target dev='testnet0'/>\n", output, StringComparison.Ordinal);
         Assert.Contains("<address type='pci' domain='0x0000' bus='0x00' slot='0x0a' function='0x0'/>", output, StringComparison.Ordinal);
         Assert.Contains("<address type='pci' domain='0x0000' bus='0x00' slot='0x07' function='0x0' multifunction='on'/>", output, StringComparison.Ordinal);
+        Assert.Contains("<address type='spapr-vio' reg='0x00003000'/>", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -169,6 +175,8 @@ public sealed class DomainXmlCorpusParityTests
         Assert.Contains("<log file='/tmp/serial.log' append='on'/>\n      <target type='isa-serial' port='0'>\n", output, StringComparison.Ordinal);
         Assert.Contains("<console type='pty'>\n      <log file='/tmp/serial.log' append='on'/>\n      <target type='serial' port='0'/>\n", output, StringComparison.Ordinal);
         Assert.Contains("<graphics type='vnc' socket='/tmp/vnc.sock'>\n", output, StringComparison.Ordinal);
+        Assert.Contains("<shmem name='sh0'>\n      <model type='ivshmem'/>\n      <size unit='M'>6</size>\n", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("commandline", output, StringComparison.Ordinal);
         Assert.Contains("<source mode='bind' host='127.0.0.1' service='5001'/>\n      <source mode='connect' service='5000'/>\n", output, StringComparison.Ordinal);
         Assert.Contains("<source mode='connect' host='localhost' service='6000'/>\n      <protocol type='raw'/>\n", output, StringComparison.Ordinal);
         Assert.Contains("<graphics type='spice'>\n      <listen type='none'/>\n", output, StringComparison.Ordinal);
