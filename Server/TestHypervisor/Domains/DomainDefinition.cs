@@ -193,7 +193,7 @@ internal sealed class DomainDefinition
     /// <summary>
     /// Automatic placement spreads between &lt;vcpu&gt; and &lt;numatune&gt; as libvirt spreads it: automatic vCPU
     /// placement makes the memory placement automatic unless it has a nodeset (adding a numatune when there is none),
-    /// and automatic memory placement makes the vCPU placement automatic.
+    /// and automatic memory placement makes the vCPU placement automatic when nothing pins the vCPUs.
     /// </summary>
     private static void ApplyAutomaticPlacement(DomainDefinition definition)
     {
@@ -210,7 +210,8 @@ internal sealed class DomainDefinition
                 memory.Add(new XAttribute("placement", "auto"));
             }
         }
-        else if ((string?)memory?.Attribute("placement") == "auto")
+        else if ((string?)memory?.Attribute("placement") == "auto" && definition.Tuning.VcpuCpuset is null
+            && definition._other.Find(e => e.Name.LocalName == "cputune")?.Elements().Any(e => e.Name.LocalName is "vcpupin" or "emulatorpin" or "iothreadpin") != true)
         {
             definition.VcpuPlacementAuto = true;
         }

@@ -8,10 +8,17 @@ namespace LibvirtRemote.Server.TestHypervisor.Domains;
 /// (passthrough unless it is a vhost-user socket), the start port of ICH9 UHCI companion controllers, and the
 /// protocol of character devices, which libvirt writes for TCP sources only (raw when none was given), the order of
 /// a character device's children and sources, a disk's device information last, the ports of displays that listen
-/// on a socket or nowhere, and an ivshmem device's model and size.
+/// on a socket or nowhere, an ivshmem device's model and size, and the spelling of known network card models.
 /// </summary>
 internal static class DomainDeviceDefaults
 {
+    private static readonly string[] NetModels =
+    [
+        "netfront", "rtl8139", "virtio", "e1000", "e1000e", "virtio-transitional", "virtio-non-transitional", "usb-net",
+        "spapr-vlan", "lan9118", "scm91c111", "vlance", "vmxnet", "vmxnet2", "vmxnet3", "Am79C970A", "Am79C973",
+        "82540EM", "82545EM", "82543GC",
+    ];
+
     private static readonly string[] FilesystemAttributeOrder = ["type", "accessmode", "model", "multidevs", "fmode", "dmode"];
 
     /// <summary>Applies the defaults to the devices in place.</summary>
@@ -42,6 +49,14 @@ internal static class DomainDeviceDefaults
                     break;
                 case "shmem":
                     Shmem(device);
+                    break;
+                case "interface" when device.Element("model")?.Attribute("type") is XAttribute model:
+                    // libvirt matches the models it knows without regard to case and writes its own spelling.
+                    if (Array.Find(NetModels, m => string.Equals(m, model.Value, StringComparison.OrdinalIgnoreCase)) is string known)
+                    {
+                        model.Value = known;
+                    }
+
                     break;
                 case "rng" when device.Element("backend") is XElement backend && (string?)backend.Attribute("model") == "egd":
                     ChrProtocol(backend);

@@ -42,6 +42,16 @@ public sealed class DomainXmlCorpusParityTests
         </domain>
         """;
 
+    private const string PlacementDomainXml = """
+        <domain type='test'>
+          <name>placement</name>
+          <memory>262144</memory>
+          <vcpu placement='static' cpuset='0-1'>2</vcpu>
+          <numatune><memory mode='interleave' placement='auto'/></numatune>
+          <os><type>hvm</type></os>
+        </domain>
+        """;
+
     private const string EmptyCpuDomainXml = """
         <domain type='test'>
           <name>nocpu</name>
@@ -68,7 +78,7 @@ public sealed class DomainXmlCorpusParityTests
               <source network='default'/>
               <mac address='52:54:00:11:22:33'/>
               <bandwidth><inbound average='1000'/></bandwidth>
-              <model type='virtio'/>
+              <model type='VirtIO'/>
               <address type='pci' slot='10'/>
             </interface>
             <memballoon model='virtio'>
@@ -135,16 +145,18 @@ public sealed class DomainXmlCorpusParityTests
         string cpus = pair.WriteFile("cpus.xml", CpuDomainXml);
         string hostModel = pair.WriteFile("hostmodel.xml", HostModelDomainXml);
         string empty = pair.WriteFile("nocpu.xml", EmptyCpuDomainXml);
+        string placement = pair.WriteFile("placement.xml", PlacementDomainXml);
         string duplicate = pair.WriteFile("dup.xml", CpuDomainXml.Replace("<cell id='0'", "<cell id='2'", StringComparison.Ordinal));
         string gap = pair.WriteFile("gap.xml", CpuDomainXml.Replace("<cell id='0'", "<cell id='3'", StringComparison.Ordinal));
         string output = await pair.VirshSameAsync(
             $"define {cpus}; dumpxml cpus; define {hostModel}; dumpxml hostmodel; define {empty}; dumpxml nocpu; start cpus; dumpxml cpus; "
-            + $"undefine cpus; define {duplicate}; define {gap}");
+            + $"undefine cpus; define {duplicate}; define {gap}; define {placement}; dumpxml placement");
         Assert.Contains("  <cpu mode='custom' match='minimum'>\n    <model fallback='allow'>Westmere</model>\n", output, StringComparison.Ordinal);
         Assert.Contains("    <topology sockets='3' dies='1' cores='2' threads='1'/>\n    <feature policy='require' name='vmx'/>\n", output, StringComparison.Ordinal);
         Assert.Contains("      <cell id='0' cpus='0-1' memory='524288' unit='KiB'/>\n      <cell id='1' cpus='2-3' memory='131072' unit='KiB'/>\n      <cell id='2' cpus='4-5' memory='262144' unit='KiB'/>\n", output, StringComparison.Ordinal);
         Assert.Contains("  <cpu mode='host-model'>\n    <feature policy='disable' name='svm'/>\n  </cpu>\n", output, StringComparison.Ordinal);
         Assert.Contains("Duplicate NUMA cell info for cell id '2'", output, StringComparison.Ordinal);
+        Assert.Contains("  <vcpu placement='static' cpuset='0-1'>2</vcpu>\n", output, StringComparison.Ordinal);
         Assert.Contains("non-contiguous ranges or ranges not starting from 0 are not allowed", output, StringComparison.Ordinal);
     }
 
@@ -155,7 +167,7 @@ public sealed class DomainXmlCorpusParityTests
         string xml = pair.WriteFile("addresses.xml", AddressDomainXml);
         string output = await pair.VirshSameAsync($"define {xml}; dumpxml addresses; dumpxml addresses --inactive");
         Assert.Contains("<serial>abc123</serial>\n      <address type='drive' controller='0' bus='1' target='0' unit='0'/>", output, StringComparison.Ordinal);
-        Assert.Contains("</bandwidth>\n      <target dev='testnet0'/>\n", output, StringComparison.Ordinal);
+        Assert.Contains("</bandwidth>\n      <target dev='testnet0'/>\n      <model type='virtio'/>\n", output, StringComparison.Ordinal);
         Assert.Contains("<address type='pci' domain='0x0000' bus='0x00' slot='0x0a' function='0x0'/>", output, StringComparison.Ordinal);
         Assert.Contains("<address type='pci' domain='0x0000' bus='0x00' slot='0x07' function='0x0' multifunction='on'/>", output, StringComparison.Ordinal);
         Assert.Contains("<address type='spapr-vio' reg='0x00003000'/>", output, StringComparison.Ordinal);
