@@ -132,9 +132,15 @@ internal sealed class DomainDefinition
         definition.OnReboot = root.Element("on_reboot")?.Value.Trim() ?? definition.OnReboot;
         definition.OnCrash = root.Element("on_crash")?.Value.Trim() ?? definition.OnCrash;
         List<XElement> devices = root.Element("devices")?.Elements().Select(e => new XElement(e)).ToList() ?? [];
+        DomainChrSourceChecks.Check(devices);
         DomainDisplayPostParse.Apply(devices, definition.OsType);
         definition.Devices = DomainDevicePostParse.Apply(devices, hvm: definition.OsType == "hvm");
-        definition._other = root.Elements().Where(e => !Modelled.Contains(e.Name.LocalName)).Select(e => new XElement(e)).ToList();
+        DomainAddressFormat.Apply(definition.Devices);
+        DomainDeviceDefaults.Apply(definition.Devices);
+                // Top-level elements in a namespace (qemu:commandline and the like) belong to a hypervisor driver's own XML
+        // extension; the test driver registers none, so libvirt drops them.
+        definition._other = root.Elements().Where(e => !Modelled.Contains(e.Name.LocalName) && e.Name.Namespace == XNamespace.None).Select(e => new XElement(e)).ToList();
+        NormalizeCpu(definition._other);
         DomainChildOrder.SortFeaturesAndCpu(definition._other);
         if (definition._other.Find(e => e.Name.LocalName == "numatune") is XElement numatune)
         {
@@ -147,6 +153,7 @@ internal sealed class DomainDefinition
         DomainCpuPins.Load(definition);
         DomainDefaultsPostParse.Apply(definition.FindElement("features"), definition.Devices);
         CheckDuplicateDiskTargets(definition.Devices);
+        CheckDiskAddressBus(definition.Devices);
         return definition;
     }
 
@@ -186,7 +193,7 @@ internal sealed class DomainDefinition
     /// <summary>
     /// Automatic placement spreads between &lt;vcpu&gt; and &lt;numatune&gt; as libvirt spreads it: automatic vCPU
     /// placement makes the memory placement automatic unless it has a nodeset (adding a numatune when there is none),
-    /// and automatic memory placement makes the vCPU placement automatic.
+    /// and automatic memory placement makes the vCPU placement automatic when nothing pins the vCPUs.
     /// </summary>
     private static void ApplyAutomaticPlacement(DomainDefinition definition)
     {
@@ -203,9 +210,42 @@ internal sealed class DomainDefinition
                 memory.Add(new XAttribute("placement", "auto"));
             }
         }
-        else if ((string?)memory?.Attribute("placement") == "auto")
+        else if ((string?)memory?.Attribute("placement") == "auto" && definition.Tuning.VcpuCpuset is null
+            && definition._other.Find(e => e.Name.LocalName == "cputune")?.Elements().Any(e => e.Name.LocalName is "vcpupin" or "emulatorpin" or "iothreadpin") != true)
         {
             definition.VcpuPlacementAuto = true;
+        }
+    }
+
+    private static void NormalizeCpu(List<XElement> elements)
+    {
+        int index = elements.FindIndex(e => e.Name.LocalName == "cpu");
+        if (index >= 0)
+        {
+            if (DomainCpuPostParse.Normalize(elements[index]) is XElement cpu)
+            {
+                elements[index] = cpu;
+            }
+            else
+            {
+                elements.RemoveAt(index);
+            }
+        }
+    }
+
+    /// <summary>Disks on a bus of drives (IDE, floppy, SCSI, SATA) take only a drive address.</summary>
+    private static void CheckDiskAddressBus(IEnumerable<XElement> devices)
+    {
+        foreach (XElement disk in devices.Where(d => d.Name.LocalName == "disk"))
+        {
+            string? bus = (string?)disk.Element("target")?.Attribute("bus");
+            if (bus is "ide" or "fdc" or "scsi" or "sata" && (string?)disk.Element("address")?.Attribute("type") is string type && type != "drive")
+            {
+                throw new LibvirtErrorException(
+                    ErrorCode.ConfigUnsupported,
+                    ErrorDomain.Domain,
+                    $"unsupported configuration: Invalid address type '{type}' for the disk '{(string?)disk.Element("target")?.Attribute("dev")}' with the bus type '{bus}'");
+            }
         }
     }
 
@@ -282,7 +322,7 @@ internal sealed class DomainDefinition
                 string dev = $"testnet{next}";
                 used.Add(dev);
                 var target = new XElement("target", new XAttribute("dev", dev));
-                XElement? after = nic.Elements().LastOrDefault(e => e.Name.LocalName is "mac" or "source" or "virtualport" or "ip" or "route" or "script");
+                XElement? after = nic.Elements().LastOrDefault(e => e.Name.LocalName is "mac" or "source" or "vlan" or "virtualport" or "bandwidth" or "port" or "ip" or "route" or "portForward" or "script" or "downscript" or "backenddomain");
                 if (after is null)
                 {
                     nic.AddFirst(target);

@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Xml.Linq;
+
+namespace LibvirtRemote.Server.TestHypervisor.Domains;
+
+/// <summary>
+/// A device's &lt;address&gt; as libvirt writes it back: every field of the address type present (missing ones are
+/// 0) in libvirt's order and number format, whatever base or subset the client wrote. libvirt reads these numbers
+/// as C's strtoul does with base 0 (0x for hex, a leading 0 for octal) except drive, USB and DIMM numbers, which are
+/// decimal.
+/// </summary>
+internal static class DomainAddressFormat
+{
+    /// <summary>Rewrites the &lt;address&gt; child of each device in place; addresses it cannot read stay as written.</summary>
+    public static void Apply(IEnumerable<XElement> devices)
+    {
+        foreach (XElement device in devices)
+        {
+            if (device.Element("address") is XElement address && Format(address) is XElement formatted)
+            {
+                address.ReplaceWith(formatted);
+            }
+        }
+    }
+
+    private static XElement? Format(XElement address)
+    {
+        string? type = (string?)address.Attribute("type");
+        return type switch
+        {
+            "pci" => Pci(address),
+            "drive" => Fields(address, type, ["controller", "bus", "target", "unit"], decimalOnly: true),
+            "virtio-serial" => Fields(address, type, ["controller", "bus", "port"], decimalOnly: false),
+            "ccid" => Fields(address, type, ["controller", "slot"], decimalOnly: false),
+            "ccw" => Ccw(address),
+            "spapr-vio" => SpaprVio(address),
+            _ => null,
+        };
+    }
+
+    private static XElement? Pci(XElement address)
+    {
+        if (!TryField(address, "domain", false, out uint domain) || !TryField(address, "bus", false, out uint bus)
+            || !TryField(address, "slot", false, out uint slot) || !TryField(address, "function", false, out uint function))
+        {
+            return null;
+        }
+
+        var result = new XElement("address", new XAttribute("type", "pci"));
+
+        // An all-zero PCI address is libvirt's "not assigned", written with its type alone.
+        if (domain != 0 || bus != 0 || slot != 0 || function != 0)
+        {
+            result.Add(
+                new XAttribute("domain", string.Create(CultureInfo.InvariantCulture, $"0x{domain:x4}")),
+                new XAttribute("bus", string.Create(CultureInfo.InvariantCulture, $"0x{bus:x2}")),
+                new XAttribute("slot", string.Create(CultureInfo.InvariantCulture, $"0x{slot:x2}")),
+                new XAttribute("function", string.Create(CultureInfo.InvariantCulture, $"0x{function}")));
+        }
+
+        if ((string?)address.Attribute("multifunction") is string multifunction)
+        {
+            result.Add(new XAttribute("multifunction", multifunction));
+        }
+
+        result.Add(address.Elements().Select(e => new XElement(e)));
+        return result;
+    }
+
+    private static XElement? Ccw(XElement address)
+    {
+        if (address.Attribute("cssid") is null || !TryField(address, "cssid", false, out uint cssid)
+            || !TryField(address, "ssid", false, out uint ssid) || !TryField(address, "devno", false, out uint devno))
+        {
+            return null;
+        }
+
+        return new XElement(
+            "address",
+            new XAttribute("type", "ccw"),
+            new XAttribute("cssid", string.Create(CultureInfo.InvariantCulture, $"0x{cssid:x}")),
+            new XAttribute("ssid", string.Create(CultureInfo.InvariantCulture, $"0x{ssid:x}")),
+            new XAttribute("devno", string.Create(CultureInfo.InvariantCulture, $"0x{devno:x4}")));
+    }
+
+    private static XElement? SpaprVio(XElement address)
+    {
+        string? text = ((string?)address.Attribute("reg"))?.Trim();
+        if (text is null)
+        {
+            return null;
+        }
+
+        bool parsed = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            ? ulong.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong reg)
+            : ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out reg);
+        return parsed ? new XElement("address", new XAttribute("type", "spapr-vio"), new XAttribute("reg", string.Create(CultureInfo.InvariantCulture, $"0x{reg:x8}"))) : null;
+    }
+
+    private static XElement? Fields(XElement address, string type, string[] names, bool decimalOnly)
+    {
+        var result = new XElement("address", new XAttribute("type", type));
+        foreach (string name in names)
+        {
+            if (!TryField(address, name, decimalOnly, out uint value))
+            {
+                return null;
+            }
+
+            result.Add(new XAttribute(name, value.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        return result;
+    }
+
+    private static bool TryField(XElement address, string name, bool decimalOnly, out uint value)
+    {
+        value = 0;
+        string? text = (string?)address.Attribute(name);
+        if (text is null)
+        {
+            return true;
+        }
+
+        text = text.Trim();
+        if (decimalOnly)
+        {
+            return uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+        }
+
+        if (text.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+        {
+            return uint.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
+        }
+
+        if (text.Length > 1 && text[0] == '0')
+        {
+            try
+            {
+                value = Convert.ToUInt32(text, 8);
+                return true;
+            }
+            catch (FormatException)
+            {
+                return false;
+            }
+            catch (OverflowException)
+            {
+                return false;
+            }
+        }
+
+        return uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+    }
+}
