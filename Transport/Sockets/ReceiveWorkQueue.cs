@@ -15,9 +15,16 @@ internal sealed class ReceiveWorkQueue
     private readonly Action _takeOver;
     private int _generation;
     private long _runningSince;
+    private volatile bool _runningLast;
 
     /// <param name="takeOver">Starts a new receive thread for the pipe; called by the watchdog.</param>
     public ReceiveWorkQueue(Action takeOver) => _takeOver = takeOver;
+
+    /// <summary>
+    /// Whether the item running now is the last one collected: what it sends has no later item of the same receive to
+    /// join, so holding it back would only cost the send loop a second wake-up.
+    /// </summary>
+    public bool RunningLast => _runningLast;
 
     /// <summary>The generation of the current owner of the receive loop.</summary>
     public int Generation
@@ -76,6 +83,7 @@ internal sealed class ReceiveWorkQueue
                 }
 
                 _runningSince = started;
+                _runningLast = _items.Count == 0;
             }
 
             try
@@ -85,6 +93,10 @@ internal sealed class ReceiveWorkQueue
             catch (Exception e)
             {
                 ReceiveThreadWork.Rethrow(e);
+            }
+            finally
+            {
+                _runningLast = false;
             }
 
             if (Environment.TickCount64 - started >= SlowItemMilliseconds)

@@ -45,6 +45,7 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
     // room behind bytes this thread holds.
     private const int MaxHeldBack = 64 * 1024;
     private readonly bool _holdBackOutput;
+    private ReceiveWorkQueue? _receiveWork;
     private volatile int _corkThread;
     private int _heldBack;
     private int _uncorkRequested;
@@ -353,7 +354,7 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         ReceiveWorkQueue? work = null;
-        work = new ReceiveWorkQueue(() =>
+        work = _receiveWork = new ReceiveWorkQueue(() =>
         {
             // The stuck work may be waiting for the reply to a call it sent: that call must go out now.
             Uncork();
@@ -492,7 +493,8 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
                     break;
                 }
 
-                if (!result.IsCompleted && buffer.Length < MaxHeldBack && _corkThread == Environment.CurrentManagedThreadId)
+                if (!result.IsCompleted && buffer.Length < MaxHeldBack && _corkThread == Environment.CurrentManagedThreadId
+                    && _receiveWork?.RunningLast != true)
                 {
                     Volatile.Write(ref _heldBack, 1);
                     output.AdvanceTo(buffer.Start, buffer.End);
