@@ -490,21 +490,8 @@ internal sealed class DomainDefinition
             throw XmlError($"could not parse {element.Name.LocalName} value '{element.Value}'");
         }
 
-        string unit = ((string?)element.Attribute("unit") ?? "KiB").Trim();
-        ulong scale = unit.ToLowerInvariant() switch
-        {
-            "b" or "byte" or "bytes" => 1,
-            "k" or "kib" => 1024,
-            "kb" => 1000,
-            "m" or "mib" => 1UL << 20,
-            "mb" => 1_000_000,
-            "g" or "gib" => 1UL << 30,
-            "gb" => 1_000_000_000,
-            "t" or "tib" => 1UL << 40,
-            "tb" => 1_000_000_000_000,
-            _ => throw new LibvirtErrorException(ErrorCode.InvalidArg, ErrorDomain.None, $"invalid argument: unknown suffix '{unit}'"),
-        };
-        ulong bytes = value * scale;
+        string? unit = ((string?)element.Attribute("unit"))?.Trim();
+        ulong bytes = SizeUnits.Multiply(value, SizeUnits.Scale(unit, 1024), unit);
         return (bytes + 1023) / 1024;
     }
 

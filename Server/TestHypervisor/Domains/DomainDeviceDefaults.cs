@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
+using LibvirtRemote.Server.TestHypervisor.Objects;
 
 namespace LibvirtRemote.Server.TestHypervisor.Domains;
 
@@ -168,23 +169,12 @@ internal static class DomainDeviceDefaults
             shmem.AddFirst(new XElement("model", new XAttribute("type", "ivshmem")));
         }
 
-        if (shmem.Element("size") is XElement size && ulong.TryParse(size.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out ulong value))
+        if (shmem.Element("size") is XElement size
+            && ulong.TryParse(size.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out ulong value)
+            && SizeUnits.TryGetScale((string?)size.Attribute("unit"), 1, out ulong factor)
+            && value <= ulong.MaxValue / factor)
         {
-            ulong? scale = ((string?)size.Attribute("unit") ?? "b").ToLowerInvariant() switch
-            {
-                "b" or "byte" or "bytes" => 1,
-                "k" or "kib" => 1UL << 10,
-                "kb" => 1000,
-                "m" or "mib" => 1UL << 20,
-                "mb" => 1_000_000,
-                "g" or "gib" => 1UL << 30,
-                "gb" => 1_000_000_000,
-                _ => null,
-            };
-            if (scale is ulong factor)
-            {
-                size.ReplaceWith(new XElement("size", new XAttribute("unit", "M"), ((value * factor) >> 20).ToString(CultureInfo.InvariantCulture)));
-            }
+            size.ReplaceWith(new XElement("size", new XAttribute("unit", "M"), ((value * factor) >> 20).ToString(CultureInfo.InvariantCulture)));
         }
     }
 

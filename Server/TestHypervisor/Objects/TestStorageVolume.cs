@@ -311,13 +311,8 @@ internal sealed class TestStorageVolume
             throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: Invalid value '{text}' for element or attribute './target/clusterSize'");
         }
 
-        ulong scale = UnitScale((string?)element!.Attribute("unit"));
-        if (value > ulong.MaxValue / scale)
-        {
-            throw new LibvirtErrorException(ErrorCode.Overflow, ErrorDomain.None, $"numerical overflow: value too large: {value}{(string?)element.Attribute("unit")}");
-        }
-
-        return value * scale;
+        string? unit = (string?)element!.Attribute("unit");
+        return SizeUnits.Multiply(value, SizeUnits.Scale(unit, 1), unit);
     }
 
     // libvirt's size units: bytes by default, k/m/g/... powers of 1024 and kb/mb/... powers of 1000.
@@ -328,29 +323,8 @@ internal sealed class TestStorageVolume
             throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Storage, $"XML error: malformed {what} element");
         }
 
-        return checked(value * UnitScale((string?)element.Attribute("unit")));
-    }
-
-    private static ulong UnitScale(string? given)
-    {
-        string unit = (given ?? "b").ToLowerInvariant();
-        return unit switch
-        {
-            "" or "b" or "byte" or "bytes" => 1,
-            "k" or "kib" => 1UL << 10,
-            "kb" => 1000,
-            "m" or "mib" => 1UL << 20,
-            "mb" => 1000_000,
-            "g" or "gib" => 1UL << 30,
-            "gb" => 1000_000_000,
-            "t" or "tib" => 1UL << 40,
-            "tb" => 1000_000_000_000,
-            "p" or "pib" => 1UL << 50,
-            "pb" => 1000_000_000_000_000,
-            "e" or "eib" => 1UL << 60,
-            "eb" => 1000_000_000_000_000_000,
-            _ => throw new LibvirtErrorException(ErrorCode.InvalidArg, ErrorDomain.None, $"invalid argument: unknown suffix '{given}'"),
-        };
+        string? unit = (string?)element.Attribute("unit");
+        return SizeUnits.Multiply(value, SizeUnits.Scale(unit, 1), unit);
     }
 }
 
