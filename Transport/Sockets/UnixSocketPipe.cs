@@ -81,7 +81,6 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
     /// <exception cref="PlatformNotSupportedException">Not on Linux.</exception>
     public UnixSocketPipe(Socket socket, bool dedicatedReceiveThread, bool holdBackOutput)
     {
-        _holdBackOutput = holdBackOutput;
         ArgumentNullException.ThrowIfNull(socket);
         if (!UnixSocketNative.IsSupported)
         {
@@ -94,6 +93,7 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
         }
 
         _socket = socket;
+        _holdBackOutput = holdBackOutput;
 
         // The reader of the input is the frame loop, which must see a whole frame before it consumes anything:
         // pausing below the largest frame (plus its descriptor bytes) would deadlock.
