@@ -22,8 +22,8 @@ internal static class NetworkDnsXml
     /// <summary>Checks <paramref name="dns"/> and returns it in libvirt's layout, or null when libvirt would write none.</summary>
     public static XElement? Parse(XElement dns, string network)
     {
-        string? enable = YesNo(dns, "enable");
-        string? plainNames = YesNo(dns, "forwardPlainNames");
+        string? enable = TestXml.YesNo(dns, "enable");
+        string? plainNames = TestXml.YesNo(dns, "forwardPlainNames");
 
         var forwarders = new List<XElement>();
         foreach (XElement forwarder in dns.Elements("forwarder"))
@@ -224,17 +224,6 @@ internal static class NetworkDnsXml
 
         string value = (string?)txt.Attribute("value") ?? throw Detail($"missing required value attribute in DNS TXT record named '{name}' of network {network}");
         return new XElement("txt", new XAttribute("name", name), new XAttribute("value", value));
-    }
-
-    private static string? YesNo(XElement dns, string attribute)
-    {
-        string? value = (string?)dns.Attribute(attribute);
-        if (value is not null and not ("yes" or "no"))
-        {
-            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: Invalid value for attribute '{attribute}' in element 'dns': '{value}'.");
-        }
-
-        return value;
     }
 
     // libvirt parses numerically (inet_aton rules for IPv4, so "1.2.3" is 1.2.0.3) and prints the canonical form.

@@ -7,19 +7,10 @@ namespace LibvirtRemote.Server.TestHypervisor.Objects;
 
 /// <summary>
 /// Smaller checks libvirt's network parser makes on elements the test hypervisor otherwise keeps as written: the
-/// bridge MAC address, bandwidth floors, routes, the forward driver and an ip element's localPtr.
+/// bridge MAC address, bandwidth floors, routes and the forward driver.
 /// </summary>
 internal static class NetworkXmlChecks
 {
-    /// <summary>A yes/no attribute as libvirt's tristate parser accepts it (neither "absent" nor anything else).</summary>
-    public static void CheckYesNo(XElement? element, string attribute)
-    {
-        if ((string?)element?.Attribute(attribute) is string value && value is not ("yes" or "no"))
-        {
-            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: Invalid value for attribute '{attribute}' in element '{element!.Name.LocalName}': '{value}'.");
-        }
-    }
-
     /// <summary>The mtu size, when given, must be a number.</summary>
     public static void CheckMtu(XElement root, string network)
     {
@@ -97,18 +88,6 @@ internal static class NetworkXmlChecks
         }
 
         return name;
-    }
-
-    /// <summary>An ip element's localPtr, yes or no.</summary>
-    public static string? LocalPtr(XElement ip)
-    {
-        string? value = (string?)ip.Attribute("localPtr");
-        if (value is not null and not ("yes" or "no"))
-        {
-            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: Invalid value for attribute 'localPtr' in element 'ip': '{value}'.");
-        }
-
-        return value;
     }
 
     /// <summary>The first checks libvirt makes of each static route: both addresses present and numeric.</summary>

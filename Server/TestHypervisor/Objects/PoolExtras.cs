@@ -9,14 +9,9 @@ internal static class PoolExtras
     /// <summary>The cow feature's state, refused for pools other than dir and fs as libvirt does.</summary>
     public static string? ParseCow(XElement root, string poolType)
     {
-        if ((string?)root.Element("features")?.Element("cow")?.Attribute("state") is not string state)
+        if (TestXml.YesNo(root.Element("features")?.Element("cow"), "state") is not string state)
         {
             return null;
-        }
-
-        if (state is not ("yes" or "no"))
-        {
-            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: Invalid value for attribute 'state' in element 'cow': '{state}'.");
         }
 
         if (poolType is not ("dir" or "fs"))

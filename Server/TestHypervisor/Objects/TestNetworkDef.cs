@@ -100,9 +100,9 @@ internal sealed class TestNetworkDef
 
         // libvirt reads bandwidth, mac and dns before the ip elements, then routes and forward, and reports errors
         // in that order.
-        NetworkXmlChecks.CheckYesNo(root, "trustGuestRxFilters");
+        TestXml.YesNo(root, "trustGuestRxFilters");
         NetworkXmlChecks.CheckNoFloor(root);
-        NetworkXmlChecks.CheckYesNo(root.Element("port"), "isolated");
+        TestXml.YesNo(root.Element("port"), "isolated");
         string? mac = NetworkXmlChecks.CanonicalMac((string?)root.Element("mac")?.Attribute("address"), name);
         NetworkXmlChecks.CheckMtu(root, name);
         List<XElement> keptBeforeIps = Kept(root, BeforeIps, name);
@@ -121,7 +121,7 @@ internal sealed class TestNetworkDef
                 Address = (string?)ip.Attribute("address"),
                 Netmask = (string?)ip.Attribute("netmask"),
                 Prefix = (string?)ip.Attribute("prefix"),
-                LocalPtr = NetworkXmlChecks.LocalPtr(ip),
+                LocalPtr = TestXml.YesNo(ip, "localPtr"),
                 Ranges = dhcp?.Elements("range").Select(r => (DhcpRangeChecks.Normalise((string?)r.Attribute("start")), DhcpRangeChecks.Normalise((string?)r.Attribute("end")))).ToList() ?? [],
                 Hosts = dhcp?.Elements("host").Select(h => new DhcpHost((string?)h.Attribute("mac"), (string?)h.Attribute("id"), (string?)h.Attribute("name"), (string?)h.Attribute("ip"))).ToList() ?? [],
                 Leases = dhcp?.Elements("range").Where(r => r.Element("lease") is not null)

@@ -95,6 +95,18 @@ internal static class TestXml
         throw new LibvirtErrorException(ErrorCode.XmlDetail, domain, $"{label}:{lineNumber}: Start tag expected, '<' not found\n{line}\n{caret}");
     }
 
+    /// <summary>
+    /// A yes/no attribute as libvirt's tristate parser reads it: its value, null when absent, and libvirt's XML error
+    /// for anything else.
+    /// </summary>
+    public static string? YesNo(XElement? element, string attribute)
+    {
+        string? value = (string?)element?.Attribute(attribute);
+        return value is null or "yes" or "no"
+            ? value
+            : throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: Invalid value for attribute '{attribute}' in element '{element!.Name.LocalName}': '{value}'.");
+    }
+
     /// <summary>Reads an optional <c>&lt;uuid&gt;</c> child or makes a random one, as libvirt's parsers do.</summary>
     public static Guid ReadUuid(XElement root, ErrorDomain domain)
     {
