@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
+using LibvirtRemote.Server.TestHypervisor.Objects;
 
 namespace LibvirtRemote.Server.TestHypervisor.Domains;
 
@@ -128,28 +129,6 @@ internal static class DomainAddressFormat
             return uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
         }
 
-        if (text.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
-        {
-            return uint.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
-        }
-
-        if (text.Length > 1 && text[0] == '0')
-        {
-            try
-            {
-                value = Convert.ToUInt32(text, 8);
-                return true;
-            }
-            catch (FormatException)
-            {
-                return false;
-            }
-            catch (OverflowException)
-            {
-                return false;
-            }
-        }
-
-        return uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+        return CNumber.TryParseUInt32(text, out value);
     }
 }

@@ -174,28 +174,7 @@ internal readonly record struct PciAddress(uint Domain, uint Bus, uint Slot, uin
             s = s[1..];
         }
 
-        if (s.Length > 2 && s[0] == '0' && s[1] is 'x' or 'X')
-        {
-            return uint.TryParse(s[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
-        }
-
-        if (s.Length > 1 && s[0] == '0')
-        {
-            value = 0;
-            foreach (char c in s[1..])
-            {
-                if (c is < '0' or > '7' || value > (uint.MaxValue >> 3))
-                {
-                    return false;
-                }
-
-                value = (value << 3) | (uint)(c - '0');
-            }
-
-            return true;
-        }
-
-        return uint.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+        return CNumber.TryParseUInt32(s, out value);
     }
 
     private static LibvirtErrorException XmlFromXml(string message) => new(ErrorCode.XmlError, ErrorDomain.Xml, "XML error: " + message);
