@@ -29,7 +29,9 @@ public sealed class DigestMd5SecurityLayer : ISaslSecurityLayer, IDisposable
     private readonly SymmetricAlgorithm? _receiveBlock;
     private readonly byte[] _sendIv = new byte[8];
     private readonly byte[] _receiveIv = new byte[8];
-    private readonly byte[] _macScratch = new byte[16];
+    // One per direction: the send path wraps while the input pump unwraps, on another thread.
+    private readonly byte[] _sendMacScratch = new byte[16];
+    private readonly byte[] _receiveMacScratch = new byte[16];
     private uint _sendSequence;
     private uint _receiveSequence;
 
@@ -104,8 +106,8 @@ public sealed class DigestMd5SecurityLayer : ISaslSecurityLayer, IDisposable
         BinaryPrimitives.WriteUInt32BigEndian(sequence, _sendSequence);
         _sendMac.AppendData(sequence);
         _sendMac.AppendData(plaintext);
-        _sendMac.GetHashAndReset(_macScratch);
-        ReadOnlySpan<byte> mac = _macScratch.AsSpan(0, MacLength);
+        _sendMac.GetHashAndReset(_sendMacScratch);
+        ReadOnlySpan<byte> mac = _sendMacScratch.AsSpan(0, MacLength);
         int length;
         if (_sendRc4 is not null)
         {
@@ -201,8 +203,8 @@ public sealed class DigestMd5SecurityLayer : ISaslSecurityLayer, IDisposable
         BinaryPrimitives.WriteUInt32BigEndian(sequenceBytes, _receiveSequence);
         _receiveMac.AppendData(sequenceBytes);
         _receiveMac.AppendData(destination[..plainLength]);
-        _receiveMac.GetHashAndReset(_macScratch);
-        if (!CryptographicOperations.FixedTimeEquals(_macScratch.AsSpan(0, MacLength), destination.Slice(plainLength, MacLength)))
+        _receiveMac.GetHashAndReset(_receiveMacScratch);
+        if (!CryptographicOperations.FixedTimeEquals(_receiveMacScratch.AsSpan(0, MacLength), destination.Slice(plainLength, MacLength)))
         {
             throw new SaslException("DIGEST-MD5: security layer token failed its integrity check");
         }

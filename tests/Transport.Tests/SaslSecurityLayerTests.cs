@@ -70,6 +70,35 @@ public sealed class SaslSecurityLayerTests
         Assert.Throws<SaslException>(() => s.Unwrap(zero, new byte[zero.Length]));
     }
 
+    [Theory]
+    [MemberData(nameof(Ciphers))]
+    public async Task EachEndWrapsAndUnwrapsOnTwoThreadsAtOnce(string? cipher)
+    {
+        // A connection wraps on its send path while its input pump unwraps: the two directions share one layer
+        // object and must not share any scratch state.
+        (ISaslSecurityLayer client, ISaslSecurityLayer server) = Negotiate(cipher);
+        using var start = new Barrier(2);
+        Task up = Task.Factory.StartNew(() => Exchange(client, server, start, seed: 1), TaskCreationOptions.LongRunning);
+        Task down = Task.Factory.StartNew(() => Exchange(server, client, start, seed: 2), TaskCreationOptions.LongRunning);
+        await Task.WhenAll(up, down).WaitAsync(Timeout);
+
+        static void Exchange(ISaslSecurityLayer from, ISaslSecurityLayer to, Barrier start, int seed)
+        {
+            var random = new Random(seed);
+            byte[] token = new byte[from.GetMaxWrappedLength(64)];
+            byte[] plain = new byte[token.Length];
+            byte[] message = new byte[64];
+            start.SignalAndWait();
+            for (int i = 0; i < 200_000; i++)
+            {
+                random.NextBytes(message);
+                int length = from.Wrap(message, token);
+                int unwrapped = to.Unwrap(token.AsSpan(0, length), plain);
+                Assert.True(message.AsSpan().SequenceEqual(plain.AsSpan(0, unwrapped)), $"message {i} came out changed");
+            }
+        }
+    }
+
     [Fact]
     public void ATokenFromTheOtherDirectionIsRefused()
     {
