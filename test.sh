@@ -16,6 +16,10 @@ ls /usr/lib/*/sasl2/libscram.so* >/dev/null 2>&1 || need+=(libsasl2-modules)
 [ -x /usr/bin/nc.openbsd ] || need+=(netcat-openbsd)
 [ -x /usr/lib/polkit-1/polkitd ] || need+=(polkitd)
 [ -x /usr/bin/dbus-daemon ] || need+=(dbus-daemon)
+# The benchmark runner's smoke test builds its C load clients against libvirt's headers.
+command -v gcc >/dev/null 2>&1 || need+=(gcc libc6-dev)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+pkg-config --exists libvirt 2>/dev/null || need+=(libvirt-dev)
 [ -x /usr/bin/virt-install ] && [ -x /usr/bin/virt-xml ] && [ -x /usr/bin/virt-clone ] || need+=(virtinst)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then

@@ -23,6 +23,7 @@ internal static class Runner
     {
         string repo = FindRepository();
         string cload = await BuildCloadAsync(repo).ConfigureAwait(false);
+        string rawload = await BuildRawloadAsync(repo).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         string loadBefore = File.ReadAllText("/proc/loadavg").Trim();
         HostSteal stealBefore = HostSteal.Read();
@@ -30,7 +31,7 @@ internal static class Runner
         await using (Daemon libvirtd = await Daemon.StartLibvirtdAsync().ConfigureAwait(false))
         await using (Daemon ours = await Daemon.StartOursAsync(settings.VolumeBytes).ConfigureAwait(false))
         {
-            var sides = new Sides(settings, cload, libvirtd, ours);
+            var sides = new Sides(settings, cload, libvirtd, ours, rawload);
             await AddAsync(settings, rows, "P1", () => ClientScenariosAsync(settings, sides)).ConfigureAwait(false);
             await AddAsync(settings, rows, "P2", () => ServerScenariosAsync(settings, sides)).ConfigureAwait(false);
             await AddAsync(settings, rows, "P3", () => PipeliningAsync(settings, sides)).ConfigureAwait(false);
@@ -82,9 +83,18 @@ internal static class Runner
             foreach (string op in Operations)
             {
                 string what = $"{OperationNames[op]}, {Callers(callers)}";
-                Summary[] r = await InterleaveAsync(settings, $"P1 {what}", () => s.CAsync(s.Libvirtd, op, callers), () => s.OursAsync(s.Libvirtd, op, callers)).ConfigureAwait(false);
+                Func<Task<LoadResult>>[] sides = callers == 1
+                    ? [() => s.CAsync(s.Libvirtd, op, callers), () => s.OursAsync(s.Libvirtd, op, callers), () => s.RawAsync(s.Libvirtd, op)]
+                    : [() => s.CAsync(s.Libvirtd, op, callers), () => s.OursAsync(s.Libvirtd, op, callers)];
+                Summary[] r = await InterleaveAsync(settings, $"P1 {what}", sides).ConfigureAwait(false);
                 rows.Add(Row.AtLeast("P1", $"client calls/s: {what} → libvirtd (C client vs ours)", r[0].CallsPerSecond, r[1].CallsPerSecond, 1.0, Row.PerSecond));
                 rows.Add(Row.AtMost("P1", $"client CPU per call: {what} → libvirtd (C client vs ours)", r[0].ClientCpuPerCallUs, r[1].ClientCpuPerCallUs, 0.5, Row.Micros));
+                if (callers == 1)
+                {
+                    // What a client that does nothing but send, poll and recv costs here: the kernel's share of a
+                    // round trip, which no client library can avoid.
+                    rows.Add(Row.Info("P1", $"floor: client CPU per call, {what} → libvirtd (C client vs rawload, no library)", r[0].ClientCpuPerCallUs, r[2].ClientCpuPerCallUs, Row.Micros));
+                }
             }
         }
 
@@ -100,9 +110,20 @@ internal static class Runner
             foreach (string op in Operations)
             {
                 string what = $"{OperationNames[op]}, {Callers(callers)}";
-                Summary[] r = await InterleaveAsync(settings, $"P2 {what}", () => s.CAsync(s.Libvirtd, op, callers), () => s.CAsync(s.Ours, op, callers)).ConfigureAwait(false);
+                Func<Task<LoadResult>>[] sides = callers == 1
+                    ? [() => s.CAsync(s.Libvirtd, op, callers), () => s.CAsync(s.Ours, op, callers), () => s.RawAsync(s.Libvirtd, op), () => s.RawAsync(s.Ours, op)]
+                    : [() => s.CAsync(s.Libvirtd, op, callers), () => s.CAsync(s.Ours, op, callers)];
+                Summary[] r = await InterleaveAsync(settings, $"P2 {what}", sides).ConfigureAwait(false);
                 rows.Add(Row.AtLeast("P2", $"server calls/s: C client, {what} (libvirtd vs ours)", r[0].CallsPerSecond, r[1].CallsPerSecond, 2.0, Row.PerSecond));
                 rows.Add(Row.AtMost("P2", $"server CPU per call: C client, {what} (libvirtd vs ours)", r[0].ServerCpuPerCallUs, r[1].ServerCpuPerCallUs, 0.25, Row.Micros));
+                if (callers == 1)
+                {
+                    // The same servers driven by rawload: one call at a time with no client library in the round trip,
+                    // so the ratio is the servers' own, and the client's CPU per call is the kernel's share of it.
+                    rows.Add(Row.Info("P2", $"floor: server calls/s, rawload (no library), {what} (libvirtd vs ours)", r[2].CallsPerSecond, r[3].CallsPerSecond, Row.PerSecond));
+                    rows.Add(Row.Info("P2", $"floor: server CPU per call, rawload (no library), {what} (libvirtd vs ours)", r[2].ServerCpuPerCallUs, r[3].ServerCpuPerCallUs, Row.Micros));
+                    rows.Add(Row.Info("P2", $"floor: rawload's own CPU per call, {what} (→ libvirtd vs → ours)", r[2].ClientCpuPerCallUs, r[3].ClientCpuPerCallUs, Row.Micros));
+                }
             }
         }
 
@@ -235,18 +256,23 @@ internal static class Runner
 
     private static async Task<string> BuildCloadAsync(string repo)
     {
-        string source = Path.Combine(repo, "bench", "cload", "cload.c");
-        string binary = Path.Combine(AppContext.BaseDirectory, "cload");
+        string flags = (await Tool.OutputAsync("pkg-config", "--cflags", "--libs", "libvirt").ConfigureAwait(false)).Trim();
+        return await BuildCAsync(repo, "cload", [.. flags.Split(' ', StringSplitOptions.RemoveEmptyEntries), "-lpthread"]).ConfigureAwait(false);
+    }
+
+    private static Task<string> BuildRawloadAsync(string repo) => BuildCAsync(repo, "rawload", []);
+
+    // bench/cload/NAME.c into the runner's directory, unless the binary there is newer than its source.
+    private static async Task<string> BuildCAsync(string repo, string name, string[] libraries)
+    {
+        string source = Path.Combine(repo, "bench", "cload", name + ".c");
+        string binary = Path.Combine(AppContext.BaseDirectory, name);
         if (File.Exists(binary) && File.GetLastWriteTimeUtc(binary) >= File.GetLastWriteTimeUtc(source))
         {
             return binary;
         }
 
-        string flags = (await Tool.OutputAsync("pkg-config", "--cflags", "--libs", "libvirt").ConfigureAwait(false)).Trim();
-        var args = new List<string> { "-O2", "-Wall", "-o", binary, source };
-        args.AddRange(flags.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        args.Add("-lpthread");
-        await Tool.OutputAsync("gcc", [.. args]).ConfigureAwait(false);
+        await Tool.OutputAsync("gcc", ["-O2", "-Wall", "-o", binary, source, .. libraries]).ConfigureAwait(false);
         return binary;
     }
 

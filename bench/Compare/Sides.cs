@@ -2,8 +2,11 @@ using System.Globalization;
 
 namespace LibvirtRemote.Bench.Compare;
 
-/// <summary>The two load clients pointed at either server with the run's settings.</summary>
-internal sealed class Sides(RunSettings settings, string cload, Daemon libvirtd, Daemon ours)
+/// <summary>
+/// The load clients pointed at either server with the run's settings: libvirt's C client, ours, and (for the floor of
+/// sequential calls) rawload, which speaks the protocol by hand with no library.
+/// </summary>
+internal sealed class Sides(RunSettings settings, string cload, Daemon libvirtd, Daemon ours, string? rawload = null)
 {
     public Daemon Libvirtd => libvirtd;
 
@@ -14,6 +17,14 @@ internal sealed class Sides(RunSettings settings, string cload, Daemon libvirtd,
 
     public Task<LoadResult> OursAsync(Daemon server, string mode, int callers)
         => LoadRun.RunAsync(Environment.ProcessPath!, ["load", .. Arguments(server, mode, callers)], server.Pid, Timeout(mode));
+
+    /// <summary>One call at a time over the server's Unix socket, with no library at all (bench/cload/rawload.c).</summary>
+    public Task<LoadResult> RawAsync(Daemon server, string mode)
+        => LoadRun.RunAsync(
+            rawload ?? throw new InvalidOperationException("rawload was not built for this run"),
+            [server.Socket, mode, settings.Seconds.ToString(CultureInfo.InvariantCulture)],
+            server.Pid,
+            Timeout(mode));
 
     private string[] Arguments(Daemon server, string mode, int callers) =>
     [
