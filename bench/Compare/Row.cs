@@ -27,6 +27,13 @@ internal sealed record Row(string Id, string Scenario, string Baseline, string O
     public static Row Info(string id, string scenario, double baseline, double ours, Func<double, string> format)
         => new(id, scenario, format(baseline), format(ours), FormatRatio(ours / baseline), "(report only)", "—");
 
+    /// <summary>
+    /// A report-only row for one process's CPU: per call and in cores kept busy, which tells a side that ran out of
+    /// CPU from one that waited on its peer.
+    /// </summary>
+    public static Row Cpu(string id, string scenario, double baselineUsPerCall, double baselineCallsPerSecond, double oursUsPerCall, double oursCallsPerSecond)
+        => new(id, scenario, CpuCell(baselineUsPerCall, baselineCallsPerSecond), CpuCell(oursUsPerCall, oursCallsPerSecond), FormatRatio(oursUsPerCall / baselineUsPerCall), "(report only)", "—");
+
     public static string FormatRatio(double ratio) => double.IsFinite(ratio) ? ratio.ToString("0.00", CultureInfo.InvariantCulture) + "×" : "—";
 
     public static string PerSecond(double value) => double.IsFinite(value) ? value.ToString("N0", CultureInfo.InvariantCulture) + "/s" : "—";
@@ -34,6 +41,9 @@ internal sealed record Row(string Id, string Scenario, string Baseline, string O
     public static string Micros(double value) => double.IsFinite(value) ? value.ToString(value < 10 ? "0.00" : "N1", CultureInfo.InvariantCulture) + " µs" : "—";
 
     public static string MegabytesPerSecond(double bytesPerSecond) => double.IsFinite(bytesPerSecond) ? (bytesPerSecond / 1e6).ToString("N0", CultureInfo.InvariantCulture) + " MB/s" : "—";
+
+    private static string CpuCell(double usPerCall, double callsPerSecond)
+        => double.IsFinite(usPerCall) ? $"{Micros(usPerCall)}, {(usPerCall * callsPerSecond / 1e6).ToString("0.00", CultureInfo.InvariantCulture)} cores" : "—";
 
     // A zero or missing baseline is not a failure of the run: CPU time from /proc ticks in 10 ms steps, so a short
     // window can measure none at all. Say so instead of inventing a ratio.

@@ -95,6 +95,11 @@ internal static class Runner
                     // round trip, which no client library can avoid.
                     rows.Add(Row.Info("P1", $"floor: client CPU per call, {what} → libvirtd (C client vs rawload, no library)", r[0].ClientCpuPerCallUs, r[2].ClientCpuPerCallUs, Row.Micros));
                 }
+                else
+                {
+                    // With many callers the rate is libvirtd's: how much of the machine it used under each client.
+                    rows.Add(Row.Cpu("P1", $"libvirtd's CPU: {what} (under the C client vs under ours)", r[0].ServerCpuPerCallUs, r[0].CallsPerSecond, r[1].ServerCpuPerCallUs, r[1].CallsPerSecond));
+                }
             }
         }
 
@@ -123,6 +128,11 @@ internal static class Runner
                     rows.Add(Row.Info("P2", $"floor: server calls/s, rawload (no library), {what} (libvirtd vs ours)", r[2].CallsPerSecond, r[3].CallsPerSecond, Row.PerSecond));
                     rows.Add(Row.Info("P2", $"floor: server CPU per call, rawload (no library), {what} (libvirtd vs ours)", r[2].ServerCpuPerCallUs, r[3].ServerCpuPerCallUs, Row.Micros));
                     rows.Add(Row.Info("P2", $"floor: rawload's own CPU per call, {what} (→ libvirtd vs → ours)", r[2].ClientCpuPerCallUs, r[3].ClientCpuPerCallUs, Row.Micros));
+                }
+                else
+                {
+                    // With many callers the rate is the C client's: how much of the machine it used against each server.
+                    rows.Add(Row.Cpu("P2", $"C client's CPU: {what} (→ libvirtd vs → ours)", r[0].ClientCpuPerCallUs, r[0].CallsPerSecond, r[1].ClientCpuPerCallUs, r[1].CallsPerSecond));
                 }
             }
         }
