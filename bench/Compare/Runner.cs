@@ -23,15 +23,17 @@ internal static class Runner
     {
         string repo = FindRepository();
         string cload = await BuildCloadAsync(repo).ConfigureAwait(false);
-        string rawload = await BuildRawloadAsync(repo).ConfigureAwait(false);
+        string rawload = await BuildCAsync(repo, "rawload", []).ConfigureAwait(false);
+        string rawserve = await BuildCAsync(repo, "rawserve", []).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         string loadBefore = File.ReadAllText("/proc/loadavg").Trim();
         HostSteal stealBefore = HostSteal.Read();
         var rows = new List<Row>();
         await using (Daemon libvirtd = await Daemon.StartLibvirtdAsync().ConfigureAwait(false))
         await using (Daemon ours = await Daemon.StartOursAsync(settings.VolumeBytes).ConfigureAwait(false))
+        await using (Daemon idle = await Daemon.StartRawserveAsync(rawserve).ConfigureAwait(false))
         {
-            var sides = new Sides(settings, cload, libvirtd, ours, rawload);
+            var sides = new Sides(settings, cload, libvirtd, ours, rawload, idle);
             await AddAsync(settings, rows, "P1", () => ClientScenariosAsync(settings, sides)).ConfigureAwait(false);
             await AddAsync(settings, rows, "P2", () => ServerScenariosAsync(settings, sides)).ConfigureAwait(false);
             await AddAsync(settings, rows, "P3", () => PipeliningAsync(settings, sides)).ConfigureAwait(false);
@@ -116,7 +118,7 @@ internal static class Runner
             {
                 string what = $"{OperationNames[op]}, {Callers(callers)}";
                 Func<Task<LoadResult>>[] sides = callers == 1
-                    ? [() => s.CAsync(s.Libvirtd, op, callers), () => s.CAsync(s.Ours, op, callers), () => s.RawAsync(s.Libvirtd, op), () => s.RawAsync(s.Ours, op)]
+                    ? [() => s.CAsync(s.Libvirtd, op, callers), () => s.CAsync(s.Ours, op, callers), () => s.RawAsync(s.Libvirtd, op), () => s.RawAsync(s.Ours, op), () => s.RawAsync(s.Rawserve, op)]
                     : [() => s.CAsync(s.Libvirtd, op, callers), () => s.CAsync(s.Ours, op, callers)];
                 Summary[] r = await InterleaveAsync(settings, $"P2 {what}", sides).ConfigureAwait(false);
                 rows.Add(Row.AtLeast("P2", $"server calls/s: C client, {what} (libvirtd vs ours)", r[0].CallsPerSecond, r[1].CallsPerSecond, 2.0, Row.PerSecond));
@@ -128,6 +130,11 @@ internal static class Runner
                     rows.Add(Row.Info("P2", $"floor: server calls/s, rawload (no library), {what} (libvirtd vs ours)", r[2].CallsPerSecond, r[3].CallsPerSecond, Row.PerSecond));
                     rows.Add(Row.Info("P2", $"floor: server CPU per call, rawload (no library), {what} (libvirtd vs ours)", r[2].ServerCpuPerCallUs, r[3].ServerCpuPerCallUs, Row.Micros));
                     rows.Add(Row.Info("P2", $"floor: rawload's own CPU per call, {what} (→ libvirtd vs → ours)", r[2].ClientCpuPerCallUs, r[3].ClientCpuPerCallUs, Row.Micros));
+
+                    // rawserve answers without doing anything: no server can beat it, so its ratios to libvirtd are
+                    // the best any server could show here.
+                    rows.Add(Row.Info("P2", $"floor: server calls/s, rawload, {what} (libvirtd vs rawserve, a server that does nothing)", r[2].CallsPerSecond, r[4].CallsPerSecond, Row.PerSecond));
+                    rows.Add(Row.Info("P2", $"floor: server CPU per call, rawload, {what} (libvirtd vs rawserve, a server that does nothing)", r[2].ServerCpuPerCallUs, r[4].ServerCpuPerCallUs, Row.Micros));
                 }
                 else
                 {
@@ -269,8 +276,6 @@ internal static class Runner
         string flags = (await Tool.OutputAsync("pkg-config", "--cflags", "--libs", "libvirt").ConfigureAwait(false)).Trim();
         return await BuildCAsync(repo, "cload", [.. flags.Split(' ', StringSplitOptions.RemoveEmptyEntries), "-lpthread"]).ConfigureAwait(false);
     }
-
-    private static Task<string> BuildRawloadAsync(string repo) => BuildCAsync(repo, "rawload", []);
 
     // bench/cload/NAME.c into the runner's directory, unless the binary there is newer than its source.
     private static async Task<string> BuildCAsync(string repo, string name, string[] libraries)

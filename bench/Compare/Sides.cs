@@ -4,13 +4,16 @@ namespace LibvirtRemote.Bench.Compare;
 
 /// <summary>
 /// The load clients pointed at either server with the run's settings: libvirt's C client, ours, and (for the floor of
-/// sequential calls) rawload, which speaks the protocol by hand with no library.
+/// sequential calls) rawload, which speaks the protocol by hand with no library, also against rawserve.
 /// </summary>
-internal sealed class Sides(RunSettings settings, string cload, Daemon libvirtd, Daemon ours, string? rawload = null)
+internal sealed class Sides(RunSettings settings, string cload, Daemon libvirtd, Daemon ours, string? rawload = null, Daemon? rawserve = null)
 {
     public Daemon Libvirtd => libvirtd;
 
     public Daemon Ours => ours;
+
+    /// <summary>A server that answers rawload and does nothing else (bench/cload/rawserve.c).</summary>
+    public Daemon Rawserve => rawserve ?? throw new InvalidOperationException("rawserve was not started for this run");
 
     public Task<LoadResult> CAsync(Daemon server, string mode, int callers)
         => LoadRun.RunAsync(cload, Arguments(server, mode, callers), server.Pid, Timeout(mode));
