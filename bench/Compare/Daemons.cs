@@ -95,21 +95,30 @@ internal sealed partial class Daemon : IAsyncDisposable
 
         // Our server's launchers ask for inline socket completions (Cli serve and Compare serve do it themselves too).
         start.Environment[LibvirtRemote.Server.SocketCompletionMode.VariableName] = "1";
-        Process process = Process.Start(start) ?? throw new InvalidOperationException("our server did not start");
+        return await StartReportingReadyAsync(start, directory, socket, "our server", "ours").ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts a server that prints READY on stdout once it listens and ends when its stdin closes; its stderr is
+    /// passed through with <paramref name="label"/> in front.
+    /// </summary>
+    private static async Task<Daemon> StartReportingReadyAsync(ProcessStartInfo start, string directory, string socket, string label, string name)
+    {
+        Process process = Process.Start(start) ?? throw new InvalidOperationException($"{label} did not start");
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
             {
-                Console.Error.WriteLine($"[our server] {e.Data}");
+                Console.Error.WriteLine($"[{label}] {e.Data}");
             }
         };
         process.BeginErrorReadLine();
-        var result = new Daemon(process, directory, socket, "ours");
+        var result = new Daemon(process, directory, socket, name);
         string? line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
         if (line != "READY")
         {
             await result.DisposeAsync().ConfigureAwait(false);
-            throw new InvalidOperationException($"our server did not start: '{line}'");
+            throw new InvalidOperationException($"{label} did not start: '{line}'");
         }
 
         await result.WaitReadyAsync().ConfigureAwait(false);

@@ -277,12 +277,13 @@ internal static class Runner
         return await BuildCAsync(repo, "cload", [.. flags.Split(' ', StringSplitOptions.RemoveEmptyEntries), "-lpthread"]).ConfigureAwait(false);
     }
 
-    // bench/cload/NAME.c into the runner's directory, unless the binary there is newer than its source.
+    // bench/cload/NAME.c into the runner's directory, unless the binary there is newer than its sources.
     private static async Task<string> BuildCAsync(string repo, string name, string[] libraries)
     {
         string source = Path.Combine(repo, "bench", "cload", name + ".c");
         string binary = Path.Combine(AppContext.BaseDirectory, name);
-        if (File.Exists(binary) && File.GetLastWriteTimeUtc(binary) >= File.GetLastWriteTimeUtc(source))
+        DateTime sources = Directory.EnumerateFiles(Path.Combine(repo, "bench", "cload"), "*.h").Append(source).Max(File.GetLastWriteTimeUtc);
+        if (File.Exists(binary) && File.GetLastWriteTimeUtc(binary) >= sources)
         {
             return binary;
         }

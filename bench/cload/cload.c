@@ -22,8 +22,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
+
+#include "loadrun.h"
 
 enum mode { M_VERSION, M_LISTALL, M_GETINFO, M_OPENCLOSE, M_DOWNLOAD, M_SCREENSHOT };
 
@@ -42,21 +43,6 @@ struct worker {
     unsigned long long calls;
     unsigned long long bytes;
 };
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double cpu(int user)
-{
-    struct rusage usage;
-    getrusage(RUSAGE_SELF, &usage);
-    struct timeval tv = user ? usage.ru_utime : usage.ru_stime;
-    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
 
 static void fail(const char *what)
 {
@@ -226,10 +212,7 @@ int main(int argc, char **argv)
         }
     }
 
-    printf("READY\n");
-    fflush(stdout);
-    char line[64];
-    if (!fgets(line, sizeof(line), stdin))
+    if (ready_and_wait() < 0)
         return 1;
 
     struct worker *workers = calloc((size_t)threads, sizeof(*workers));
@@ -255,9 +238,7 @@ int main(int argc, char **argv)
     printf("RESULT calls=%llu seconds=%.6f bytes=%llu user=%.6f sys=%.6f\n", calls, elapsed, bytes, user, sys);
     fflush(stdout);
 
-    /* Stay alive until the runner has read /proc/PID/stat and closes stdin. */
-    while (fgets(line, sizeof(line), stdin))
-        ;
+    wait_for_stdin_to_close();
     free(workers);
     if (dom)
         virDomainFree(dom);

@@ -18,10 +18,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
+
+#include "loadrun.h"
 #include <unistd.h>
 
 enum { PROGRAM = 0x20008086, VERSION = 1, HEADER = 28 };
@@ -30,21 +31,6 @@ enum { PROC_OPEN = 1, PROC_GET_INFO = 16, PROC_LOOKUP_BY_NAME = 23, PROC_GET_LIB
 static int fd;
 static uint32_t serial;
 static unsigned char reply[1 << 20];
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double cpu(int user)
-{
-    struct rusage usage;
-    getrusage(RUSAGE_SELF, &usage);
-    struct timeval tv = user ? usage.ru_utime : usage.ru_stime;
-    return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
 
 static void put32(unsigned char *at, uint32_t value)
 {
@@ -174,10 +160,7 @@ int main(int argc, char **argv)
             return 1;
     }
 
-    printf("READY\n");
-    fflush(stdout);
-    char line[64];
-    if (!fgets(line, sizeof(line), stdin))
+    if (ready_and_wait() < 0)
         return 1;
 
     unsigned long long calls = 0;
@@ -192,8 +175,7 @@ int main(int argc, char **argv)
     printf("RESULT calls=%llu seconds=%.6f bytes=0 user=%.6f sys=%.6f\n", calls, t - t0, user, sys);
     fflush(stdout);
 
-    while (fgets(line, sizeof(line), stdin))
-        ;
+    wait_for_stdin_to_close();
     close(fd);
     return 0;
 }
