@@ -34,9 +34,15 @@ public sealed class ClientConfig
             return "/etc/libvirt/libvirt.conf";
         }
 
+        return Path.Combine(UserConfigDirectory(), "libvirt.conf");
+    }
+
+    /// <summary>libvirt's per-user configuration directory: <c>$XDG_CONFIG_HOME/libvirt</c>, or <c>~/.config/libvirt</c>.</summary>
+    internal static string UserConfigDirectory()
+    {
         string? xdg = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME");
         string home = xdg is { Length: > 0 } ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config");
-        return Path.Combine(home, "libvirt", "libvirt.conf");
+        return Path.Combine(home, "libvirt");
     }
 
     /// <summary>Reads a configuration file; a missing file is an empty configuration.</summary>

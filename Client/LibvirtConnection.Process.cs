@@ -5,13 +5,21 @@ namespace LibvirtRemote.Client;
 
 public sealed partial class LibvirtConnection
 {
-    // ssh and ext both speak the protocol over a child process's stdio; only the command line differs.
+    // ssh, libssh, libssh2 and ext all speak the protocol over a child process's stdio; only the command line differs.
     private static ProcessDuplexPipe ConnectProcessTransport(LibvirtUri uri, LibvirtConnectionOptions options)
     {
-        bool ssh = uri.EffectiveTransport == "ssh";
-        IReadOnlyList<string> argv = ssh
-            ? SshCommandBuilder.BuildSsh(uri, options.ReadOnly, Environment.IsPrivilegedProcess)
-            : SshCommandBuilder.BuildExternal(uri);
+        IReadOnlyList<string> argv = uri.EffectiveTransport switch
+        {
+            "ssh" => SshCommandBuilder.BuildSsh(uri, options.ReadOnly, Environment.IsPrivilegedProcess),
+            "libssh" or "libssh2" => SshCommandBuilder.BuildLibssh(
+                uri,
+                options.ReadOnly,
+                Environment.IsPrivilegedProcess,
+                Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
+                ClientConfig.UserConfigDirectory()),
+            _ => SshCommandBuilder.BuildExternal(uri),
+        };
+        bool ssh = uri.EffectiveTransport != "ext";
         try
         {
             return ProcessDuplexPipe.Start(argv, SshCommandBuilder.ChildEnvironment(ssh));

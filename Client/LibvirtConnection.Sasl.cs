@@ -212,9 +212,7 @@ public sealed partial class LibvirtConnection
 
     private static string? DefaultAuthFile()
     {
-        string home = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config");
-        string user = Path.Combine(home, "libvirt", "auth.conf");
+        string user = Path.Combine(ClientConfig.UserConfigDirectory(), "auth.conf");
         if (File.Exists(user))
         {
             return user;

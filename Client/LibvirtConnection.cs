@@ -198,10 +198,12 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
             case "tls":
                 return await ConnectTlsAsync(uri, options, cancellationToken).ConfigureAwait(false);
             case "ssh":
+            case "libssh":
+            case "libssh2":
             case "ext":
                 return ConnectProcessTransport(uri, options);
             default:
-                throw new NotSupportedException($"Transport '{uri.EffectiveTransport}' is not supported (unix, tcp, tls, ssh and ext are)");
+                throw new NotSupportedException($"Transport '{uri.EffectiveTransport}' is not supported (unix, tcp, tls, ssh, libssh, libssh2 and ext are)");
         }
     }
 

@@ -9,7 +9,7 @@ namespace LibvirtRemote.Client.Ssh;
 /// the OpenSSH client (so the user's ssh config, agent and known hosts apply) with a remote shell command
 /// that bridges stdio to the daemon's socket, either through netcat or through <c>virt-ssh-helper</c>.
 /// </summary>
-public static class SshCommandBuilder
+public static partial class SshCommandBuilder
 {
     private const string DefaultNetcat = "nc";
 
@@ -35,16 +35,7 @@ public static class SshCommandBuilder
     public static IReadOnlyList<string> BuildSsh(LibvirtUri uri, bool readOnly, bool privileged, string? userRuntimeDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(uri);
-        string? socket = Parameter(uri, "socket");
-        string? netcat = Parameter(uri, "netcat");
-        bool user = !privileged && (uri.Path == "/session" || uri.Driver == "test");
-        string proxy = Parameter(uri, "proxy") ?? (socket is not null ? "netcat" : user ? "native" : "auto");
-        if (proxy is not ("auto" or "netcat" or "native"))
-        {
-            throw new ArgumentException($"Unknown proxy type '{proxy}' (expected auto, netcat or native)", nameof(uri));
-        }
-
-        socket ??= RemoteSocket(uri, readOnly, privileged, userRuntimeDirectory);
+        string farSide = FarSideCommand(uri, "ssh", readOnly, privileged, userRuntimeDirectory);
         var argv = new List<string> { Parameter(uri, "command") ?? "ssh" };
         if (uri.Port is int port)
         {
@@ -75,7 +66,7 @@ public static class SshCommandBuilder
             argv.AddRange(["-o", "StrictHostKeyChecking=no"]);
         }
 
-        argv.AddRange(["--", uri.Host ?? "localhost", ProxyCommand(proxy, netcat, socket, uri.RemoteName(), readOnly)]);
+        argv.AddRange(["--", uri.Host ?? "localhost", farSide]);
         return argv;
     }
 
@@ -165,17 +156,33 @@ public static class SshCommandBuilder
         return new StringBuilder(word.Length + 8).Append('\'').Append(word.Replace("'", "'\\''", StringComparison.Ordinal)).Append('\'').ToString();
     }
 
+    // What the far side runs to reach the daemon (see ProxyCommand), from the URI's socket, netcat and proxy.
+    private static string FarSideCommand(LibvirtUri uri, string transport, bool readOnly, bool privileged, string? userRuntimeDirectory)
+    {
+        string? socket = Parameter(uri, "socket");
+        string? netcat = Parameter(uri, "netcat");
+        bool user = !privileged && (uri.Path == "/session" || uri.Driver == "test");
+        string proxy = Parameter(uri, "proxy") ?? (socket is not null ? "netcat" : user ? "native" : "auto");
+        if (proxy is not ("auto" or "netcat" or "native"))
+        {
+            throw new ArgumentException($"Unknown proxy type '{proxy}' (expected auto, netcat or native)", nameof(uri));
+        }
+
+        socket ??= RemoteSocket(uri, transport, readOnly, privileged, userRuntimeDirectory);
+        return ProxyCommand(proxy, netcat, socket, uri.RemoteName(), readOnly);
+    }
+
     // The value goes through two shells (ssh's remote login shell, then sh -c), so it is quoted twice.
     private static string QuoteTwice(string word) => QuoteForShell(QuoteForShell(word));
 
     // The far side's socket when the URI names none: the legacy libvirtd socket, since a remote host cannot be
     // probed for modular daemons (virt-ssh-helper probes there itself).
-    private static string RemoteSocket(LibvirtUri uri, bool readOnly, bool privileged, string? userRuntimeDirectory)
+    private static string RemoteSocket(LibvirtUri uri, string transport, bool readOnly, bool privileged, string? userRuntimeDirectory)
     {
         string mode = Parameter(uri, "mode") ?? "auto";
         return mode switch
         {
-            "direct" => throw new ArgumentException("Cannot use direct socket mode for ssh transport", nameof(uri)),
+            "direct" => throw new ArgumentException($"Cannot use direct socket mode for {transport} transport", nameof(uri)),
             "auto" or "legacy" => UnixSocketLocator.Locate(uri, readOnly, privileged, _ => false, userRuntimeDirectory),
             _ => throw new ArgumentException($"Unknown remote mode '{mode}' (expected auto, legacy or direct)", nameof(uri)),
         };
