@@ -10,22 +10,28 @@ namespace LibvirtRemote.Interop.Tests;
 /// including on which host keys they accept.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class LibsshTransportTests : IAsyncLifetime
+public sealed class LibsshTransportTests(LibsshTransportTests.Far far) : IClassFixture<LibsshTransportTests.Far>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-    private PrivateLibvirtd _daemon = null!;
-    private PrivateSshd _sshd = null!;
 
-    public async Task InitializeAsync()
+    /// <summary>The far side every test of the class reaches: sshd in front of libvirtd. No test changes either.</summary>
+    public sealed class Far : IAsyncLifetime
     {
-        _daemon = await PrivateLibvirtd.StartAsync();
-        _sshd = await PrivateSshd.StartAsync();
-    }
+        public PrivateLibvirtd Daemon { get; private set; } = null!;
 
-    public async Task DisposeAsync()
-    {
-        await _sshd.DisposeAsync();
-        await _daemon.DisposeAsync();
+        public PrivateSshd Sshd { get; private set; } = null!;
+
+        async Task IAsyncLifetime.InitializeAsync()
+        {
+            Daemon = await PrivateLibvirtd.StartAsync();
+            Sshd = await PrivateSshd.StartAsync();
+        }
+
+        async Task IAsyncLifetime.DisposeAsync()
+        {
+            await Sshd.DisposeAsync();
+            await Daemon.DisposeAsync();
+        }
     }
 
     [Theory]
@@ -33,7 +39,7 @@ public sealed class LibsshTransportTests : IAsyncLifetime
     [InlineData("libssh2")]
     public async Task AKnownHostGivesWhatPythonLibvirtGets(string transport)
     {
-        string uri = Uri(transport, _sshd.KnownHosts);
+        string uri = Uri(transport, far.Sshd.KnownHosts);
         string python = await PythonAsync(uri);
         Assert.StartsWith("OK 9000000 test", python, StringComparison.Ordinal);
         Assert.Equal(python, await OursAsync(uri));
@@ -44,7 +50,7 @@ public sealed class LibsshTransportTests : IAsyncLifetime
     [InlineData("libssh2")]
     public async Task AnUnknownHostIsRefusedUnlessVerificationIsOff(string transport)
     {
-        string empty = Path.Combine(_sshd.Directory, $"empty_known_hosts_{transport}");
+        string empty = Path.Combine(far.Sshd.Directory, $"empty_known_hosts_{transport}");
         await File.WriteAllTextAsync(empty, string.Empty);
 
         string refused = Uri(transport, empty);
@@ -61,11 +67,11 @@ public sealed class LibsshTransportTests : IAsyncLifetime
     [Fact]
     public async Task AutoVerificationAcceptsAndRecordsANewHostKey()
     {
-        string file = Path.Combine(_sshd.Directory, "auto_known_hosts");
+        string file = Path.Combine(far.Sshd.Directory, "auto_known_hosts");
         await File.WriteAllTextAsync(file, string.Empty);
         string uri = Uri("libssh", file) + "&known_hosts_verify=auto";
         Assert.StartsWith("OK 9000000 test", await OursAsync(uri), StringComparison.Ordinal);
-        string hostKey = (await File.ReadAllTextAsync(_sshd.KnownHosts)).Split(' ')[2].Trim();
+        string hostKey = (await File.ReadAllTextAsync(far.Sshd.KnownHosts)).Split(' ')[2].Trim();
         Assert.Contains(hostKey, await File.ReadAllTextAsync(file), StringComparison.Ordinal);
 
         // The key now on file is the one checked from here on, by libvirt's client too.
@@ -75,13 +81,13 @@ public sealed class LibsshTransportTests : IAsyncLifetime
     [Fact]
     public async Task AnUnknownVerificationMethodIsRefusedWithLibvirtsMessage()
     {
-        string uri = Uri("libssh2", _sshd.KnownHosts) + "&known_hosts_verify=sometimes";
+        string uri = Uri("libssh2", far.Sshd.KnownHosts) + "&known_hosts_verify=sometimes";
         Assert.Contains("Invalid host key verification method: 'sometimes'", await PythonAsync(uri), StringComparison.Ordinal);
         Assert.Contains("Invalid host key verification method: 'sometimes'", await OursAsync(uri), StringComparison.Ordinal);
     }
 
     private string Uri(string transport, string knownHosts) =>
-        $"test+{transport}://{PrivateSshd.User}@127.0.0.1:{_sshd.Port}/default?socket={_daemon.SocketPath}&keyfile={_sshd.ClientKey}&known_hosts={knownHosts}";
+        $"test+{transport}://{PrivateSshd.User}@127.0.0.1:{far.Sshd.Port}/default?socket={far.Daemon.SocketPath}&keyfile={far.Sshd.ClientKey}&known_hosts={knownHosts}";
 
     private static async Task<string> OursAsync(string uri)
     {
