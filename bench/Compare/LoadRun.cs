@@ -9,6 +9,9 @@ internal sealed record LoadResult(long Calls, double Seconds, long Bytes, double
     /// <summary>99th percentile call latency in µs (sequential runs of our client only).</summary>
     public double P99Us { get; init; } = double.NaN;
 
+    /// <summary>Managed bytes the load process allocated in its window (our client only; NaN for the C programs).</summary>
+    public double Allocated { get; init; } = double.NaN;
+
     /// <summary>Events a subscriber should have had but did not (P8).</summary>
     public long Lost { get; init; }
 
@@ -70,6 +73,7 @@ internal static class LoadRun
             {
                 P99Us = fields.ContainsKey("p99us") ? Num("p99us") : double.NaN,
                 Lost = fields.ContainsKey("lost") ? (long)Num("lost") : 0,
+                Allocated = fields.ContainsKey("allocated") ? Num("allocated") : double.NaN,
             };
         }
         finally

@@ -116,6 +116,7 @@ internal static class OurLoad
 
         using var process = Process.GetCurrentProcess();
         TimeSpan user0 = process.UserProcessorTime, sys0 = process.PrivilegedProcessorTime;
+        long allocated0 = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
         var deadline = TimeSpan.FromSeconds(seconds);
         long calls = 0, bytes = 0;
@@ -163,6 +164,7 @@ internal static class OurLoad
 
         await Task.WhenAll(workers).ConfigureAwait(false);
         double elapsed = clock.Elapsed.TotalSeconds;
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated0;
         process.Refresh();
         double user = (process.UserProcessorTime - user0).TotalSeconds, sys = (process.PrivilegedProcessorTime - sys0).TotalSeconds;
         double p99 = double.NaN;
@@ -172,7 +174,7 @@ internal static class OurLoad
             p99 = latencies[(int)Math.Min(latencies.Count - 1, Math.Ceiling(latencies.Count * 0.99) - 1)] * 1e6 / Stopwatch.Frequency;
         }
 
-        Console.Out.WriteLine(FormattableString.Invariant($"RESULT calls={calls} seconds={elapsed:F6} bytes={bytes} user={user:F6} sys={sys:F6} p99us={p99:F1}"));
+        Console.Out.WriteLine(FormattableString.Invariant($"RESULT calls={calls} seconds={elapsed:F6} bytes={bytes} user={user:F6} sys={sys:F6} p99us={p99:F1} allocated={allocated}"));
         Console.Out.Flush();
         while (await Console.In.ReadLineAsync().ConfigureAwait(false) is not null)
         {

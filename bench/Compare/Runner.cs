@@ -248,7 +248,8 @@ internal static class Runner
             {
                 LoadResult result = await sides[i]().ConfigureAwait(false);
                 results[i].Add(result);
-                Console.Error.WriteLine(FormattableString.Invariant($"{label} [{(char)('A' + i)}{rep + 1}] {result.Calls} calls in {result.Seconds:F2} s = {result.CallsPerSecond:F0}/s, {result.BytesPerSecond / 1e6:F0} MB/s, client CPU {result.ClientCpu:F2} s (self {result.ClientCpuSelf:F2}), server CPU {result.ServerCpu:F2} s"));
+                string allocated = double.IsFinite(result.Allocated) && result.Calls > 0 ? FormattableString.Invariant($", {result.Allocated / result.Calls:F0} B allocated per call") : string.Empty;
+                Console.Error.WriteLine(FormattableString.Invariant($"{label} [{(char)('A' + i)}{rep + 1}] {result.Calls} calls in {result.Seconds:F2} s = {result.CallsPerSecond:F0}/s, {result.BytesPerSecond / 1e6:F0} MB/s, client CPU {result.ClientCpu:F2} s (self {result.ClientCpuSelf:F2}), server CPU {result.ServerCpu:F2} s{allocated}"));
             }
         }
 
