@@ -73,10 +73,6 @@ internal sealed class TestNetworkDef
     /// <summary>Kept elements that come after the ip elements (route, virtualport, portgroup), in libvirt's order.</summary>
     public List<XElement> KeptAfterIps { get; init; } = [];
 
-    private static readonly string[] BeforeIps = ["dns", "vlan", "bandwidth", "port"];
-
-    private static readonly string[] AfterIps = ["route", "virtualport", "portgroup"];
-
     /// <summary>Parses network XML with libvirt's errors for the cases clients meet.</summary>
     public static TestNetworkDef Parse(string xml)
     {
@@ -98,23 +94,41 @@ internal sealed class TestNetworkDef
         var forwardInterfaces = new List<string>();
         NetworkForwardXml.Pool? forwardPool = null;
 
-        // libvirt reads bandwidth, mac and dns before the ip elements, then routes and forward, and reports errors
-        // in that order.
+        // libvirt reads bandwidth, vlan, mac, dns, virtualport and port groups before the ip elements, then routes and
+        // forward, and reports errors in that order.
         TestXml.YesNo(root, "trustGuestRxFilters");
-        NetworkXmlChecks.CheckNoFloor(root);
+        XElement? bandwidth = root.Element("bandwidth") is XElement b ? NetworkBandwidthXml.Parse(b) : null;
+        XElement? vlan = root.Element("vlan") is XElement v ? NetworkVlanXml.Parse(v) : null;
         TestXml.YesNo(root.Element("port"), "isolated");
         string? mac = NetworkXmlChecks.CanonicalMac((string?)root.Element("mac")?.Attribute("address"), name);
         NetworkXmlChecks.CheckMtu(root, name);
-        List<XElement> keptBeforeIps = Kept(root, BeforeIps, name);
-        NetworkXmlChecks.CheckPortGroupNames(root);
+        XElement? dns = root.Element("dns") is XElement d ? NetworkDnsXml.Parse(d, name) : null;
+        XElement? virtualPort = root.Element("virtualport") is XElement vp ? NetworkVirtualPortXml.Parse(vp, requireType: true) : null;
+        List<XElement> portGroups = [.. root.Elements("portgroup").Select(NetworkPortGroupXml.Parse)];
+        List<XElement> keptBeforeIps = [.. new[] { dns, vlan, bandwidth }.OfType<XElement>(), .. root.Elements("port").Select(p => new XElement(p))];
 
         XElement? bridge = root.Element("bridge");
         var ips = new List<IpDef>();
         foreach (XElement ip in root.Elements("ip"))
         {
             CheckIp(ip, name);
-            DhcpRangeChecks.Check(ip, name);
             XElement? dhcp = ip.Element("dhcp");
+            var ranges = new List<(string Start, string End)>();
+            var hosts = new List<DhcpHost>();
+
+            // Ranges and hosts are checked in the order they are written.
+            foreach (XElement entry in dhcp?.Elements() ?? [])
+            {
+                if (entry.Name.LocalName == "range")
+                {
+                    ranges.Add(DhcpRangeChecks.Parse(entry, name, (string)ip.Attribute("address")!, (string?)ip.Attribute("prefix"), (string?)ip.Attribute("netmask")));
+                }
+                else if (entry.Name.LocalName == "host")
+                {
+                    hosts.Add(DhcpHostChecks.Parse(entry, name, (string?)ip.Attribute("family") == "ipv6", partialOkay: false));
+                }
+            }
+
             ips.Add(new IpDef
             {
                 Family = (string?)ip.Attribute("family"),
@@ -122,8 +136,8 @@ internal sealed class TestNetworkDef
                 Netmask = (string?)ip.Attribute("netmask"),
                 Prefix = (string?)ip.Attribute("prefix"),
                 LocalPtr = TestXml.YesNo(ip, "localPtr"),
-                Ranges = dhcp?.Elements("range").Select(r => (DhcpRangeChecks.Normalise((string?)r.Attribute("start")), DhcpRangeChecks.Normalise((string?)r.Attribute("end")))).ToList() ?? [],
-                Hosts = dhcp?.Elements("host").Select(h => new DhcpHost((string?)h.Attribute("mac"), (string?)h.Attribute("id"), (string?)h.Attribute("name"), (string?)h.Attribute("ip"))).ToList() ?? [],
+                Ranges = ranges,
+                Hosts = hosts,
                 Leases = dhcp?.Elements("range").Where(r => r.Element("lease") is not null)
                     .GroupBy(r => (DhcpRangeChecks.Normalise((string?)r.Attribute("start")), DhcpRangeChecks.Normalise((string?)r.Attribute("end"))))
                     .ToDictionary(g => g.Key, g => new XElement(g.First().Element("lease")!)) ?? [],
@@ -134,6 +148,7 @@ internal sealed class TestNetworkDef
 
         NetworkXmlChecks.CheckRoutes(root, name);
         string? forwardDriver = null;
+        XElement? forwardNat = null;
         if (root.Element("forward") is XElement forward)
         {
             forwardMode = (string?)forward.Attribute("mode") ?? "nat";
@@ -143,6 +158,7 @@ internal sealed class TestNetworkDef
             }
 
             forwardDriver = NetworkXmlChecks.ForwardDriver(forward, name);
+            forwardNat = NetworkNatXml.Parse(forward, forwardMode, name);
             forwardPool = NetworkForwardXml.Read(forward, name);
             forwardInterfaces = forwardPool.Interfaces;
         }
@@ -162,7 +178,7 @@ internal sealed class TestNetworkDef
             ForwardManaged = (string?)forwardElement?.Attribute("managed") == "yes",
             ForwardPf = forwardPool?.Pf,
             ForwardDriver = forwardDriver,
-            ForwardNat = forwardMode == "nat" ? NatOf(forwardElement?.Element("nat")) : null,
+            ForwardNat = forwardNat,
             Bridge = (string?)bridge?.Attribute("name"),
             Stp = (string?)bridge?.Attribute("stp") != "off",
             Delay = long.TryParse((string?)bridge?.Attribute("delay"), NumberStyles.Integer, CultureInfo.InvariantCulture, out long delay) ? delay : 0,
@@ -174,7 +190,7 @@ internal sealed class TestNetworkDef
             BridgeZone = (string?)bridge?.Attribute("zone"),
             DomainLocalOnly = (string?)root.Element("domain")?.Attribute("localOnly"),
             KeptBeforeIps = keptBeforeIps,
-            KeptAfterIps = Kept(root, AfterIps, name),
+            KeptAfterIps = [.. root.Elements("route").Select(r => new XElement(r)), .. new[] { virtualPort }.OfType<XElement>(), .. portGroups],
         };
     }
 
@@ -314,16 +330,7 @@ internal sealed class TestNetworkDef
 
         foreach (XElement element in KeptAfterIps)
         {
-            // libvirt writes a port group as an open/close pair even when it has nothing inside.
-            if (element.Name.LocalName == "portgroup" && !element.HasElements)
-            {
-                w.Open("portgroup", [.. element.Attributes().Select(a => (a.Name.LocalName, (string?)a.Value))]);
-                w.Close("portgroup");
-            }
-            else
-            {
-                KeptXml.Write(w, element);
-            }
+            KeptXml.Write(w, element);
         }
 
         w.Close("network");
@@ -401,31 +408,6 @@ internal sealed class TestNetworkDef
         public XElement? Bootp { get; init; }
     }
 
-    /// <summary>Copies the named top-level elements in the order of <paramref name="order"/>, dns checked and rebuilt.</summary>
-    private static List<XElement> Kept(XElement root, string[] order, string network)
-    {
-        var kept = new List<XElement>();
-        foreach (string name in order)
-        {
-            foreach (XElement element in root.Elements(name))
-            {
-                if (name == "dns")
-                {
-                    if (NetworkDnsXml.Parse(element, network) is XElement dns)
-                    {
-                        kept.Add(dns);
-                    }
-                }
-                else
-                {
-                    kept.Add(new XElement(element));
-                }
-            }
-        }
-
-        return kept;
-    }
-
     /// <summary>One static DHCP host.</summary>
     internal sealed record DhcpHost(string? Mac, string? Id, string? Name, string? Ip);
 
@@ -494,32 +476,6 @@ internal sealed class TestNetworkDef
         }
 
         static LibvirtErrorException Xml(string message) => new(ErrorCode.XmlError, ErrorDomain.Network, "XML error: " + message);
-    }
-
-    /// <summary>A nat element as libvirt writes it back: ipv6, then the address range and the port range, if any.</summary>
-    private static XElement? NatOf(XElement? nat)
-    {
-        if (nat is null)
-        {
-            return null;
-        }
-
-        string? ipv6 = (string?)nat.Attribute("ipv6");
-        string? start = (string?)nat.Element("address")?.Attribute("start");
-        string? end = (string?)nat.Element("address")?.Attribute("end");
-        string? portStart = (string?)nat.Element("port")?.Attribute("start");
-        string? portEnd = (string?)nat.Element("port")?.Attribute("end");
-        bool hasPorts = portStart is not (null or "0") || portEnd is not (null or "0");
-        if (start is null && end is null && !hasPorts && ipv6 is null)
-        {
-            return null;
-        }
-
-        return new XElement(
-            "nat",
-            ipv6 is null ? null : new XAttribute("ipv6", ipv6),
-            start is null ? null : new XElement("address", new XAttribute("start", start), end is null ? null : new XAttribute("end", end)),
-            hasPorts ? new XElement("port", new XAttribute("start", portStart ?? "0"), portEnd is null or "0" ? null : new XAttribute("end", portEnd)) : null);
     }
 
     /// <summary>libvirt's checks of an &lt;ip&gt; element's address, netmask, prefix and family, in its order.</summary>
