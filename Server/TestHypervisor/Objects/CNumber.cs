@@ -56,15 +56,25 @@ internal static class CNumber
         return s.Length > 0 && char.IsAsciiDigit(s[0]) && ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out value);
     }
 
-    /// <summary><see cref="TryParseUInt32"/> after strtoul's leading white space and optional '+'.</summary>
+    /// <summary>
+    /// <see cref="TryParseUInt32"/> after strtoul's leading white space and sign; as in libvirt's unsigned reader, a
+    /// negative number wraps around (so "-1" is the largest value).
+    /// </summary>
     public static bool TryParseUInt32Base0(string text, out uint value)
     {
         ReadOnlySpan<char> s = text.AsSpan().TrimStart(" \t\n\v\f\r");
-        if (s.StartsWith("+", StringComparison.Ordinal))
+        bool negative = s.StartsWith("-", StringComparison.Ordinal);
+        if (negative || s.StartsWith("+", StringComparison.Ordinal))
         {
             s = s[1..];
         }
 
-        return TryParseUInt32(s, out value);
+        if (!TryParseUInt32(s, out value))
+        {
+            return false;
+        }
+
+        value = negative ? unchecked(0u - value) : value;
+        return true;
     }
 }

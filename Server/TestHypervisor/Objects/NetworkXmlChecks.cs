@@ -11,6 +11,34 @@ namespace LibvirtRemote.Server.TestHypervisor.Objects;
 /// </summary>
 internal static class NetworkXmlChecks
 {
+    /// <summary>The network element's ipv6 attribute, when given, is exactly yes or no.</summary>
+    public static void CheckIpv6(XElement root, string network)
+    {
+        string? ipv6 = (string?)root.Attribute("ipv6");
+        if (ipv6 is not (null or "" or "yes" or "no"))
+        {
+            throw Xml($"Invalid ipv6 setting '{ipv6}' in network '{network}'");
+        }
+    }
+
+    /// <summary>The bridge's STP delay (a base-10 number) and macTableManager (kernel or libvirt), checked in that order.</summary>
+    public static long BridgeDelay(XElement? bridge, string network)
+    {
+        ulong delay = 0;
+        // An empty attribute reads as an absent one here.
+        if ((string?)bridge?.Attribute("delay") is { Length: > 0 } text && !CNumber.TryParseDecimal(text, out delay))
+        {
+            throw Xml($"Invalid delay value in network '{network}'");
+        }
+
+        if ((string?)bridge?.Attribute("macTableManager") is { Length: > 0 } manager && manager is not ("kernel" or "libvirt"))
+        {
+            throw Xml($"Invalid macTableManager setting '{manager}' in network '{network}'");
+        }
+
+        return (long)Math.Min(delay, long.MaxValue);
+    }
+
     /// <summary>The mtu size, when given, must be a number.</summary>
     public static void CheckMtu(XElement root, string network)
     {
@@ -43,8 +71,8 @@ internal static class NetworkXmlChecks
     }
 
     /// <summary>
-    /// A MAC address as libvirt reads one: six colon-separated hex numbers (leading zeros allowed) of at most 0xff,
-    /// anything from a control character or space on after the last.
+    /// A MAC address as libvirt reads one: six colon-separated hex numbers of one or two digits, anything from a
+    /// control character or space on after the last.
     /// </summary>
     public static bool TryParseMac(string text, out byte[] bytes)
     {
@@ -58,7 +86,8 @@ internal static class NetworkXmlChecks
                 at++;
             }
 
-            if (at == start || !uint.TryParse(text.AsSpan(start, at - start), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint value) || value > 0xff)
+            // strtoul takes every hex digit in a row, and libvirt wants one or two of them.
+            if (at == start || at - start > 2 || !uint.TryParse(text.AsSpan(start, at - start), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint value) || value > 0xff)
             {
                 return false;
             }

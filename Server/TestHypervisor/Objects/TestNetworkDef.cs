@@ -89,6 +89,7 @@ internal sealed class TestNetworkDef
         }
 
         Guid uuid = TestXml.ReadUuid(root, ErrorDomain.Network);
+        NetworkXmlChecks.CheckIpv6(root, name);
         string? forwardMode = null;
         XElement? forwardElement = root.Element("forward");
         var forwardInterfaces = new List<string>();
@@ -100,6 +101,7 @@ internal sealed class TestNetworkDef
         XElement? bandwidth = root.Element("bandwidth") is XElement b ? NetworkBandwidthXml.Parse(b) : null;
         XElement? vlan = root.Element("vlan") is XElement v ? NetworkVlanXml.Parse(v) : null;
         TestXml.YesNo(root.Element("port"), "isolated");
+        long delay = NetworkXmlChecks.BridgeDelay(root.Element("bridge"), name);
         string? mac = NetworkXmlChecks.CanonicalMac((string?)root.Element("mac")?.Attribute("address"), name);
         NetworkXmlChecks.CheckMtu(root, name);
         XElement? dns = root.Element("dns") is XElement d ? NetworkDnsXml.Parse(d, name) : null;
@@ -179,15 +181,15 @@ internal sealed class TestNetworkDef
             ForwardPf = forwardPool?.Pf,
             ForwardDriver = forwardDriver,
             ForwardNat = forwardNat,
-            Bridge = (string?)bridge?.Attribute("name"),
-            Stp = (string?)bridge?.Attribute("stp") != "off",
-            Delay = long.TryParse((string?)bridge?.Attribute("delay"), NumberStyles.Integer, CultureInfo.InvariantCulture, out long delay) ? delay : 0,
+            Bridge = BridgeAttribute(bridge, "name"),
+            Stp = BridgeAttribute(bridge, "stp") != "off",
+            Delay = delay,
             Mtu = uint.TryParse((string?)root.Element("mtu")?.Attribute("size"), NumberStyles.Integer, CultureInfo.InvariantCulture, out uint mtu) ? mtu : 0,
             Mac = mac,
             DomainName = (string?)root.Element("domain")?.Attribute("name"),
             Ips = ips,
-            MacTableManager = (string?)bridge?.Attribute("macTableManager"),
-            BridgeZone = (string?)bridge?.Attribute("zone"),
+            MacTableManager = BridgeAttribute(bridge, "macTableManager"),
+            BridgeZone = BridgeAttribute(bridge, "zone"),
             DomainLocalOnly = (string?)root.Element("domain")?.Attribute("localOnly"),
             KeptBeforeIps = keptBeforeIps,
             KeptAfterIps = [.. root.Elements("route").Select(r => new XElement(r)), .. new[] { virtualPort }.OfType<XElement>(), .. portGroups],
@@ -411,11 +413,15 @@ internal sealed class TestNetworkDef
     /// <summary>One static DHCP host.</summary>
     internal sealed record DhcpHost(string? Mac, string? Id, string? Name, string? Ip);
 
+    // libvirt reads the bridge's attributes through XPath strings, where an empty value is no value.
+    private static string? BridgeAttribute(XElement? bridge, string name)
+        => (string?)bridge?.Attribute(name) is { Length: > 0 } value ? value : null;
+
     /// <summary>libvirt's checks of what each forward mode allows next to it, in its order.</summary>
     private static void CheckForward(string network, string? mode, int interfaces, int pfs, int ips, XElement? bridge, bool mtu)
     {
-        string? bridgeName = (string?)bridge?.Attribute("name");
-        string? zone = (string?)bridge?.Attribute("zone");
+        string? bridgeName = BridgeAttribute(bridge, "name");
+        string? zone = BridgeAttribute(bridge, "zone");
         switch (mode)
         {
             case null:
@@ -450,14 +456,14 @@ internal sealed class TestNetworkDef
                         throw Xml($"bridge zone not allowed in {mode} mode (network '{network}')");
                     }
 
-                    if (bridge?.Attribute("macTableManager") is not null)
+                    if (BridgeAttribute(bridge, "macTableManager") is not null)
                     {
                         throw Xml($"bridge macTableManager setting not allowed in {mode} mode (network '{network}')");
                     }
                 }
 
-                bool delay = long.TryParse((string?)bridge?.Attribute("delay"), NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) && value != 0;
-                if (delay || bridge?.Attribute("stp") is not null || zone is not null)
+                bool delay = CNumber.TryParseDecimal((string?)bridge?.Attribute("delay"), out ulong value) && value != 0;
+                if (delay || BridgeAttribute(bridge, "stp") is not null || zone is not null)
                 {
                     throw Xml($"bridge delay/stp/zone options only allowed in route, nat, and isolated mode, not in {mode} (network '{network}')");
                 }

@@ -246,6 +246,36 @@ public sealed class NetworkXmlChecksParityTests
         Assert.Contains("<vlan trunk='yes'>\n      <tag id='7'/>\n      <tag id='8'/>\n    </vlan>\n    <virtualport>\n      <parameters managerid='7'/>", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task BridgeIpv6AndNumberFormsMatchLibvirtd()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string badIpv6 = pair.WriteFile("v6.xml", "<network ipv6='YES'><name>v6</name></network>");
+        string emptyIpv6 = pair.WriteFile("v6e.xml", "<network ipv6=''><name>v6e</name></network>");
+        string output = await pair.VirshSameAsync($"net-define {badIpv6}; net-define {emptyIpv6}; net-dumpxml v6e; " + Sequence(
+            pair,
+            "<bridge delay='x'/>",
+            "<bridge delay=' +7' stp='off'/>",
+            "<bridge macTableManager='default'/>",
+            "<bridge macTableManager='' zone='' name=''/>",
+            "<bridge macTableManager='libvirt' delay='-1'/>",
+            Bridge + "<virtualport type='802.1Qbg'><parameters managerid='-1'/></virtualport>",
+            Bridge + "<virtualport type='802.1Qbg'><parameters managerid='-0' typeid=' 0x10'/></virtualport>",
+            "<ip address='192.168.5.1' netmask='255.255.255.0'><dhcp><host mac='000:11:22:33:44:55' ip='192.168.5.9'/></dhcp></ip>",
+            "<ip address='192.168.5.1' netmask='255.255.255.0'><dhcp><host mac='00:11:22:33:44:55 ' ip='192.168.5.9'/></dhcp></ip>"));
+        Assert.Contains("XML error: Invalid ipv6 setting 'YES' in network 'v6'", output, StringComparison.Ordinal);
+        Assert.Contains("Network v6e defined", output, StringComparison.Ordinal);
+        Assert.Contains("XML error: Invalid delay value in network 'n0'", output, StringComparison.Ordinal);
+        Assert.Contains("<bridge stp='off' delay='7'/>", output, StringComparison.Ordinal);
+        Assert.Contains("XML error: Invalid macTableManager setting 'default' in network 'n2'", output, StringComparison.Ordinal);
+        Assert.Contains("<name>n3</name>\n  <uuid>UUID</uuid>\n  <bridge stp='on' delay='0'/>\n</network>", output, StringComparison.Ordinal);
+        Assert.Contains("XML error: Invalid delay value in network 'n4'", output, StringComparison.Ordinal);
+        Assert.Contains("XML error: value of managerid out of range", output, StringComparison.Ordinal);
+        Assert.Contains("<parameters managerid='0' typeid='16'/>", output, StringComparison.Ordinal);
+        Assert.Contains("Cannot parse MAC address '000:11:22:33:44:55' in network 'n7'", output, StringComparison.Ordinal);
+        Assert.Contains("<host mac='00:11:22:33:44:55 ' ip='192.168.5.9'/>", output, StringComparison.Ordinal);
+    }
+
     /// <summary>Defines each body as network n0, n1, … and dumps and undefines it; a refused one prints its error.</summary>
     private static string Sequence(TestDriverPair pair, params string[] bodies)
         => string.Join("; ", bodies.Select((body, i) =>
