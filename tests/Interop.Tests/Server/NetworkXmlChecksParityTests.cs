@@ -276,6 +276,36 @@ public sealed class NetworkXmlChecksParityTests
         Assert.Contains("<host mac='00:11:22:33:44:55 ' ip='192.168.5.9'/>", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ErrorCodesAndDomainsMatchLibvirtd()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string[] bodies =
+        [
+            Bridge + "<virtualport type='bogus'/>",
+            Bridge + "<virtualport/>",
+            Bridge + "<virtualport type='802.1Qbh'><parameters managerid='1'/></virtualport>",
+            Bridge + "<virtualport type='802.1Qbg'><parameters managerid='x'/></virtualport>",
+            Bridge + "<vlan><tag id='4096'/></vlan>",
+            Bridge + "<vlan><tag/></vlan>",
+            Bridge + "<vlan><tag id='1' nativeMode='odd'/></vlan>",
+            Bridge + "<bandwidth><inbound/></bandwidth>",
+            Bridge + "<bandwidth><inbound average='x'/></bandwidth>",
+            Bridge + "<portgroup name='p' trustGuestRxFilters='x'/>",
+            "<ip address='192.168.5.1' netmask='255.255.255.0'><dhcp><host mac='zz:00:11:22:33:44' ip='192.168.5.9'/></dhcp></ip>",
+            Ip + "<forward mode='nat'><nat><port start='2000' end='1000'/></nat></forward>",
+            Ip + "<forward mode='nat'><nat><address start='10.0.0.9' end='10.0.0.1'/></nat></forward>",
+            Ip + "<forward mode='nat'><nat ipv6='maybe'/></forward>",
+        ];
+        string script = TestDriverPair.PythonPrelude + "\nbodies = [" + string.Join(", ", bodies.Select(b => "\"" + b + "\"")) + "]\n"
+            + "for i, b in enumerate(bodies):\n"
+            + "    err(i, lambda: conn.networkDefineXML('<network><name>n%d</name>%s</network>' % (i, b)).name())\n";
+        string output = await pair.PythonSameAsync(script);
+        Assert.Contains("0 ERR 67 0 unsupported configuration: unknown virtualport type bogus", output, StringComparison.Ordinal);
+        Assert.Contains("2 ERR 27 11 XML error: extra managerid unsupported in <virtualport type='802.1Qbh'>", output, StringComparison.Ordinal);
+        Assert.Contains("7 ERR 35 0 Missing mandatory average or floor attributes", output, StringComparison.Ordinal);
+    }
+
     /// <summary>Defines each body as network n0, n1, … and dumps and undefines it; a refused one prints its error.</summary>
     private static string Sequence(TestDriverPair pair, params string[] bodies)
         => string.Join("; ", bodies.Select((body, i) =>
