@@ -120,30 +120,9 @@ internal sealed partial class TestHandlers
     {
         RequireUpdateElement(def, element, "host");
         TestNetworkDef.IpDef ip = DhcpIpByIndex(def, parentIndex);
-        string? mac = (string?)element.Attribute("mac");
-        string? name = (string?)element.Attribute("name");
-        string? address = (string?)element.Attribute("ip");
-        string? id = (string?)element.Attribute("id");
         bool partial = command == NetUpdateDelete;
-        if (partial && mac is null && name is null && address is null)
-        {
-            throw NetXmlError($"At least one of name, mac, or ip attribute must be specified for static host definition in network '{def.Name}' ");
-        }
-
-        if (!partial)
-        {
-            if (mac is null && name is null)
-            {
-                throw NetXmlError($"Static host definition in IPv4 network '{def.Name}' must have mac or name attribute");
-            }
-
-            if (address is null)
-            {
-                throw NetXmlError($"Missing IP address in static host definition for network '{def.Name}'");
-            }
-        }
-
-        var host = new TestNetworkDef.DhcpHost(mac, id, name, address);
+        TestNetworkDef.DhcpHost host = DhcpHostChecks.Parse(element, def.Name, ip.Family == "ipv6", partial);
+        (string? mac, string? name, string? address) = (host.Mac, host.Name, host.Ip);
         switch (command)
         {
             case NetUpdateModify:

@@ -13,12 +13,6 @@ namespace LibvirtRemote.Server.TestHypervisor;
 /// </summary>
 internal sealed partial class TestHandlers
 {
-    private const int ServiceLengthLimit = 512 - 30;
-
-    private const string ProtocolChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-+/";
-
-    private const string ServiceChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+/*";
-
     private static void UpdateForwardInterface(TestNetworkDef def, uint command, XElement element)
     {
         RequireUpdateElement(def, element, "interface");
@@ -75,7 +69,7 @@ internal sealed partial class TestHandlers
     private static void UpdatePortGroup(TestNetworkDef def, uint command, XElement element)
     {
         RequireUpdateElement(def, element, "portgroup");
-        XElement portgroup = NormalisedPortGroup(element);
+        XElement portgroup = NetworkPortGroupXml.Parse(element);
         string name = (string)portgroup.Attribute("name")!;
         bool isDefault = IsDefaultPortGroup(portgroup);
         List<XElement> kept = def.KeptAfterIps;
@@ -123,37 +117,6 @@ internal sealed partial class TestHandlers
     private static bool IsDefaultPortGroup(XElement portgroup)
         => string.Equals((string?)portgroup.Attribute("default"), "yes", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>A port group as libvirt keeps it: name, default, trustGuestRxFilters, then vlan, virtualport, bandwidth.</summary>
-    private static XElement NormalisedPortGroup(XElement element)
-    {
-        string name = (string?)element.Attribute("name") ?? throw NetXmlError("Missing required name attribute in portgroup");
-        var portgroup = new XElement("portgroup", new XAttribute("name", name));
-        if (IsDefaultPortGroup(element))
-        {
-            portgroup.Add(new XAttribute("default", "yes"));
-        }
-
-        if ((string?)element.Attribute("trustGuestRxFilters") is string trust)
-        {
-            if (trust is not ("yes" or "no"))
-            {
-                throw NetXmlError($"Invalid value for attribute 'trustGuestRxFilters' in element 'portgroup': '{trust}'.");
-            }
-
-            portgroup.Add(new XAttribute("trustGuestRxFilters", trust));
-        }
-
-        foreach (string child in (ReadOnlySpan<string>)["vlan", "virtualport", "bandwidth"])
-        {
-            if (element.Element(child) is XElement kept)
-            {
-                portgroup.Add(new XElement(kept));
-            }
-        }
-
-        return portgroup;
-    }
-
     private static void UpdateDnsHost(TestNetworkDef def, uint command, XElement element)
     {
         if (command == NetUpdateModify)
@@ -163,37 +126,9 @@ internal sealed partial class TestHandlers
 
         RequireUpdateElement(def, element, "host");
         bool isAdd = command is NetUpdateAddFirst or NetUpdateAddLast;
-        string? ipText = (string?)element.Attribute("ip");
-        if (ipText is null && isAdd)
-        {
-            throw XmlDetail($"Missing IP address in network '{def.Name}' DNS HOST record");
-        }
-
-        IPAddress? ip = null;
-        if (ipText is not null && !IPAddress.TryParse(ipText, out ip))
-        {
-            throw XmlDetail($"Invalid IP address in network '{def.Name}' DNS HOST record");
-        }
-
-        var names = new List<string>();
-        foreach (XElement hostname in element.Elements("hostname"))
-        {
-            if (hostname.Nodes().Any())
-            {
-                names.Add(hostname.Value.Length > 0 ? hostname.Value : throw XmlDetail($"Missing hostname in network '{def.Name}' DNS HOST record"));
-            }
-        }
-
-        if (names.Count == 0 && isAdd)
-        {
-            throw XmlDetail($"Missing hostname in network '{def.Name}' DNS HOST record");
-        }
-
-        if (ip is null && names.Count == 0)
-        {
-            throw XmlDetail($"Missing ip and hostname in network '{def.Name}' DNS HOST record");
-        }
-
+        XElement parsed = NetworkDnsXml.ParseHost(element, def.Name, partialOkay: !isAdd);
+        IPAddress? ip = (string?)parsed.Attribute("ip") is string ipText ? IPAddress.Parse(ipText) : null;
+        List<string> names = [.. parsed.Elements("hostname").Select(n => n.Value)];
         XElement? dns = Dns(def);
         List<XElement> hosts = dns?.Elements("host").ToList() ?? [];
 
@@ -209,8 +144,7 @@ internal sealed partial class TestHandlers
                     throw NetInvalid($"there is already at least one DNS HOST record with a matching field in network {def.Name}");
                 }
 
-                var host = new XElement("host", new XAttribute("ip", ip!.ToString()), names.Select(n => new XElement("hostname", n)));
-                AddDnsRecord(def, host, command == NetUpdateAddFirst);
+                AddDnsRecord(def, parsed, command == NetUpdateAddFirst);
                 break;
             case NetUpdateDelete:
                 if (matches.Count == 0)
@@ -239,18 +173,8 @@ internal sealed partial class TestHandlers
 
         RequireUpdateElement(def, element, "txt");
         bool isAdd = command is NetUpdateAddFirst or NetUpdateAddLast;
-        string name = (string?)element.Attribute("name") ?? throw XmlDetail($"missing required name attribute in DNS TXT record of network {def.Name}");
-        if (name.AsSpan().IndexOfAny(' ', ',') >= 0)
-        {
-            throw XmlDetail($"prohibited character in DNS TXT record name '{name}' of network {def.Name}");
-        }
-
-        string? value = (string?)element.Attribute("value");
-        if (value is null && isAdd)
-        {
-            throw XmlDetail($"missing required value attribute in DNS TXT record named '{name}' of network {def.Name}");
-        }
-
+        XElement parsed = NetworkDnsXml.ParseTxt(element, def.Name, partialOkay: !isAdd);
+        string name = (string)parsed.Attribute("name")!;
         XElement? existing = Dns(def)?.Elements("txt").FirstOrDefault(t => (string?)t.Attribute("name") == name);
         switch (command)
         {
@@ -260,7 +184,7 @@ internal sealed partial class TestHandlers
                     throw NetInvalid($"there is already a DNS TXT record with name '{name}' in network {def.Name}");
                 }
 
-                AddDnsRecord(def, new XElement("txt", new XAttribute("name", name), new XAttribute("value", value!)), command == NetUpdateAddFirst);
+                AddDnsRecord(def, parsed, command == NetUpdateAddFirst);
                 break;
             case NetUpdateDelete:
                 RemoveDnsRecord(def, existing ?? throw NetInvalid($"couldn't locate a matching DNS TXT record in network {def.Name}"));
@@ -279,41 +203,11 @@ internal sealed partial class TestHandlers
 
         RequireUpdateElement(def, element, "srv");
         bool isAdd = command is NetUpdateAddFirst or NetUpdateAddLast;
-        string? service = (string?)element.Attribute("service");
-        if (service is null && isAdd)
-        {
-            throw XmlDetail($"missing required service attribute in DNS SRV record of network '{def.Name}'");
-        }
-
-        if (service is not null)
-        {
-            if (service.Length > ServiceLengthLimit)
-            {
-                throw XmlDetail($"service attribute '{service}' in network '{def.Name}' is too long, limit is {ServiceLengthLimit} bytes");
-            }
-
-            if (!service.All(c => ServiceChars.Contains(c, StringComparison.Ordinal)))
-            {
-                throw XmlDetail($"invalid character in service attribute '{service}' in DNS SRV record of network '{def.Name}'");
-            }
-        }
-
-        string? protocol = (string?)element.Attribute("protocol");
-        if (protocol is null && isAdd)
-        {
-            throw XmlDetail($"missing required protocol attribute in DNS SRV record '{service}' of network '{def.Name}'");
-        }
-
-        if (protocol is not null && !protocol.All(c => ProtocolChars.Contains(c, StringComparison.Ordinal)))
-        {
-            throw XmlDetail($"invalid character in protocol attribute '{protocol}' in DNS SRV record of network '{def.Name}'");
-        }
-
-        string? domain = (string?)element.Attribute("domain");
-        string? target = (string?)element.Attribute("target");
-        uint port = SrvNumber(def, element, "port", target, service, "invalid", 1);
-        uint priority = SrvNumber(def, element, "priority", target, service, "Invalid", 0);
-        uint weight = SrvNumber(def, element, "weight", target, service, "invalid", 0);
+        XElement parsed = NetworkDnsXml.ParseSrv(element, def.Name, partialOkay: !isAdd);
+        string? service = (string?)parsed.Attribute("service");
+        string? protocol = (string?)parsed.Attribute("protocol");
+        string? domain = (string?)parsed.Attribute("domain");
+        string? target = (string?)parsed.Attribute("target");
 
         List<XElement> matches = Dns(def)?.Elements("srv").Where(s =>
             (domain is null || (string?)s.Attribute("domain") == domain)
@@ -328,13 +222,7 @@ internal sealed partial class TestHandlers
                     throw NetInvalid($"there is already at least one DNS SRV record matching all specified fields in network {def.Name}");
                 }
 
-                var srv = new XElement("srv", new XAttribute("service", service!), new XAttribute("protocol", protocol!));
-                AddIf(srv, "domain", domain);
-                AddIf(srv, "target", target);
-                AddIf(srv, "port", port == 0 ? null : port.ToString(CultureInfo.InvariantCulture));
-                AddIf(srv, "priority", priority == 0 ? null : priority.ToString(CultureInfo.InvariantCulture));
-                AddIf(srv, "weight", weight == 0 ? null : weight.ToString(CultureInfo.InvariantCulture));
-                AddDnsRecord(def, srv, command == NetUpdateAddFirst);
+                AddDnsRecord(def, parsed, command == NetUpdateAddFirst);
                 break;
             case NetUpdateDelete:
                 if (matches.Count == 0)
@@ -352,37 +240,6 @@ internal sealed partial class TestHandlers
             default:
                 throw UnknownUpdateCommand(command);
         }
-
-        static void AddIf(XElement element, string name, string? value)
-        {
-            if (value is not null)
-            {
-                element.Add(new XAttribute(name, value));
-            }
-        }
-    }
-
-    /// <summary>An SRV record's port, priority or weight: only with a target, a number no bigger than 65535.</summary>
-    private static uint SrvNumber(TestNetworkDef def, XElement element, string attribute, string? target, string? service, string invalid, uint minimum)
-    {
-        string? text = (string?)element.Attribute(attribute);
-        if (text is null)
-        {
-            return 0;
-        }
-
-        bool parsed = uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out uint value);
-        if (parsed && target is null)
-        {
-            throw XmlDetail($"DNS SRV {attribute} attribute not permitted without target for service '{service}' in network '{def.Name}'");
-        }
-
-        if (!parsed || value < minimum || value > 65535)
-        {
-            throw XmlDetail($"{invalid} DNS SRV {attribute} attribute for service '{service}' in network '{def.Name}'");
-        }
-
-        return value;
     }
 
     private static XElement? Dns(TestNetworkDef def) => def.KeptBeforeIps.Find(e => e.Name.LocalName == "dns");

@@ -34,4 +34,47 @@ internal static class CNumber
 
         return uint.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out value);
     }
+
+    /// <summary>
+    /// What strtoul and strtoull in base 10 accept where libvirt refuses negative numbers: leading white space, an
+    /// optional '+', then decimal digits and nothing else.
+    /// </summary>
+    public static bool TryParseDecimal(string? text, out ulong value)
+    {
+        value = 0;
+        if (text is null)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<char> s = text.AsSpan().TrimStart(" \t\n\v\f\r");
+        if (s.StartsWith("+", StringComparison.Ordinal))
+        {
+            s = s[1..];
+        }
+
+        return s.Length > 0 && char.IsAsciiDigit(s[0]) && ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>
+    /// <see cref="TryParseUInt32"/> after strtoul's leading white space and sign; as in libvirt's unsigned reader, a
+    /// negative number wraps around (so "-1" is the largest value).
+    /// </summary>
+    public static bool TryParseUInt32Base0(string text, out uint value)
+    {
+        ReadOnlySpan<char> s = text.AsSpan().TrimStart(" \t\n\v\f\r");
+        bool negative = s.StartsWith("-", StringComparison.Ordinal);
+        if (negative || s.StartsWith("+", StringComparison.Ordinal))
+        {
+            s = s[1..];
+        }
+
+        if (!TryParseUInt32(s, out value))
+        {
+            return false;
+        }
+
+        value = negative ? unchecked(0u - value) : value;
+        return true;
+    }
 }

@@ -18,6 +18,12 @@ internal static class KeptXml
 
             w.Close(element.Name.LocalName);
         }
+        else if (element.Name.LocalName is "bandwidth" or "portgroup" && element.Value.Length == 0)
+        {
+            // libvirt writes these two as an open/close pair even when nothing is inside.
+            w.Open(element.Name.LocalName, attributes);
+            w.Close(element.Name.LocalName);
+        }
         else if (element.Value.Length > 0)
         {
             w.Text(element.Name.LocalName, element.Value, attributes);

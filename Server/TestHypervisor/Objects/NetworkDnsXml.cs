@@ -47,19 +47,19 @@ internal static class NetworkDnsXml
         var hosts = new List<XElement>();
         foreach (XElement host in dns.Elements("host"))
         {
-            hosts.Add(ParseHost(host, network));
+            hosts.Add(ParseHost(host, network, partialOkay: false));
         }
 
         var srvs = new List<XElement>();
         foreach (XElement srv in dns.Elements("srv"))
         {
-            srvs.Add(ParseSrv(srv, network));
+            srvs.Add(ParseSrv(srv, network, partialOkay: false));
         }
 
         var txts = new List<XElement>();
         foreach (XElement txt in dns.Elements("txt"))
         {
-            txts.Add(ParseTxt(txt, network));
+            txts.Add(ParseTxt(txt, network, partialOkay: false));
         }
 
         bool records = forwarders.Count + hosts.Count + srvs.Count + txts.Count > 0;
@@ -100,10 +100,20 @@ internal static class NetworkDnsXml
         return copy;
     }
 
-    private static XElement ParseHost(XElement host, string network)
+    /// <summary>
+    /// One DNS host record, checked and rebuilt. <paramref name="partialOkay"/> is net-update's delete, where the
+    /// address or the names alone may identify the record.
+    /// </summary>
+    public static XElement ParseHost(XElement host, string network, bool partialOkay)
     {
-        string ip = (string?)host.Attribute("ip") ?? throw Detail($"Missing IP address in network '{network}' DNS HOST record");
-        if (!TryCanonicalAddress(ip, out string? canonical))
+        string? ip = (string?)host.Attribute("ip");
+        if (ip is null && !partialOkay)
+        {
+            throw Detail($"Missing IP address in network '{network}' DNS HOST record");
+        }
+
+        string? canonical = null;
+        if (ip is not null && !TryCanonicalAddress(ip, out canonical))
         {
             throw Detail($"Invalid IP address in network '{network}' DNS HOST record");
         }
@@ -125,32 +135,54 @@ internal static class NetworkDnsXml
             names.Add(new XElement("hostname", hostname.Value));
         }
 
-        if (names.Count == 0)
+        if (names.Count == 0 && !partialOkay)
         {
             throw Detail($"Missing hostname in network '{network}' DNS HOST record");
         }
 
-        return new XElement("host", new XAttribute("ip", canonical!), names);
+        if (canonical is null && names.Count == 0)
+        {
+            throw Detail($"Missing ip and hostname in network '{network}' DNS HOST record");
+        }
+
+        return new XElement("host", Attribute("ip", canonical), names);
     }
 
-    private static XElement ParseSrv(XElement srv, string network)
+    /// <summary>
+    /// One DNS SRV record, checked and rebuilt. <paramref name="partialOkay"/> is net-update's delete, where service and
+    /// protocol may be left out.
+    /// </summary>
+    public static XElement ParseSrv(XElement srv, string network, bool partialOkay)
     {
-        string service = (string?)srv.Attribute("service") ?? throw Detail($"missing required service attribute in DNS SRV record of network '{network}'");
-        if (service.Length > SrvRecordLimit)
+        string? service = (string?)srv.Attribute("service");
+        if (service is null && !partialOkay)
+        {
+            throw Detail($"missing required service attribute in DNS SRV record of network '{network}'");
+        }
+
+        if (service is not null && service.Length > SrvRecordLimit)
         {
             throw Detail($"service attribute '{service}' in network '{network}' is too long, limit is {SrvRecordLimit} bytes");
         }
 
-        if (service.Any(c => !ServiceChars.Contains(c, StringComparison.Ordinal)))
+        if (service is not null && service.Any(c => !ServiceChars.Contains(c, StringComparison.Ordinal)))
         {
             throw Detail($"invalid character in service attribute '{service}' in DNS SRV record of network '{network}'");
         }
 
-        string protocol = (string?)srv.Attribute("protocol") ?? throw Detail($"missing required protocol attribute in DNS SRV record '{service}' of network '{network}'");
-        if (protocol.Any(c => !ProtocolChars.Contains(c, StringComparison.Ordinal)))
+        // libvirt prints a missing service as "(null)" in the messages below.
+        string? protocol = (string?)srv.Attribute("protocol");
+        if (protocol is null && !partialOkay)
+        {
+            throw Detail($"missing required protocol attribute in DNS SRV record '{service}' of network '{network}'");
+        }
+
+        if (protocol is not null && protocol.Any(c => !ProtocolChars.Contains(c, StringComparison.Ordinal)))
         {
             throw Detail($"invalid character in protocol attribute '{protocol}' in DNS SRV record of network '{network}'");
         }
+
+        service ??= "(null)";
 
         string? domain = (string?)srv.Attribute("domain");
         string? target = (string?)srv.Attribute("target");
@@ -159,8 +191,8 @@ internal static class NetworkDnsXml
         uint weight = SrvNumber(srv, "weight", target, service, network, "invalid DNS SRV weight attribute", min: 0);
         return new XElement(
             "srv",
-            new XAttribute("service", service),
-            new XAttribute("protocol", protocol),
+            Attribute("service", (string?)srv.Attribute("service")),
+            Attribute("protocol", protocol),
             Attribute("domain", domain),
             Attribute("target", target),
             Attribute("port", port == 0 ? null : port.ToString(CultureInfo.InvariantCulture)),
@@ -214,7 +246,8 @@ internal static class NetworkDnsXml
         return true;
     }
 
-    private static XElement ParseTxt(XElement txt, string network)
+    /// <summary>One DNS TXT record, checked and rebuilt; net-update's delete (<paramref name="partialOkay"/>) needs only the name.</summary>
+    public static XElement ParseTxt(XElement txt, string network, bool partialOkay)
     {
         string name = (string?)txt.Attribute("name") ?? throw Detail($"missing required name attribute in DNS TXT record of network {network}");
         if (name.AsSpan().IndexOfAny(' ', ',') >= 0)
@@ -222,8 +255,13 @@ internal static class NetworkDnsXml
             throw Detail($"prohibited character in DNS TXT record name '{name}' of network {network}");
         }
 
-        string value = (string?)txt.Attribute("value") ?? throw Detail($"missing required value attribute in DNS TXT record named '{name}' of network {network}");
-        return new XElement("txt", new XAttribute("name", name), new XAttribute("value", value));
+        string? value = (string?)txt.Attribute("value");
+        if (value is null && !partialOkay)
+        {
+            throw Detail($"missing required value attribute in DNS TXT record named '{name}' of network {network}");
+        }
+
+        return new XElement("txt", new XAttribute("name", name), Attribute("value", value));
     }
 
     // libvirt parses numerically (inet_aton rules for IPv4, so "1.2.3" is 1.2.0.3) and prints the canonical form.

@@ -7,10 +7,38 @@ namespace LibvirtRemote.Server.TestHypervisor.Objects;
 
 /// <summary>
 /// Smaller checks libvirt's network parser makes on elements the test hypervisor otherwise keeps as written: the
-/// bridge MAC address, bandwidth floors, routes and the forward driver.
+/// bridge MAC address, the mtu, routes and the forward driver.
 /// </summary>
 internal static class NetworkXmlChecks
 {
+    /// <summary>The network element's ipv6 attribute, when given, is exactly yes or no.</summary>
+    public static void CheckIpv6(XElement root, string network)
+    {
+        string? ipv6 = (string?)root.Attribute("ipv6");
+        if (ipv6 is not (null or "" or "yes" or "no"))
+        {
+            throw Xml($"Invalid ipv6 setting '{ipv6}' in network '{network}'");
+        }
+    }
+
+    /// <summary>The bridge's STP delay (a base-10 number) and macTableManager (kernel or libvirt), checked in that order.</summary>
+    public static long BridgeDelay(XElement? bridge, string network)
+    {
+        ulong delay = 0;
+        // An empty attribute reads as an absent one here.
+        if ((string?)bridge?.Attribute("delay") is { Length: > 0 } text && !CNumber.TryParseDecimal(text, out delay))
+        {
+            throw Xml($"Invalid delay value in network '{network}'");
+        }
+
+        if ((string?)bridge?.Attribute("macTableManager") is { Length: > 0 } manager && manager is not ("kernel" or "libvirt"))
+        {
+            throw Xml($"Invalid macTableManager setting '{manager}' in network '{network}'");
+        }
+
+        return (long)Math.Min(delay, long.MaxValue);
+    }
+
     /// <summary>The mtu size, when given, must be a number.</summary>
     public static void CheckMtu(XElement root, string network)
     {
@@ -18,29 +46,6 @@ internal static class NetworkXmlChecks
         if (!string.IsNullOrEmpty(size) && !uint.TryParse(size.TrimStart(), NumberStyles.None, CultureInfo.InvariantCulture, out _))
         {
             throw Xml($"Invalid mtu size '{size}' in network '{network}'");
-        }
-    }
-
-    /// <summary>Every port group needs a name.</summary>
-    public static void CheckPortGroupNames(XElement root)
-    {
-        if (root.Elements("portgroup").Any(p => p.Attribute("name") is null))
-        {
-            throw Xml("Missing required name attribute in portgroup");
-        }
-    }
-
-    /// <summary>Networks and their port groups take no inbound floor; only a port may ask for one.</summary>
-    public static void CheckNoFloor(XElement root)
-    {
-        IEnumerable<XElement> bandwidths = root.Elements("bandwidth").Take(1).Concat(root.Elements("portgroup").SelectMany(p => p.Elements("bandwidth").Take(1)));
-        foreach (XElement bandwidth in bandwidths)
-        {
-            string? floor = (string?)bandwidth.Element("inbound")?.Attribute("floor");
-            if (floor is not null && ulong.TryParse(floor, NumberStyles.None, CultureInfo.InvariantCulture, out ulong value) && value != 0)
-            {
-                throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.None, "unsupported configuration: floor attribute is not supported for this config");
-            }
         }
     }
 
@@ -52,15 +57,7 @@ internal static class NetworkXmlChecks
             return null;
         }
 
-        string[] parts = text.Split(':');
-        var bytes = new byte[6];
-        bool valid = parts.Length == 6;
-        for (int i = 0; valid && i < 6; i++)
-        {
-            valid = parts[i].Length is 1 or 2 && byte.TryParse(parts[i], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out bytes[i]);
-        }
-
-        if (!valid)
+        if (!TryParseMac(text, out byte[] bytes))
         {
             throw Xml($"Invalid bridge mac address '{text}' in network '{network}'");
         }
@@ -71,6 +68,45 @@ internal static class NetworkXmlChecks
         }
 
         return string.Join(':', bytes.Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>
+    /// A MAC address as libvirt reads one: six colon-separated hex numbers of one or two digits, anything from a
+    /// control character or space on after the last.
+    /// </summary>
+    public static bool TryParseMac(string text, out byte[] bytes)
+    {
+        bytes = new byte[6];
+        int at = 0;
+        for (int i = 0; i < 6; i++)
+        {
+            int start = at;
+            while (at < text.Length && char.IsAsciiHexDigit(text[at]))
+            {
+                at++;
+            }
+
+            // strtoul takes every hex digit in a row, and libvirt wants one or two of them.
+            if (at == start || at - start > 2 || !uint.TryParse(text.AsSpan(start, at - start), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint value) || value > 0xff)
+            {
+                return false;
+            }
+
+            bytes[i] = (byte)value;
+            if (i == 5)
+            {
+                return at == text.Length || text[at] <= ' ';
+            }
+
+            if (at == text.Length || text[at] != ':')
+            {
+                return false;
+            }
+
+            at++;
+        }
+
+        return false;
     }
 
     /// <summary>The forward element's driver name: kvm or vfio ("default" is refused like an unknown name).</summary>

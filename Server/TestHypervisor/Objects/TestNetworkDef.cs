@@ -73,10 +73,6 @@ internal sealed class TestNetworkDef
     /// <summary>Kept elements that come after the ip elements (route, virtualport, portgroup), in libvirt's order.</summary>
     public List<XElement> KeptAfterIps { get; init; } = [];
 
-    private static readonly string[] BeforeIps = ["dns", "vlan", "bandwidth", "port"];
-
-    private static readonly string[] AfterIps = ["route", "virtualport", "portgroup"];
-
     /// <summary>Parses network XML with libvirt's errors for the cases clients meet.</summary>
     public static TestNetworkDef Parse(string xml)
     {
@@ -93,28 +89,48 @@ internal sealed class TestNetworkDef
         }
 
         Guid uuid = TestXml.ReadUuid(root, ErrorDomain.Network);
+        NetworkXmlChecks.CheckIpv6(root, name);
         string? forwardMode = null;
         XElement? forwardElement = root.Element("forward");
         var forwardInterfaces = new List<string>();
         NetworkForwardXml.Pool? forwardPool = null;
 
-        // libvirt reads bandwidth, mac and dns before the ip elements, then routes and forward, and reports errors
-        // in that order.
+        // libvirt reads bandwidth, vlan, mac, dns, virtualport and port groups before the ip elements, then routes and
+        // forward, and reports errors in that order.
         TestXml.YesNo(root, "trustGuestRxFilters");
-        NetworkXmlChecks.CheckNoFloor(root);
+        XElement? bandwidth = root.Element("bandwidth") is XElement b ? NetworkBandwidthXml.Parse(b) : null;
+        XElement? vlan = root.Element("vlan") is XElement v ? NetworkVlanXml.Parse(v) : null;
         TestXml.YesNo(root.Element("port"), "isolated");
+        long delay = NetworkXmlChecks.BridgeDelay(root.Element("bridge"), name);
         string? mac = NetworkXmlChecks.CanonicalMac((string?)root.Element("mac")?.Attribute("address"), name);
         NetworkXmlChecks.CheckMtu(root, name);
-        List<XElement> keptBeforeIps = Kept(root, BeforeIps, name);
-        NetworkXmlChecks.CheckPortGroupNames(root);
+        XElement? dns = root.Element("dns") is XElement d ? NetworkDnsXml.Parse(d, name) : null;
+        XElement? virtualPort = root.Element("virtualport") is XElement vp ? NetworkVirtualPortXml.Parse(vp, requireType: true) : null;
+        List<XElement> portGroups = [.. root.Elements("portgroup").Select(NetworkPortGroupXml.Parse)];
+        List<XElement> keptBeforeIps = [.. new[] { dns, vlan, bandwidth }.OfType<XElement>(), .. root.Elements("port").Select(p => new XElement(p))];
 
         XElement? bridge = root.Element("bridge");
         var ips = new List<IpDef>();
         foreach (XElement ip in root.Elements("ip"))
         {
             CheckIp(ip, name);
-            DhcpRangeChecks.Check(ip, name);
             XElement? dhcp = ip.Element("dhcp");
+            var ranges = new List<(string Start, string End)>();
+            var hosts = new List<DhcpHost>();
+
+            // Ranges and hosts are checked in the order they are written.
+            foreach (XElement entry in dhcp?.Elements() ?? [])
+            {
+                if (entry.Name.LocalName == "range")
+                {
+                    ranges.Add(DhcpRangeChecks.Parse(entry, name, (string)ip.Attribute("address")!, (string?)ip.Attribute("prefix"), (string?)ip.Attribute("netmask")));
+                }
+                else if (entry.Name.LocalName == "host")
+                {
+                    hosts.Add(DhcpHostChecks.Parse(entry, name, (string?)ip.Attribute("family") == "ipv6", partialOkay: false));
+                }
+            }
+
             ips.Add(new IpDef
             {
                 Family = (string?)ip.Attribute("family"),
@@ -122,8 +138,8 @@ internal sealed class TestNetworkDef
                 Netmask = (string?)ip.Attribute("netmask"),
                 Prefix = (string?)ip.Attribute("prefix"),
                 LocalPtr = TestXml.YesNo(ip, "localPtr"),
-                Ranges = dhcp?.Elements("range").Select(r => (DhcpRangeChecks.Normalise((string?)r.Attribute("start")), DhcpRangeChecks.Normalise((string?)r.Attribute("end")))).ToList() ?? [],
-                Hosts = dhcp?.Elements("host").Select(h => new DhcpHost((string?)h.Attribute("mac"), (string?)h.Attribute("id"), (string?)h.Attribute("name"), (string?)h.Attribute("ip"))).ToList() ?? [],
+                Ranges = ranges,
+                Hosts = hosts,
                 Leases = dhcp?.Elements("range").Where(r => r.Element("lease") is not null)
                     .GroupBy(r => (DhcpRangeChecks.Normalise((string?)r.Attribute("start")), DhcpRangeChecks.Normalise((string?)r.Attribute("end"))))
                     .ToDictionary(g => g.Key, g => new XElement(g.First().Element("lease")!)) ?? [],
@@ -134,6 +150,7 @@ internal sealed class TestNetworkDef
 
         NetworkXmlChecks.CheckRoutes(root, name);
         string? forwardDriver = null;
+        XElement? forwardNat = null;
         if (root.Element("forward") is XElement forward)
         {
             forwardMode = (string?)forward.Attribute("mode") ?? "nat";
@@ -143,6 +160,7 @@ internal sealed class TestNetworkDef
             }
 
             forwardDriver = NetworkXmlChecks.ForwardDriver(forward, name);
+            forwardNat = NetworkNatXml.Parse(forward, forwardMode, name);
             forwardPool = NetworkForwardXml.Read(forward, name);
             forwardInterfaces = forwardPool.Interfaces;
         }
@@ -162,19 +180,19 @@ internal sealed class TestNetworkDef
             ForwardManaged = (string?)forwardElement?.Attribute("managed") == "yes",
             ForwardPf = forwardPool?.Pf,
             ForwardDriver = forwardDriver,
-            ForwardNat = forwardMode == "nat" ? NatOf(forwardElement?.Element("nat")) : null,
-            Bridge = (string?)bridge?.Attribute("name"),
-            Stp = (string?)bridge?.Attribute("stp") != "off",
-            Delay = long.TryParse((string?)bridge?.Attribute("delay"), NumberStyles.Integer, CultureInfo.InvariantCulture, out long delay) ? delay : 0,
+            ForwardNat = forwardNat,
+            Bridge = BridgeAttribute(bridge, "name"),
+            Stp = BridgeAttribute(bridge, "stp") != "off",
+            Delay = delay,
             Mtu = uint.TryParse((string?)root.Element("mtu")?.Attribute("size"), NumberStyles.Integer, CultureInfo.InvariantCulture, out uint mtu) ? mtu : 0,
             Mac = mac,
             DomainName = (string?)root.Element("domain")?.Attribute("name"),
             Ips = ips,
-            MacTableManager = (string?)bridge?.Attribute("macTableManager"),
-            BridgeZone = (string?)bridge?.Attribute("zone"),
+            MacTableManager = BridgeAttribute(bridge, "macTableManager"),
+            BridgeZone = BridgeAttribute(bridge, "zone"),
             DomainLocalOnly = (string?)root.Element("domain")?.Attribute("localOnly"),
             KeptBeforeIps = keptBeforeIps,
-            KeptAfterIps = Kept(root, AfterIps, name),
+            KeptAfterIps = [.. root.Elements("route").Select(r => new XElement(r)), .. new[] { virtualPort }.OfType<XElement>(), .. portGroups],
         };
     }
 
@@ -314,16 +332,7 @@ internal sealed class TestNetworkDef
 
         foreach (XElement element in KeptAfterIps)
         {
-            // libvirt writes a port group as an open/close pair even when it has nothing inside.
-            if (element.Name.LocalName == "portgroup" && !element.HasElements)
-            {
-                w.Open("portgroup", [.. element.Attributes().Select(a => (a.Name.LocalName, (string?)a.Value))]);
-                w.Close("portgroup");
-            }
-            else
-            {
-                KeptXml.Write(w, element);
-            }
+            KeptXml.Write(w, element);
         }
 
         w.Close("network");
@@ -401,39 +410,18 @@ internal sealed class TestNetworkDef
         public XElement? Bootp { get; init; }
     }
 
-    /// <summary>Copies the named top-level elements in the order of <paramref name="order"/>, dns checked and rebuilt.</summary>
-    private static List<XElement> Kept(XElement root, string[] order, string network)
-    {
-        var kept = new List<XElement>();
-        foreach (string name in order)
-        {
-            foreach (XElement element in root.Elements(name))
-            {
-                if (name == "dns")
-                {
-                    if (NetworkDnsXml.Parse(element, network) is XElement dns)
-                    {
-                        kept.Add(dns);
-                    }
-                }
-                else
-                {
-                    kept.Add(new XElement(element));
-                }
-            }
-        }
-
-        return kept;
-    }
-
     /// <summary>One static DHCP host.</summary>
     internal sealed record DhcpHost(string? Mac, string? Id, string? Name, string? Ip);
+
+    // libvirt reads the bridge's attributes through XPath strings, where an empty value is no value.
+    private static string? BridgeAttribute(XElement? bridge, string name)
+        => (string?)bridge?.Attribute(name) is { Length: > 0 } value ? value : null;
 
     /// <summary>libvirt's checks of what each forward mode allows next to it, in its order.</summary>
     private static void CheckForward(string network, string? mode, int interfaces, int pfs, int ips, XElement? bridge, bool mtu)
     {
-        string? bridgeName = (string?)bridge?.Attribute("name");
-        string? zone = (string?)bridge?.Attribute("zone");
+        string? bridgeName = BridgeAttribute(bridge, "name");
+        string? zone = BridgeAttribute(bridge, "zone");
         switch (mode)
         {
             case null:
@@ -468,14 +456,14 @@ internal sealed class TestNetworkDef
                         throw Xml($"bridge zone not allowed in {mode} mode (network '{network}')");
                     }
 
-                    if (bridge?.Attribute("macTableManager") is not null)
+                    if (BridgeAttribute(bridge, "macTableManager") is not null)
                     {
                         throw Xml($"bridge macTableManager setting not allowed in {mode} mode (network '{network}')");
                     }
                 }
 
-                bool delay = long.TryParse((string?)bridge?.Attribute("delay"), NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) && value != 0;
-                if (delay || bridge?.Attribute("stp") is not null || zone is not null)
+                bool delay = CNumber.TryParseDecimal((string?)bridge?.Attribute("delay"), out ulong value) && value != 0;
+                if (delay || BridgeAttribute(bridge, "stp") is not null || zone is not null)
                 {
                     throw Xml($"bridge delay/stp/zone options only allowed in route, nat, and isolated mode, not in {mode} (network '{network}')");
                 }
@@ -494,32 +482,6 @@ internal sealed class TestNetworkDef
         }
 
         static LibvirtErrorException Xml(string message) => new(ErrorCode.XmlError, ErrorDomain.Network, "XML error: " + message);
-    }
-
-    /// <summary>A nat element as libvirt writes it back: ipv6, then the address range and the port range, if any.</summary>
-    private static XElement? NatOf(XElement? nat)
-    {
-        if (nat is null)
-        {
-            return null;
-        }
-
-        string? ipv6 = (string?)nat.Attribute("ipv6");
-        string? start = (string?)nat.Element("address")?.Attribute("start");
-        string? end = (string?)nat.Element("address")?.Attribute("end");
-        string? portStart = (string?)nat.Element("port")?.Attribute("start");
-        string? portEnd = (string?)nat.Element("port")?.Attribute("end");
-        bool hasPorts = portStart is not (null or "0") || portEnd is not (null or "0");
-        if (start is null && end is null && !hasPorts && ipv6 is null)
-        {
-            return null;
-        }
-
-        return new XElement(
-            "nat",
-            ipv6 is null ? null : new XAttribute("ipv6", ipv6),
-            start is null ? null : new XElement("address", new XAttribute("start", start), end is null ? null : new XAttribute("end", end)),
-            hasPorts ? new XElement("port", new XAttribute("start", portStart ?? "0"), portEnd is null or "0" ? null : new XAttribute("end", portEnd)) : null);
     }
 
     /// <summary>libvirt's checks of an &lt;ip&gt; element's address, netmask, prefix and family, in its order.</summary>
