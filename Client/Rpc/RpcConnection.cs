@@ -20,7 +20,7 @@ public sealed partial class RpcConnection : IAsyncDisposable
     private readonly IDuplexPipe _pipe;
     private readonly RpcConnectionOptions _options;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly ConcurrentDictionary<uint, PendingCall> _pending = new();
+    private readonly PendingCallTable _pending = new();
     private readonly ConcurrentDictionary<uint, byte> _abandoned = new();
     private readonly ConcurrentDictionary<uint, IStreamPacketHandler> _streams = new();
     private volatile bool _stopping;
@@ -95,7 +95,7 @@ public sealed partial class RpcConnection : IAsyncDisposable
     private uint Enlist(PendingCall pending)
     {
         uint serial = unchecked((uint)Interlocked.Increment(ref _serial));
-        _pending[serial] = pending;
+        _pending.Add(serial, pending);
         return serial;
     }
 
@@ -473,12 +473,9 @@ public sealed partial class RpcConnection : IAsyncDisposable
             return;
         }
 
-        foreach (uint serial in _pending.Keys)
+        foreach (PendingCall call in _pending.RemoveAll())
         {
-            if (_pending.TryRemove(serial, out PendingCall? call))
-            {
-                call.Fail(failure);
-            }
+            call.Fail(failure);
         }
 
         foreach (uint serial in _streams.Keys)
