@@ -186,8 +186,8 @@ internal sealed class DomainDefinition
             throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Domain, "unsupported configuration: maximum vCPU count must not be less than current vCPU count");
         }
 
-        // libvirt accepts current='0'; the test hypervisor keeps at least one vCPU online.
-        return (max, Math.Max(current, 1));
+        // current='0' is accepted and kept: libvirt's test driver then runs the domain with no vCPU online.
+        return (max, current);
     }
 
     /// <summary>

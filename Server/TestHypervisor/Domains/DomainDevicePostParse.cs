@@ -30,6 +30,11 @@ internal static partial class DomainDevicePostParse
     public static List<XElement> Apply(IEnumerable<XElement> parsed, bool hvm)
     {
         var devices = parsed.ToList();
+        foreach (XElement device in devices)
+        {
+            DomainScsiPassthrough.CheckWhileParsing(device);
+        }
+
         var controllers = new List<XElement>();
         foreach (XElement controller in devices.Where(d => d.Name.LocalName == "controller"))
         {
@@ -59,6 +64,11 @@ internal static partial class DomainDevicePostParse
         foreach (XElement disk in disks)
         {
             DiskPostParse(disk);
+        }
+
+        foreach (XElement disk in disks)
+        {
+            DomainScsiPassthrough.ValidateDisk(disk);
         }
 
         List<XElement> serials = [.. devices.Where(d => d.Name.LocalName == "serial")];
