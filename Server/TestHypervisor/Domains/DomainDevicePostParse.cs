@@ -33,6 +33,10 @@ internal static partial class DomainDevicePostParse
         foreach (XElement device in devices)
         {
             DomainScsiPassthrough.CheckWhileParsing(device);
+            if (device.Name.LocalName == "disk")
+            {
+                DiskNetworkHosts.CheckWhileParsing(device);
+            }
         }
 
         var controllers = new List<XElement>();
@@ -64,6 +68,7 @@ internal static partial class DomainDevicePostParse
         foreach (XElement disk in disks)
         {
             DiskPostParse(disk);
+            DiskNetworkHosts.Normalise(disk);
         }
 
         foreach (XElement disk in disks)
