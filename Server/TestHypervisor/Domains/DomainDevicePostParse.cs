@@ -33,6 +33,7 @@ internal static partial class DomainDevicePostParse
         foreach (XElement device in devices)
         {
             DomainScsiPassthrough.CheckWhileParsing(device);
+            DomainInterfaceType.Check(device);
             if (device.Name.LocalName == "disk")
             {
                 DiskNetworkHosts.CheckWhileParsing(device);
