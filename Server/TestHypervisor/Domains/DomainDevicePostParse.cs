@@ -292,6 +292,10 @@ internal static partial class DomainDevicePostParse
     // snapshotted, so unless told otherwise it is left out of snapshots.
     private static void SourceKindDefaults(XElement disk)
     {
+        // libvirt writes these disk attributes in its own order, whatever the input's.
+        string[] order = ["type", "device", "model", "rawio", "sgio", "snapshot"];
+        disk.ReplaceAttributes([.. disk.Attributes().Select(a => new XAttribute(a)).OrderBy(a => Array.IndexOf(order, a.Name.LocalName) is int i && i >= 0 ? i : order.Length)]);
+
         string? type = (string?)disk.Attribute("type");
         if (type == "nvme" && disk.Element("source") is XElement source && source.Attribute("managed") is null)
         {

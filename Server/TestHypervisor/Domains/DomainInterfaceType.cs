@@ -18,5 +18,20 @@ internal static class DomainInterfaceType
         {
             throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: Invalid value for attribute 'type' in element 'interface': '{type}'.");
         }
+
+        // A hostdev interface names the kind of host device by its source address's type.
+        if (device.Name.LocalName == "interface" && (string?)device.Attribute("type") == "hostdev")
+        {
+            string? kind = (string?)device.Element("source")?.Element("address")?.Attribute("type");
+            if (string.IsNullOrEmpty(kind))
+            {
+                throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Domain, "XML error: missing source address type");
+            }
+
+            if (kind is not ("usb" or "pci" or "scsi" or "scsi_host" or "mdev"))
+            {
+                throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Domain, $"unsupported configuration: unknown host device source address type '{kind}'");
+            }
+        }
     }
 }
