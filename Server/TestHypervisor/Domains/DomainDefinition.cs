@@ -125,7 +125,7 @@ internal sealed class DomainDefinition
 
         if (root.Element("clock") is { } clock)
         {
-            definition.Clock = new XElement(clock);
+            definition.Clock = DomainClock.Normalise(clock);
         }
 
         definition.OnPoweroff = root.Element("on_poweroff")?.Value.Trim() ?? definition.OnPoweroff;
