@@ -141,6 +141,16 @@ internal sealed class DomainDefinition
         // extension; the test driver registers none, so libvirt drops them.
         definition._other = root.Elements().Where(e => !Modelled.Contains(e.Name.LocalName) && e.Name.Namespace == XNamespace.None).Select(e => new XElement(e)).ToList();
         NormalizeCpu(definition._other);
+        if (definition._other.FindIndex(e => e.Name.LocalName == "memtune") is int memtune and >= 0)
+        {
+            XElement? normalised = DomainMemtune.Normalise(definition._other[memtune]);
+            definition._other.RemoveAt(memtune);
+            if (normalised is not null)
+            {
+                definition._other.Insert(memtune, normalised);
+            }
+        }
+
         DomainChildOrder.SortFeaturesAndCpu(definition._other);
         if (definition._other.Find(e => e.Name.LocalName == "numatune") is XElement numatune)
         {
