@@ -196,8 +196,91 @@ public sealed class VirshSweep4ParityTests
         Assert.Contains("<graphics type='rdp' port='5' listen='1.2.3.4'>", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ClockOffsetsReadAsLibvirtReadsThem()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string[] clocks =
+        [
+            "<clock offset='utc' adjustment='10'/>",
+            "<clock offset='localtime' adjustment='-5'><timer name='rtc' tickpolicy='catchup'/></clock>",
+            "<clock offset='utc' adjustment='reset'/>",
+            "<clock offset='utc' adjustment='x'/>",
+            "<clock offset='variable'/>",
+            "<clock offset='variable' basis='localtime' adjustment='x'/>",
+            "<clock offset='variable' basis='bad'/>",
+            "<clock offset='bogus'/>",
+            "<clock adjustment='7'/>",
+        ];
+        string output = await pair.VirshSameAsync(DefineEachTopLevel(pair, "clk", clocks));
+        Assert.Contains("<clock offset='variable' adjustment='10' basis='utc'/>", output, StringComparison.Ordinal);
+        Assert.Contains("<clock offset='variable' adjustment='-5' basis='localtime'>", output, StringComparison.Ordinal);
+        Assert.Contains("<clock offset='utc' adjustment='reset'/>", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: unknown clock adjustment 'x'", output, StringComparison.Ordinal);
+        Assert.Contains("<clock offset='variable' adjustment='0' basis='utc'/>", output, StringComparison.Ordinal);
+        Assert.Contains("<clock offset='variable' adjustment='0' basis='localtime'/>", output, StringComparison.Ordinal);
+        Assert.Contains("error: unsupported configuration: unknown clock basis 'bad'", output, StringComparison.Ordinal);
+        Assert.Contains("error: unsupported configuration: unknown clock offset 'bogus'", output, StringComparison.Ordinal);
+        Assert.Contains("<clock offset='variable' adjustment='7' basis='utc'/>", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MemtuneLimitsAreScaledToKibInLibvirtsOrder()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string[] memtunes =
+        [
+            "<memtune><hard_limit>2000000</hard_limit><soft_limit unit='M'>1</soft_limit></memtune>",
+            "<memtune><swap_hard_limit unit='G'>3</swap_hard_limit><min_guarantee>5</min_guarantee></memtune>",
+            "<memtune><hard_limit>x</hard_limit></memtune>",
+            "<memtune/>",
+            "<memtune><min_guarantee>0</min_guarantee><hard_limit unit='b'>1025</hard_limit><soft_limit>9007199254740991</soft_limit></memtune>",
+        ];
+        string output = await pair.VirshSameAsync(DefineEachTopLevel(pair, "mt", memtunes) + "; memtune mt1; memtune mt2; memtune mt5; memtune mt1 --hard-limit 5000; dumpxml mt1");
+        Assert.Contains("<memtune>\n    <hard_limit unit='KiB'>2000000</hard_limit>\n    <soft_limit unit='KiB'>1024</soft_limit>\n  </memtune>", output, StringComparison.Ordinal);
+        Assert.Contains("<memtune>\n    <min_guarantee unit='KiB'>5</min_guarantee>\n    <swap_hard_limit unit='KiB'>3145728</swap_hard_limit>\n  </memtune>", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: Invalid value 'x' for element or attribute './memtune/hard_limit[1]'", output, StringComparison.Ordinal);
+        Assert.Contains("<memtune>\n    <hard_limit unit='KiB'>2</hard_limit>\n  </memtune>", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GenidAndBootloaderReadAsLibvirtReadsThem()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string[] elements =
+        [
+            "<genid/>",
+            "<genid>6695eb01f6a4830479aa97f2502e193f</genid>",
+            "<genid>x</genid>",
+            "<genid/><genid/>",
+            "<bootloader>/b</bootloader><bootloader_args>-q</bootloader_args>",
+            "<bootloader/><bootloader_args>-q</bootloader_args>",
+        ];
+        string output = await pair.VirshSameAsync(string.Join("; ", elements.Select((e, i) =>
+        {
+            string name = $"g{i + 1}";
+            string xml = $"<domain type='test'><name>{name}</name><memory>1024</memory><vcpu>1</vcpu><os><type>hvm</type><boot dev='cdrom'/><bootmenu enable='yes'/></os>{e}</domain>";
+            return $"define {pair.WriteFile(name + ".xml", xml)}; dumpxml {name}";
+        })));
+        Assert.Contains("<genid>UUID</genid>", output, StringComparison.Ordinal);
+        Assert.Contains("<genid>6695eb01-f6a4-8304-79aa-97f2502e193f</genid>", output, StringComparison.Ordinal);
+        Assert.Contains("error: internal error: malformed genid element", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: element 'genid' can only appear once", output, StringComparison.Ordinal);
+        Assert.Contains("<bootloader>/b</bootloader>\n  <bootloader_args>-q</bootloader_args>\n  <os>\n    <type arch='i686'>hvm</type>\n  </os>", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("<bootloader/>", output, StringComparison.Ordinal);
+    }
+
     private static string Domain(string name, string devices)
         => $"<domain type='test'><name>{name}</name><memory>1024</memory><vcpu>1</vcpu><os><type>hvm</type></os><devices>{devices}</devices></domain>";
+
+    // One domain per set of top-level elements, named prefix1, prefix2, ...: each defined, then dumped.
+    private static string DefineEachTopLevel(TestDriverPair pair, string prefix, string[] elements)
+        => string.Join("; ", elements.Select((e, i) =>
+        {
+            string name = $"{prefix}{i + 1}";
+            string xml = $"<domain type='test'><name>{name}</name><memory>1024</memory><vcpu>1</vcpu><os><type>hvm</type></os>{e}</domain>";
+            return $"define {pair.WriteFile(name + ".xml", xml)}; dumpxml {name}";
+        }));
 
     // One domain per device set, named prefix1, prefix2, ...: each defined, then dumped (or its absence reported).
     private static string DefineEach(TestDriverPair pair, string prefix, string[] devices)
