@@ -34,6 +34,7 @@ internal static partial class DomainDevicePostParse
         {
             DomainScsiPassthrough.CheckWhileParsing(device);
             DomainInterfaceType.Check(device);
+            DomainDeviceChecks.Check(device);
             if (device.Name.LocalName == "disk")
             {
                 DiskNetworkHosts.CheckWhileParsing(device);
@@ -49,6 +50,7 @@ internal static partial class DomainDevicePostParse
         List<XElement> hostdevs = [.. devices.Where(d => d.Name.LocalName == "hostdev")];
         AddScsiHostdevControllersAtParse(hostdevs, controllers);
         AssignControllerIndexes(controllers);
+        DomainDeviceChecks.CheckDuplicateControllers(controllers);
         foreach (XElement nic in devices.Where(d => d.Name.LocalName == "interface"))
         {
             // libvirt writes an interface's MAC first wherever the input had it.
