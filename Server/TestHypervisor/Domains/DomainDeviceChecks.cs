@@ -4,7 +4,10 @@ using LibvirtRemote.Protocol;
 
 namespace LibvirtRemote.Server.TestHypervisor.Domains;
 
-/// <summary>Refusals of single devices libvirt makes while it reads them: a multicast NIC address, an unknown watchdog.</summary>
+/// <summary>
+/// Refusals of single devices libvirt makes while it reads them (a multicast NIC address, an unknown watchdog), and
+/// the watchdog's default action, which libvirt always writes.
+/// </summary>
 internal static class DomainDeviceChecks
 {
     public static void Check(XElement device)
@@ -31,6 +34,17 @@ internal static class DomainDeviceChecks
                 {
                     throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Domain, $"unsupported configuration: unknown watchdog model '{model}'");
                 }
+
+                string action = (string?)device.Attribute("action") ?? "reset";
+                if (action is not ("reset" or "shutdown" or "poweroff" or "pause" or "dump" or "none" or "inject-nmi"))
+                {
+                    throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Domain, $"unsupported configuration: unknown watchdog action '{action}'");
+                }
+
+                device.ReplaceAttributes(
+                    new XAttribute("model", model),
+                    new XAttribute("action", action),
+                    device.Attributes().Where(a => a.Name.LocalName is not ("model" or "action")).Select(a => new XAttribute(a)).ToList());
 
                 break;
         }

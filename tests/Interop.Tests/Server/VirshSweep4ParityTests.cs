@@ -177,6 +177,32 @@ public sealed class VirshSweep4ParityTests
     }
 
     [Fact]
+    public async Task MulticastMacsWatchdogModelsAndRepeatedControllersAreRefused()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string[] devices =
+        [
+            "<interface type='network'><source network='default'/><mac address='01:00:00:00:00:01'/></interface>",
+            "<watchdog model='itco'/>",
+            "<watchdog/>",
+            "<watchdog model='ib700'/>",
+            "<watchdog action='pause' model='diag288'/>",
+            "<watchdog model='ib700' action='x'/>",
+            "<controller type='ide' index='0'/><controller type='ide' index='0'/>",
+            "<controller type='usb' index='0'/><controller type='usb' index='0' model='ich9-uhci1'/>",
+        ];
+        string output = await pair.VirshSameAsync(DefineEach(pair, "dev", devices));
+        Assert.Contains("error: XML error: expected unicast mac address, found multicast '01:00:00:00:00:01'", output, StringComparison.Ordinal);
+        Assert.Contains("error: unsupported configuration: unknown watchdog model 'itco'", output, StringComparison.Ordinal);
+        Assert.Contains("error: internal error: watchdog must contain model name", output, StringComparison.Ordinal);
+        Assert.Contains("<watchdog model='ib700' action='reset'/>", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: Multiple 'ide' controllers with index '0'", output, StringComparison.Ordinal);
+        Assert.Contains("<watchdog model='diag288' action='pause'/>", output, StringComparison.Ordinal);
+        Assert.Contains("error: unsupported configuration: unknown watchdog action 'x'", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'dev8' defined", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RdpGraphicsPortsAndFlagsMatchLibvirtd()
     {
         await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
