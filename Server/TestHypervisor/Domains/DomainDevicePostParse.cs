@@ -304,6 +304,14 @@ internal static partial class DomainDevicePostParse
             InsertAttributeAfter(source, new XAttribute("managed", "yes"), "type");
         }
 
+        // libvirt writes the backing chain right after the source it backs, before the target.
+        if (disk.Element("backingStore") is XElement backing && disk.Element("source") is XElement diskSource
+            && backing.ElementsBeforeSelf().LastOrDefault() != diskSource)
+        {
+            backing.Remove();
+            diskSource.AddAfterSelf(backing);
+        }
+
         if (type == "vhostuser" && disk.Attribute("snapshot") is null)
         {
             InsertAttributeAfter(disk, new XAttribute("snapshot", "no"), "type", "device", "model", "rawio", "sgio");

@@ -203,6 +203,19 @@ public sealed class VirshSweep4ParityTests
     }
 
     [Fact]
+    public async Task BackingChainIsWrittenRightAfterItsSource()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string[] devices =
+        [
+            "<disk type='file' device='disk'><source file='/a.img'/><target dev='vda' bus='virtio'/><backingStore type='file'><format type='qcow2'/><source file='/b.img'/></backingStore></disk>",
+        ];
+        string output = await pair.VirshSameAsync(DefineEach(pair, "bs", devices));
+        Assert.Contains("<source file='/a.img'/>\n      <backingStore type='file'>", output, StringComparison.Ordinal);
+        Assert.Contains("</backingStore>\n      <target dev='vda' bus='virtio'/>", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RdpGraphicsPortsAndFlagsMatchLibvirtd()
     {
         await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
