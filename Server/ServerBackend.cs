@@ -27,6 +27,14 @@ public abstract class ServerBackend
     /// </summary>
     public virtual bool HasQemuMonitorEvents => true;
 
+    /// <summary>
+    /// Called when a client's hypervisor connection ends before the client goes: at CONNECT_CLOSE, or when a second
+    /// open drops the first. <see cref="OnClientClosed"/> follows later in any case.
+    /// </summary>
+    public virtual void OnHypervisorClosed(ClientContext client)
+    {
+    }
+
     /// <summary>Called once a client has gone, after its last call completed or was abandoned.</summary>
     public virtual void OnClientClosed(ClientContext client)
     {

@@ -30,7 +30,7 @@ internal sealed partial class ClientConnection
                 Observe(HandlerDispatch.Run<ClientConnection, ConnectOpenArgs>(this, call, body, static (c, call, a) => c.OpenAsync(call, a)));
                 return true;
             case Procedure.ConnectClose:
-                Observe(HandlerDispatch.Run<ClientConnection, XdrVoid>(this, call, body, static (_, _, _) => default));
+                Observe(HandlerDispatch.Run<ClientConnection, XdrVoid>(this, call, body, static (c, _, _) => c.CloseHypervisor()));
                 return true;
             case Procedure.AuthList:
                 Observe(HandlerDispatch.Run<ClientConnection, XdrVoid, AuthListRet>(this, call, body, static (c, _, _) => new(c.AuthList())));
@@ -73,6 +73,7 @@ internal sealed partial class ClientConnection
         {
             // libvirtd drops the hypervisor connection it had when a second open arrives.
             _opened = false;
+            Server.Backend.OnHypervisorClosed(Context);
             throw LibvirtErrorException.Internal("connection already open");
         }
 
@@ -84,6 +85,17 @@ internal sealed partial class ClientConnection
         await _remote!.ConnectOpenAsync(call, args).ConfigureAwait(false);
         Context.OpenedUri = args.Name;
         _opened = true;
+    }
+
+    // Before the reply, so a client that connects once this one has its answer finds the backend already released.
+    private ValueTask CloseHypervisor()
+    {
+        if (_opened)
+        {
+            Server.Backend.OnHypervisorClosed(Context);
+        }
+
+        return default;
     }
 
     private AuthListRet AuthList()

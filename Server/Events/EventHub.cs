@@ -94,6 +94,11 @@ public sealed class EventHub
         }
     }
 
+    /// <summary>
+    /// Starts the callback IDs from 0 again, as a hypervisor driver that was discarded and created anew counts them.
+    /// </summary>
+    public void RestartCallbackIds() => Interlocked.Exchange(ref _nextCallbackId, 0);
+
     /// <summary>The next callback ID: one sequence for every family and client, from 0, as libvirtd's driver counts.</summary>
     internal int NextCallbackId() => Interlocked.Increment(ref _nextCallbackId) - 1;
 

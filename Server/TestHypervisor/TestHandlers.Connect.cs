@@ -13,6 +13,12 @@ internal sealed partial class TestHandlers
             throw new LibvirtErrorException(ErrorCode.NoConnect, ErrorDomain.None, $"no connection driver available for {name}");
         }
 
+        _state = _backend.Open(_client, out bool first);
+        if (first)
+        {
+            call.Server.Events.RestartCallbackIds();
+        }
+
         return default;
     }
 

@@ -6,12 +6,16 @@ namespace LibvirtRemote.Server.TestHypervisor;
 /// </summary>
 internal sealed partial class TestHandlers : RemoteHandlers
 {
-    private readonly TestState _state;
+    private readonly TestBackend _backend;
     private readonly ClientContext _client;
 
-    public TestHandlers(TestState state, ClientContext client)
+    // Taken again at open: the backend may have started over since this client connected.
+    private TestState _state;
+
+    public TestHandlers(TestBackend backend, ClientContext client)
     {
-        _state = state;
+        _backend = backend;
+        _state = backend.State;
         _client = client;
     }
 }

@@ -21,7 +21,45 @@ internal static class DomainAddressFormat
             {
                 address.ReplaceWith(formatted);
             }
+
+            if (PciSourceAddress(device) is XElement source && PciSource(source, withType: device.Name.LocalName == "interface") is XElement formattedSource)
+            {
+                source.ReplaceWith(formattedSource);
+            }
         }
+    }
+
+    // The host PCI device a device passes through or a disk's NVMe controller: all four fields are written even when
+    // zero, and only an interface's names its type.
+    private static XElement? PciSourceAddress(XElement device)
+    {
+        string? type = (string?)device.Attribute("type");
+        bool pci = device.Name.LocalName switch
+        {
+            "hostdev" => type == "pci" && (string?)device.Attribute("mode") is null or "subsystem",
+            "interface" => type == "hostdev",
+            "disk" => type == "nvme",
+            _ => false,
+        };
+        return pci ? device.Element("source")?.Element("address") : null;
+    }
+
+    private static XElement? PciSource(XElement address, bool withType)
+    {
+        if (!TryField(address, "domain", false, out uint domain) || !TryField(address, "bus", false, out uint bus)
+            || !TryField(address, "slot", false, out uint slot) || !TryField(address, "function", false, out uint function))
+        {
+            return null;
+        }
+
+        return new XElement(
+            "address",
+            withType ? new XAttribute("type", "pci") : null,
+            new XAttribute("domain", string.Create(CultureInfo.InvariantCulture, $"0x{domain:x4}")),
+            new XAttribute("bus", string.Create(CultureInfo.InvariantCulture, $"0x{bus:x2}")),
+            new XAttribute("slot", string.Create(CultureInfo.InvariantCulture, $"0x{slot:x2}")),
+            new XAttribute("function", string.Create(CultureInfo.InvariantCulture, $"0x{function}")),
+            address.Elements().Select(e => new XElement(e)));
     }
 
     private static XElement? Format(XElement address)

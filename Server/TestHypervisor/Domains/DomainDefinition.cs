@@ -109,7 +109,7 @@ internal sealed class DomainDefinition
             Type = type,
             Name = name,
             Uuid = ParseUuid(root.Element("uuid")?.Value),
-            Os = NormalizeOs(os, PerDeviceBootOrder(root.Element("devices"), os)),
+            Os = NormalizeOs(os, PerDeviceBootOrder(root.Element("devices"), os), !string.IsNullOrEmpty(root.Element("bootloader")?.Value)),
         };
         definition.MemoryKiB = ParseKiB(memory);
         XElement? current = root.Element("currentMemory");
@@ -125,7 +125,7 @@ internal sealed class DomainDefinition
 
         if (root.Element("clock") is { } clock)
         {
-            definition.Clock = new XElement(clock);
+            definition.Clock = DomainClock.Normalise(clock);
         }
 
         definition.OnPoweroff = root.Element("on_poweroff")?.Value.Trim() ?? definition.OnPoweroff;
@@ -141,6 +141,21 @@ internal sealed class DomainDefinition
         // extension; the test driver registers none, so libvirt drops them.
         definition._other = root.Elements().Where(e => !Modelled.Contains(e.Name.LocalName) && e.Name.Namespace == XNamespace.None).Select(e => new XElement(e)).ToList();
         NormalizeCpu(definition._other);
+        NormalizeGenid(definition._other);
+
+        // libvirt keeps a bootloader's arguments only with a bootloader, and neither when empty.
+        bool bootloader = !string.IsNullOrEmpty(definition._other.Find(e => e.Name.LocalName == "bootloader")?.Value);
+        definition._other.RemoveAll(e => e.Name.LocalName is "bootloader" or "bootloader_args" && (!bootloader || e.Value.Length == 0));
+        if (definition._other.FindIndex(e => e.Name.LocalName == "memtune") is int memtune and >= 0)
+        {
+            XElement? normalised = DomainMemtune.Normalise(definition._other[memtune]);
+            definition._other.RemoveAt(memtune);
+            if (normalised is not null)
+            {
+                definition._other.Insert(memtune, normalised);
+            }
+        }
+
         DomainChildOrder.SortFeaturesAndCpu(definition._other);
         if (definition._other.Find(e => e.Name.LocalName == "numatune") is XElement numatune)
         {
@@ -186,8 +201,8 @@ internal sealed class DomainDefinition
             throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Domain, "unsupported configuration: maximum vCPU count must not be less than current vCPU count");
         }
 
-        // libvirt accepts current='0'; the test hypervisor keeps at least one vCPU online.
-        return (max, Math.Max(current, 1));
+        // current='0' is accepted and kept: libvirt's test driver then runs the domain with no vCPU online.
+        return (max, current);
     }
 
     /// <summary>
@@ -440,16 +455,22 @@ internal sealed class DomainDefinition
         return perDevice;
     }
 
-    private static XElement NormalizeOs(XElement os, bool perDeviceBoot)
+    // A guest that names a bootloader is booted by it: libvirt then writes no boot devices, boot menu or BIOS settings.
+    private static XElement NormalizeOs(XElement os, bool perDeviceBoot, bool bootloader)
     {
         var copy = new XElement(os);
+        if (bootloader)
+        {
+            copy.Elements().Where(e => e.Name.LocalName is "boot" or "bootmenu" or "bios").Remove();
+        }
+
         XElement type = copy.Element("type")!;
         if (type.Attribute("arch") is null)
         {
             type.ReplaceAttributes(new object[] { new XAttribute("arch", "i686") }.Concat(type.Attributes().ToArray()).ToArray());
         }
 
-        if (copy.Element("boot") is null && !perDeviceBoot)
+        if (copy.Element("boot") is null && !perDeviceBoot && !bootloader)
         {
             XElement? after = copy.Elements().LastOrDefault(e => e.Name.LocalName is "type" or "firmware" or "loader" or "nvram" or "kernel" or "initrd" or "cmdline" or "dtb" or "acpi");
             var boot = new XElement("boot", new XAttribute("dev", "hd"));
@@ -465,6 +486,27 @@ internal sealed class DomainDefinition
 
         DomainChildOrder.SortOs(copy);
         return copy;
+    }
+
+    // A <genid> asks for a VM generation ID: an empty one gets a fresh one, as libvirt generates it.
+    private static void NormalizeGenid(List<XElement> elements)
+    {
+        int index = elements.FindIndex(e => e.Name.LocalName == "genid");
+        if (index < 0)
+        {
+            return;
+        }
+
+        if (elements.FindLastIndex(e => e.Name.LocalName == "genid") != index)
+        {
+            throw XmlError("element 'genid' can only appear once");
+        }
+
+        string text = elements[index].Value;
+        byte[] genid = text.Length == 0 ? ParseUuid(null)
+            : TryParseUuid(text, out byte[] parsed) ? parsed
+            : throw new LibvirtErrorException(ErrorCode.InternalError, ErrorDomain.Domain, "internal error: malformed genid element");
+        elements[index] = new XElement("genid", FormatUuid(genid));
     }
 
     private static byte[] ParseUuid(string? text)

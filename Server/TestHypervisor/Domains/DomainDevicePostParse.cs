@@ -18,7 +18,6 @@ internal static partial class DomainDevicePostParse
         "emulator", "disk", "controller", "lease", "filesystem", "interface", "smartcard", "serial", "parallel",
         "console", "channel", "input", "tpm", "graphics", "sound", "audio", "video", "hostdev", "redirdev",
         "redirfilter", "hub", "watchdog", "memballoon", "rng", "nvram", "panic", "shmem", "memory", "iommu", "vsock",
-        "crypto",
     ];
 
     // Disk buses whose disks get a drive address, and the controller each one needs, in the order libvirt adds them.
@@ -29,7 +28,19 @@ internal static partial class DomainDevicePostParse
     /// <summary>Returns the devices as libvirt's parser leaves them; throws libvirt's errors for what it rejects.</summary>
     public static List<XElement> Apply(IEnumerable<XElement> parsed, bool hvm)
     {
-        var devices = parsed.ToList();
+        // libvirt reads the device kinds it knows and passes over any other element (crypto came after 9.0).
+        var devices = parsed.Where(d => d.Name.Namespace == XNamespace.None && Array.IndexOf(DeviceOrder, d.Name.LocalName) >= 0).ToList();
+        foreach (XElement device in devices)
+        {
+            DomainScsiPassthrough.CheckWhileParsing(device);
+            DomainInterfaceType.Check(device);
+            DomainDeviceChecks.Check(device);
+            if (device.Name.LocalName == "disk")
+            {
+                DiskNetworkHosts.CheckWhileParsing(device);
+            }
+        }
+
         var controllers = new List<XElement>();
         foreach (XElement controller in devices.Where(d => d.Name.LocalName == "controller"))
         {
@@ -39,6 +50,7 @@ internal static partial class DomainDevicePostParse
         List<XElement> hostdevs = [.. devices.Where(d => d.Name.LocalName == "hostdev")];
         AddScsiHostdevControllersAtParse(hostdevs, controllers);
         AssignControllerIndexes(controllers);
+        DomainDeviceChecks.CheckDuplicateControllers(controllers);
         foreach (XElement nic in devices.Where(d => d.Name.LocalName == "interface"))
         {
             // libvirt writes an interface's MAC first wherever the input had it.
@@ -59,6 +71,12 @@ internal static partial class DomainDevicePostParse
         foreach (XElement disk in disks)
         {
             DiskPostParse(disk);
+            DiskNetworkHosts.Normalise(disk);
+        }
+
+        foreach (XElement disk in disks)
+        {
+            DomainScsiPassthrough.ValidateDisk(disk);
         }
 
         List<XElement> serials = [.. devices.Where(d => d.Name.LocalName == "serial")];
@@ -272,6 +290,41 @@ internal static partial class DomainDevicePostParse
         }
     }
 
+    // An NVMe controller is detached from the host unless the definition says otherwise; a vhost-user disk cannot be
+    // snapshotted, so unless told otherwise it is left out of snapshots.
+    private static void SourceKindDefaults(XElement disk)
+    {
+        // libvirt writes these disk attributes in its own order, whatever the input's.
+        string[] order = ["type", "device", "model", "rawio", "sgio", "snapshot"];
+        disk.ReplaceAttributes([.. disk.Attributes().Select(a => new XAttribute(a)).OrderBy(a => Array.IndexOf(order, a.Name.LocalName) is int i && i >= 0 ? i : order.Length)]);
+
+        string? type = (string?)disk.Attribute("type");
+        if (type == "nvme" && disk.Element("source") is XElement source && source.Attribute("managed") is null)
+        {
+            InsertAttributeAfter(source, new XAttribute("managed", "yes"), "type");
+        }
+
+        // libvirt writes the backing chain right after the source it backs, before the target.
+        if (disk.Element("backingStore") is XElement backing && disk.Element("source") is XElement diskSource
+            && backing.ElementsBeforeSelf().LastOrDefault() != diskSource)
+        {
+            backing.Remove();
+            diskSource.AddAfterSelf(backing);
+        }
+
+        if (type == "vhostuser" && disk.Attribute("snapshot") is null)
+        {
+            InsertAttributeAfter(disk, new XAttribute("snapshot", "no"), "type", "device", "model", "rawio", "sgio");
+        }
+    }
+
+    private static void InsertAttributeAfter(XElement element, XAttribute attribute, params string[] before)
+    {
+        var attributes = element.Attributes().Select(a => new XAttribute(a)).ToList();
+        attributes.Insert(attributes.FindLastIndex(a => before.Contains(a.Name.LocalName)) + 1, attribute);
+        element.ReplaceAttributes(attributes);
+    }
+
     private static void MaybeAddController(List<XElement> controllers, string type, int index)
     {
         if (!controllers.Any(c => (string?)c.Attribute("type") == type && IndexOf(c) == index))
@@ -282,6 +335,7 @@ internal static partial class DomainDevicePostParse
 
     private static void DiskPostParse(XElement disk)
     {
+        SourceKindDefaults(disk);
         XElement? target = disk.Element("target");
         string? dev = (string?)target?.Attribute("dev");
         string device = (string?)disk.Attribute("device") ?? "disk";

@@ -24,6 +24,9 @@ internal static class DomainDisplayPostParse
                 case "spice":
                     Spice(graphics);
                     break;
+                case "rdp":
+                    Rdp(graphics);
+                    break;
             }
         }
 
@@ -84,6 +87,51 @@ internal static class DomainDisplayPostParse
         }
 
         Rebuild(graphics, leading, ["type", "port", "autoport"]);
+    }
+
+    // RDP without a port, or with -1, picks one itself; an inactive definition then keeps port 0. autoport='no' cannot
+    // turn that off, and the two user flags are written only when set.
+    private static void Rdp(XElement graphics)
+    {
+        string? portText = (string?)graphics.Attribute("port");
+        int port = 0;
+        bool autoport = portText is null;
+        if (portText is not null)
+        {
+            if (!int.TryParse(portText, NumberStyles.AllowLeadingWhite | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out port))
+            {
+                throw new LibvirtErrorException(Protocol.ErrorCode.InternalError, Protocol.ErrorDomain.Domain, $"internal error: cannot parse rdp port {portText}");
+            }
+
+            autoport = port == -1;
+        }
+
+        autoport |= (string?)graphics.Attribute("autoport") == "yes";
+        if (autoport)
+        {
+            port = 0;
+        }
+
+        var leading = new List<XAttribute> { new("type", "rdp") };
+        if (port != 0 || autoport)
+        {
+            leading.Add(new XAttribute("port", port.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        if (autoport)
+        {
+            leading.Add(new XAttribute("autoport", "yes"));
+        }
+
+        foreach (string flag in (string[])["replaceUser", "multiUser"])
+        {
+            if ((string?)graphics.Attribute(flag) == "yes")
+            {
+                leading.Add(new XAttribute(flag, "yes"));
+            }
+        }
+
+        Rebuild(graphics, leading, ["type", "port", "autoport", "replaceUser", "multiUser"]);
     }
 
     private static void Spice(XElement graphics)

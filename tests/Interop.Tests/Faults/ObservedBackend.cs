@@ -25,6 +25,8 @@ internal sealed class ObservedBackend(ServerBackend inner) : ServerBackend
 
     public override LxcHandlers? CreateLxcHandlers(ClientContext client) => inner.CreateLxcHandlers(client);
 
+    public override void OnHypervisorClosed(ClientContext client) => inner.OnHypervisorClosed(client);
+
     public override void OnClientClosed(ClientContext client)
     {
         _open.TryRemove(client.Id, out _);

@@ -11,8 +11,8 @@ namespace LibvirtRemote.Interop.Tests.Server;
 /// <summary>
 /// One of our servers with a fresh test hypervisor, listening on every transport of the matrix: Unix read-write and
 /// read-only, TCP, TLS, TLS with SASL, TCP with SASL, and the read-write socket again through a private sshd.
-/// A fresh one per case: libvirtd's test:///default starts over when its last client leaves, ours keeps its state
-/// (domain ids keep counting), so only a fresh hypervisor is in "the same state" as the reference.
+/// A fresh one per case, so no client of an earlier case (one still closing, say) shares the hypervisor with the
+/// reference run.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class MatrixServer : IAsyncDisposable
