@@ -21,6 +21,12 @@ internal static class DomainAddressFormat
             {
                 address.ReplaceWith(formatted);
             }
+
+            if (device.Name.LocalName == "hostdev" && (string?)device.Attribute("type") == "pci"
+                && device.Element("source")?.Element("address") is XElement source)
+            {
+                source.ReplaceWith(HostPci(source));
+            }
         }
     }
 
@@ -47,10 +53,17 @@ internal static class DomainAddressFormat
             return null;
         }
 
+        // libvirt's range checks (bus, slot, function) run only on an address that is not all zero.
+        if (domain != 0 || bus != 0 || slot != 0)
+        {
+            _ = PciAddress.Parse(address);
+        }
+
         var result = new XElement("address", new XAttribute("type", "pci"));
 
-        // An all-zero PCI address is libvirt's "not assigned", written with its type alone.
-        if (domain != 0 || bus != 0 || slot != 0 || function != 0)
+        // A PCI address with domain, bus and slot all zero is libvirt's "not assigned", written with its type alone
+        // whatever its function.
+        if (domain != 0 || bus != 0 || slot != 0)
         {
             result.Add(
                 new XAttribute("domain", string.Create(CultureInfo.InvariantCulture, $"0x{domain:x4}")),
@@ -66,6 +79,21 @@ internal static class DomainAddressFormat
 
         result.Add(address.Elements().Select(e => new XElement(e)));
         return result;
+    }
+
+    // A PCI host device's source address: always written in full, without a type.
+    private static XElement HostPci(XElement source)
+    {
+        string[] fields = ["domain", "bus", "slot", "function"];
+        PciAddress host = PciAddress.Parse(source);
+        return new XElement(
+            "address",
+            new XAttribute("domain", string.Create(CultureInfo.InvariantCulture, $"0x{host.Domain:x4}")),
+            new XAttribute("bus", string.Create(CultureInfo.InvariantCulture, $"0x{host.Bus:x2}")),
+            new XAttribute("slot", string.Create(CultureInfo.InvariantCulture, $"0x{host.Slot:x2}")),
+            new XAttribute("function", string.Create(CultureInfo.InvariantCulture, $"0x{host.Function}")),
+            source.Attributes().Where(a => !fields.Contains(a.Name.LocalName)).Select(a => new XAttribute(a)),
+            source.Elements().Select(e => new XElement(e)));
     }
 
     private static XElement? Ccw(XElement address)

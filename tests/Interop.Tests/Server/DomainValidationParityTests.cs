@@ -1,0 +1,160 @@
+using LibvirtRemote.Interop.Tests.Support;
+using Xunit;
+
+namespace LibvirtRemote.Interop.Tests.Server;
+
+/// <summary>
+/// Domain definitions libvirtd 9.0.0's test driver refuses when they are defined (device PCI addresses out of range,
+/// firmware and NVRAM rules of &lt;os&gt;, duplicate host devices, USB devices on a guest without USB, video card
+/// combinations), each next to an accepted neighbour, so the refusal is not the only thing that matches.
+/// </summary>
+public sealed class DomainValidationParityTests
+{
+    private static async Task<string> DefineEachAsync(TestDriverPair pair, string prefix, string[] bodies, Func<string, string> domain)
+    {
+        var commands = new List<string>();
+        for (int i = 0; i < bodies.Length; i++)
+        {
+            string name = $"{prefix}{i}";
+            string path = pair.WriteFile($"{name}.xml", $"<domain type='test'><name>{name}</name><memory>262144</memory>{domain(bodies[i])}</domain>");
+            commands.Add($"define {path}; dumpxml {name}");
+        }
+
+        return await pair.VirshSameAsync(string.Join("; ", commands));
+    }
+
+    private static Task<string> DefineDevicesAsync(TestDriverPair pair, string prefix, string[] devices)
+        => DefineEachAsync(pair, prefix, devices, d => $"<os><type>hvm</type></os><devices>{d}</devices>");
+
+    [Fact]
+    public async Task DevicePciAddressesOutOfRangeAreRefused()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string[] devices =
+        [
+            "<interface type='network'><source network='default'/><address type='pci' domain='0' bus='0x100' slot='3' function='0'/></interface>",
+            "<interface type='network'><source network='default'/><address type='pci' bus='0' slot='0x20' function='0'/></interface>",
+            "<interface type='network'><source network='default'/><address type='pci' bus='1' slot='2' function='010'/></interface>",
+            "<interface type='network'><source network='default'/><address type='pci' bus='0' slot='0x1f' function='7'/></interface>",
+            "<interface type='network'><source network='default'/><address type='pci' domain='0' bus='0' slot='0' function='9'/></interface>",
+        ];
+        string output = await DefineDevicesAsync(pair, "pci", devices);
+        Assert.Contains("XML error: Invalid PCI address bus='0x100', must be <= 0xFF", output, StringComparison.Ordinal);
+        Assert.Contains("XML error: Invalid PCI address slot='0x20', must be <= 0x1F", output, StringComparison.Ordinal);
+        Assert.Contains("XML error: Invalid PCI address function=0x8, must be <= 7", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'pci3' defined", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'pci4' defined", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FirmwareLoaderAndNvramRulesMatchLibvirtd()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string[] oses =
+        [
+            "<os firmware='bios'><type>hvm</type><loader stateless='no'/></os>",
+            "<os firmware='bios'><type>hvm</type><nvram>/srv/vars.fd</nvram></os>",
+            "<os firmware='efi'><type>hvm</type><firmware><feature enabled='yes' name='enrolled-keys'/><feature enabled='no' name='secure-boot'/></firmware></os>",
+            "<os firmware='efi'><type>hvm</type><loader secure='no'/></os>",
+            "<os firmware='efi'><type>hvm</type><loader>/srv/code.fd</loader></os>",
+            "<os firmware='efi'><type>hvm</type><loader readonly='yes'/></os>",
+            "<os firmware='efi'><type>hvm</type><nvram template='/srv/t.fd'/></os>",
+            "<os><type>hvm</type><loader stateless='no'>/srv/bios.bin</loader></os>",
+            "<os><type>hvm</type><loader readonly='yes' type='pflash'/></os>",
+            "<os><type>hvm</type><loader stateless='yes' type='pflash'>/srv/code.fd</loader><nvram>/srv/vars.fd</nvram></os>",
+            "<os><type>hvm</type><loader stateless='yes' type='pflash'>/srv/code.fd</loader><nvram template='/srv/t.fd'/></os>",
+            "<os firmware='efi'><type>hvm</type><loader stateless='no'/><nvram>/srv/vars.fd</nvram></os>",
+            "<os><type>hvm</type><loader readonly='yes' type='pflash' stateless='no'>/srv/code.fd</loader><nvram>/srv/vars.fd</nvram></os>",
+        ];
+        string output = await DefineEachAsync(pair, "fw", oses, os => os);
+        Assert.Contains("error: Only EFI firmware permits NVRAM", output, StringComparison.Ordinal);
+        Assert.Contains("error: firmware type 'bios' does not support nvram", output, StringComparison.Ordinal);
+        Assert.Contains("error: firmware feature 'enrolled-keys' cannot be enabled when firmware feature 'secure-boot' is disabled", output, StringComparison.Ordinal);
+        Assert.Contains("error: loader attribute 'secure' cannot be specified when firmware autoselection is enabled", output, StringComparison.Ordinal);
+        Assert.Contains("error: loader attribute 'type' cannot be specified when firmware autoselection is enabled", output, StringComparison.Ordinal);
+        Assert.Contains("error: loader attribute 'readonly' cannot be specified when firmware autoselection is enabled", output, StringComparison.Ordinal);
+        Assert.Contains("error: nvram attribute 'template' cannot be specified when firmware autoselection is enabled", output, StringComparison.Ordinal);
+        Assert.Contains("error: Only pflash loader type permits NVRAM", output, StringComparison.Ordinal);
+        Assert.Contains("error: no loader path specified and firmware auto selection disabled", output, StringComparison.Ordinal);
+        Assert.Contains("error: NVRAM is not permitted when loader is stateless", output, StringComparison.Ordinal);
+        Assert.Contains("error: NVRAM template is not permitted when loader is stateless", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'fw11' defined", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'fw12' defined", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DuplicateHostDevicesAreRefused()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        const string Pci = "<hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0' bus='6' slot='0x12' function='{0}'/></source></hostdev>";
+        const string UsbBus = "<hostdev mode='subsystem' type='usb'><source><address bus='{0}' device='4'/></source></hostdev>";
+        const string UsbId = "<hostdev mode='subsystem' type='usb'><source><vendor id='0x1d6b'/><product id='{0}'/></source></hostdev>";
+        const string Mdev = "<hostdev mode='subsystem' type='mdev' model='vfio-pci'><source><address uuid='{0}'/></source></hostdev>";
+        const string UuidA = "8f2ad7fa-5b2c-4bd5-9ae4-1d2a0b1c8e01";
+        const string UuidB = "8f2ad7fa-5b2c-4bd5-9ae4-1d2a0b1c8e02";
+        string[] devices =
+        [
+            string.Format(null, Pci, 1) + string.Format(null, Pci, "0x1"),
+            string.Format(null, Pci, 1) + string.Format(null, Pci, 2),
+            string.Format(null, UsbBus, 3) + string.Format(null, UsbBus, 3),
+            string.Format(null, UsbBus, 3) + string.Format(null, UsbBus, 5),
+            string.Format(null, UsbId, "0x0002") + string.Format(null, UsbId, "2"),
+            string.Format(null, Mdev, UuidA) + string.Format(null, Mdev, UuidA),
+            string.Format(null, Mdev, UuidA) + string.Format(null, Mdev, UuidB),
+        ];
+        string output = await DefineDevicesAsync(pair, "hd", devices);
+        Assert.Equal(4, output.Split("XML error: Hostdev already exists in the domain configuration").Length - 1);
+        Assert.Contains("Domain 'hd1' defined", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'hd3' defined", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'hd6' defined", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UsbDevicesOnAGuestWithoutUsbAreRefused()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        const string NoUsb = "<controller type='usb' model='none'/>";
+        const string Redirdev = "<redirdev bus='usb' type='spicevmc'/>";
+        string[] devices =
+        [
+            NoUsb + "<controller type='usb' index='1' model='piix3-uhci'/>",
+            "<controller type='usb' model='piix3-uhci'/>" + NoUsb,
+            NoUsb + "<input type='tablet' bus='usb'/>",
+            NoUsb + "<input type='tablet'/>",
+            NoUsb + "<input type='mouse' bus='ps2'/>",
+            NoUsb + "<hub type='usb'/>",
+            Redirdev,
+            NoUsb + Redirdev,
+            "<controller type='usb' model='piix3-uhci'/>" + Redirdev,
+        ];
+        string output = await DefineDevicesAsync(pair, "usb", devices);
+        Assert.Equal(2, output.Split("error: Can't add another USB controller: USB is disabled for this domain").Length - 1);
+        Assert.Equal(2, output.Split("unsupported configuration: Can't add USB input device. USB bus is disabled").Length - 1);
+        Assert.Contains("unsupported configuration: Can't add USB hub: USB is disabled for this domain", output, StringComparison.Ordinal);
+        Assert.Equal(2, output.Split("unsupported configuration: cannot add redirected USB device: USB is disabled for this domain").Length - 1);
+        Assert.Contains("Domain 'usb4' defined", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'usb8' defined", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VideoCardCombinationsAreCheckedAsLibvirtdChecksThem()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string[] devices =
+        [
+            "<video><model type='vga' primary='yes'/></video><video><model type='qxl' primary='yes'/></video>",
+            "<video><model type='vga'/></video><video><model type='qxl' primary='yes'/></video>",
+            "<video><model type='none'/></video><video><model type='vga'/></video>",
+            "<video><model type='none'/></video>",
+            "<video><model type='ramfb'/><address type='pci' slot='2'/></video>",
+            "<video><model type='ramfb'/></video>",
+        ];
+        string output = await DefineDevicesAsync(pair, "video", devices);
+        Assert.Contains("unsupported configuration: Only one primary video device is supported", output, StringComparison.Ordinal);
+        Assert.Contains("unsupported configuration: a 'none' video type must be the only video device defined for the domain", output, StringComparison.Ordinal);
+        Assert.Contains("unsupported configuration: address not supported for video type ramfb", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'video1' defined", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'video3' defined", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'video5' defined", output, StringComparison.Ordinal);
+    }
+}
