@@ -133,6 +133,7 @@ internal sealed class DomainDefinition
         definition.OnCrash = root.Element("on_crash")?.Value.Trim() ?? definition.OnCrash;
         List<XElement> devices = root.Element("devices")?.Elements().Select(e => new XElement(e)).ToList() ?? [];
         DomainChrSourceChecks.Check(devices);
+        DomainControllerChecks.CheckAtParse(devices);
         DomainUsbChecks.CheckAtParse(devices, hvm: definition.OsType == "hvm");
         DomainVideoChecks.Check(devices);
         DomainDisplayPostParse.Apply(devices, definition.OsType);
@@ -156,6 +157,7 @@ internal sealed class DomainDefinition
         DomainDefaultsPostParse.Apply(definition.FindElement("features"), definition.Devices);
         CheckDuplicateDiskTargets(definition.Devices);
         CheckDiskAddressBus(definition.Devices);
+        DomainControllerChecks.Check(definition.Devices);
         DomainOsValidation.Check(os);
         DomainHostdevDuplicates.Check(definition.Devices);
         DomainUsbChecks.CheckRedirdevs(definition.Devices);

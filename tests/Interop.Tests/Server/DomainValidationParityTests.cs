@@ -6,7 +6,7 @@ namespace LibvirtRemote.Interop.Tests.Server;
 /// <summary>
 /// Domain definitions libvirtd 9.0.0's test driver refuses when they are defined (device PCI addresses out of range,
 /// firmware and NVRAM rules of &lt;os&gt;, duplicate host devices, USB devices on a guest without USB, video card
-/// combinations), each next to an accepted neighbour, so the refusal is not the only thing that matches.
+/// combinations, controller indexes and PCI controller options), each next to an accepted neighbour, so the refusal is not the only thing that matches.
 /// </summary>
 public sealed class DomainValidationParityTests
 {
@@ -156,5 +156,34 @@ public sealed class DomainValidationParityTests
         Assert.Contains("Domain 'video1' defined", output, StringComparison.Ordinal);
         Assert.Contains("Domain 'video3' defined", output, StringComparison.Ordinal);
         Assert.Contains("Domain 'video5' defined", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ControllerIndexesAndPciControllerRulesMatchLibvirtd()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string[] devices =
+        [
+            "<controller type='pci' index='-2' model='pci-bridge'/>",
+            "<controller type='pci' index='0' model='pci-root'/><controller type='pci' index='1' model='pci-bridge'/><controller type='pci' index='1' model='pci-bridge'/>",
+            "<controller type='scsi' index='1'/><controller type='scsi' index='0'/><controller type='scsi' index='1'/>",
+            "<controller type='pci' index='0' model='pci-root'><address type='pci' bus='0' slot='3'/></controller>",
+            "<controller type='pci' index='0' model='pci-root'><target index='2'/></controller>",
+            "<controller type='pci' index='0' model='pci-root'/><controller type='pci' index='1' model='pci-bridge'><target index='0'/></controller>",
+            "<controller type='pci' index='0' model='pci-root'/><controller type='pci' index='1' model='pci-bridge'><target index='31'/></controller>",
+            "<controller type='pci' index='0' model='pci-root'><target><node>0</node></target></controller>",
+            "<controller type='pci' index='0' model='pci-root'><target index='0'/></controller><controller type='pci' index='1' model='pci-bridge'><target index='30'/></controller>",
+            "<controller type='usb' index='0' model='ich9-ehci1'/><controller type='usb' index='0' model='ich9-uhci1'/>",
+        ];
+        string output = await DefineDevicesAsync(pair, "ctl", devices);
+        Assert.Contains("XML error: Invalid value for attribute 'index' in element 'controller': '-2'. Expected non-negative value", output, StringComparison.Ordinal);
+        Assert.Contains("XML error: Multiple 'pci' controllers with index '1'", output, StringComparison.Ordinal);
+        Assert.Contains("XML error: Multiple 'scsi' controllers with index '1'", output, StringComparison.Ordinal);
+        Assert.Contains("unsupported configuration: pci-root and pcie-root controllers should not have an address", output, StringComparison.Ordinal);
+        Assert.Equal(2, output.Split("unsupported configuration: Only the PCI controller with index 0 can have target index 0, and vice versa").Length - 1);
+        Assert.Contains("unsupported configuration: PCI controller target index '31' out of range - must be 0-30", output, StringComparison.Ordinal);
+        Assert.Contains("unsupported configuration: The PCI controller with index=0 can't be associated with a NUMA node", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'ctl8' defined", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'ctl9' defined", output, StringComparison.Ordinal);
     }
 }
