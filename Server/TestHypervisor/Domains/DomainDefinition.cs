@@ -147,6 +147,8 @@ internal sealed class DomainDefinition
         DomainChildOrder.SortFeaturesAndCpu(definition._other);
         if (definition._other.Find(e => e.Name.LocalName == "numatune") is XElement numatune)
         {
+            int cells = definition._other.Find(e => e.Name.LocalName == "cpu")?.Element("numa")?.Elements("cell").Count() ?? 0;
+            DomainNumatunePostParse.Check(numatune, cells, definition.VcpuPlacementAuto);
             DomainNumatunePostParse.Apply(numatune);
         }
 

@@ -6,7 +6,7 @@ namespace LibvirtRemote.Interop.Tests.Server;
 /// <summary>
 /// Domain definitions libvirtd 9.0.0's test driver refuses when they are defined (device PCI addresses out of range,
 /// firmware and NVRAM rules of &lt;os&gt;, duplicate host devices, USB devices on a guest without USB, video card
-/// combinations, controller indexes and PCI controller options), each next to an accepted neighbour, so the refusal is not the only thing that matches.
+/// combinations, controller indexes and PCI controller options, NUMA memory tuning), each next to an accepted neighbour, so the refusal is not the only thing that matches.
 /// </summary>
 public sealed class DomainValidationParityTests
 {
@@ -185,5 +185,29 @@ public sealed class DomainValidationParityTests
         Assert.Contains("unsupported configuration: The PCI controller with index=0 can't be associated with a NUMA node", output, StringComparison.Ordinal);
         Assert.Contains("Domain 'ctl8' defined", output, StringComparison.Ordinal);
         Assert.Contains("Domain 'ctl9' defined", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NumatuneMemoryAndMemnodeRulesMatchLibvirtd()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        const string Cells = "<cpu><numa><cell id='0' cpus='0' memory='131072'/><cell id='1' cpus='1' memory='131072'/></numa></cpu>";
+        string[] bodies =
+        [
+            "<vcpu>2</vcpu><numatune><memory mode='strict' placement='static'/></numatune>",
+            "<vcpu>2</vcpu><numatune><memory placement='auto'/><memnode cellid='0' nodeset='0'/></numatune>" + Cells,
+            "<vcpu placement='auto'>2</vcpu><numatune><memory mode='strict'/><memnode cellid='0' nodeset='0'/></numatune>" + Cells,
+            "<vcpu>2</vcpu><numatune><memnode cellid='0' mode='strict' nodeset='0'/></numatune>",
+            "<vcpu>2</vcpu><numatune><memory mode='restrictive' nodeset='0'/><memnode cellid='0' mode='strict' nodeset='0'/></numatune>" + Cells,
+            "<vcpu>2</vcpu><numatune><memory mode='restrictive' nodeset='0'/><memnode cellid='1' mode='restrictive' nodeset='0'/></numatune>" + Cells,
+            "<vcpu>2</vcpu><numatune><memory nodeset='0'/><memnode cellid='0' mode='preferred' nodeset='0'/></numatune>" + Cells,
+        ];
+        string output = await DefineEachAsync(pair, "nt", bodies, b => "<os><type>hvm</type></os>" + b);
+        Assert.Contains("unsupported configuration: nodeset for NUMA memory tuning must be set if 'placement' is 'static'", output, StringComparison.Ordinal);
+        Assert.Equal(2, output.Split("unsupported configuration: Per-node binding is not compatible with automatic NUMA placement.").Length - 1);
+        Assert.Contains("XML error: Element 'memnode' is invalid without any guest NUMA cells", output, StringComparison.Ordinal);
+        Assert.Contains("XML error: 'restrictive' mode is required in memnode element when mode is 'restrictive' in memory element", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'nt5' defined", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'nt6' defined", output, StringComparison.Ordinal);
     }
 }
