@@ -134,6 +134,7 @@ internal sealed class DomainDefinition
         List<XElement> devices = root.Element("devices")?.Elements().Select(e => new XElement(e)).ToList() ?? [];
         DomainChrSourceChecks.Check(devices);
         DomainControllerChecks.CheckAtParse(devices);
+        DomainDiskChecks.CheckAtParse(devices);
         DomainUsbChecks.CheckAtParse(devices, hvm: definition.OsType == "hvm");
         DomainVideoChecks.Check(devices);
         DomainDisplayPostParse.Apply(devices, definition.OsType);
@@ -160,6 +161,8 @@ internal sealed class DomainDefinition
         CheckDuplicateDiskTargets(definition.Devices);
         CheckDiskAddressBus(definition.Devices);
         DomainControllerChecks.Check(definition.Devices);
+        DomainDiskChecks.Check(definition.Devices);
+        DomainDiskChecks.CheckDriveAddresses(definition.Devices);
         DomainOsValidation.Check(os);
         DomainHostdevDuplicates.Check(definition.Devices);
         DomainUsbChecks.CheckRedirdevs(definition.Devices);

@@ -6,7 +6,7 @@ namespace LibvirtRemote.Interop.Tests.Server;
 /// <summary>
 /// Domain definitions libvirtd 9.0.0's test driver refuses when they are defined (device PCI addresses out of range,
 /// firmware and NVRAM rules of &lt;os&gt;, duplicate host devices, USB devices on a guest without USB, video card
-/// combinations, controller indexes and PCI controller options, NUMA memory tuning), each next to an accepted neighbour, so the refusal is not the only thing that matches.
+/// combinations, controller indexes and PCI controller options, NUMA memory tuning, disk targets and sources), each next to an accepted neighbour, so the refusal is not the only thing that matches.
 /// </summary>
 public sealed class DomainValidationParityTests
 {
@@ -209,5 +209,41 @@ public sealed class DomainValidationParityTests
         Assert.Contains("XML error: 'restrictive' mode is required in memnode element when mode is 'restrictive' in memory element", output, StringComparison.Ordinal);
         Assert.Contains("Domain 'nt5' defined", output, StringComparison.Ordinal);
         Assert.Contains("Domain 'nt6' defined", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DiskTargetsSecretsEncryptionAndLunSourcesAreCheckedAsLibvirtdChecksThem()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        const string Iscsi = "<source protocol='iscsi' name='iqn.2024-01.org.example:t/0'><host name='10.1.1.1' port='3260'/></source><target dev='vda' bus='virtio'/>";
+        const string Luks = "<encryption format='luks'><secret type='passphrase' uuid='1c9e4c7d-0f3a-4d1b-9a56-2f8e1e7b3c40'/>{0}</encryption>";
+        string[] devices =
+        [
+            "<disk type='block' device='disk'><source dev='/dev/vg0/a'/></disk>",
+            "<disk type='file' device='disk'><target bus='virtio'/></disk>",
+            "<disk type='network' device='disk'><auth username='u'><secret usage='s'/></auth>" + Iscsi + "</disk>",
+            "<disk type='network' device='disk'><auth username='u'><secret type='ceph' usage='s'/></auth>" + Iscsi + "</disk>",
+            "<disk type='network' device='disk'><auth username='u'><secret type='iscsi' usage='s'/></auth>" + Iscsi + "</disk>",
+            "<disk type='network' device='disk'><auth username='u'><secret type='iscsi' usage='s'/></auth><source protocol='iscsi' name='iqn.2024-01.org.example:t/0'><host name='10.1.1.1' port='3260'/><auth username='u'><secret type='iscsi' usage='s'/></auth></source><target dev='vda' bus='virtio'/></disk>",
+            "<disk type='file' device='disk'><source file='/srv/a.img'/><target dev='vda' bus='virtio'/>" + string.Format(null, Luks, "<cipher name='aes' size='256' mode='cbc' hash='sha256'/>") + "</disk>",
+            "<disk type='file' device='disk'><source file='/srv/a.img'>" + string.Format(null, Luks, string.Empty) + "</source><target dev='vda' bus='virtio'/>" + string.Format(null, Luks, string.Empty) + "</disk>",
+            "<disk type='file' device='lun'><source file='/srv/a.img'/><target dev='sda' bus='scsi'/></disk>",
+            "<disk type='block' device='lun'><source dev='/dev/sdz'/><target dev='sda' bus='scsi'/></disk>",
+            "<disk type='file' device='disk'><source file='/srv/a.img'/><target dev='sda' bus='sata'/></disk><disk type='file' device='disk'><source file='/srv/b.img'/><target dev='sdb' bus='sata'/><address type='drive' controller='0' bus='0' target='0' unit='0'/></disk>",
+            "<disk type='file' device='disk'><source file='/srv/a.img'/><target dev='sda' bus='sata'/></disk><disk type='file' device='disk'><source file='/srv/b.img'/><target dev='sdb' bus='sata'/><address type='drive' controller='0' bus='0' target='0' unit='1'/></disk>",
+        ];
+        string output = await DefineDevicesAsync(pair, "disk", devices);
+        Assert.Contains("error: missing target information for device /dev/vg0/a", output, StringComparison.Ordinal);
+        Assert.Contains("error: missing target information for device\n", output, StringComparison.Ordinal);
+        Assert.Contains("unsupported configuration: unknown secret type '<null>'", output, StringComparison.Ordinal);
+        Assert.Contains("unsupported configuration: invalid secret type 'ceph'", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'disk4' defined", output, StringComparison.Ordinal);
+        Assert.Contains("unsupported configuration: an <auth> definition already found for disk source", output, StringComparison.Ordinal);
+        Assert.Contains("unsupported configuration: supplying <cipher> for domain disk definition is unnecessary", output, StringComparison.Ordinal);
+        Assert.Contains("unsupported configuration: an <encryption> definition already found for disk source", output, StringComparison.Ordinal);
+        Assert.Contains("unsupported configuration: disk device='lun' is only valid for block type disk source", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'disk9' defined", output, StringComparison.Ordinal);
+        Assert.Contains("unsupported configuration: Found duplicate drive address for disk with target name 'sda' controller='0' bus='0' target='0' unit='0'", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'disk11' defined", output, StringComparison.Ordinal);
     }
 }
