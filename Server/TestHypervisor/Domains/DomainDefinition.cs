@@ -135,11 +135,13 @@ internal sealed class DomainDefinition
         DomainChrSourceChecks.Check(devices);
         DomainControllerChecks.CheckAtParse(devices);
         DomainDiskChecks.CheckAtParse(devices);
+        DomainHostdevChecks.CheckAtParse(devices);
         DomainUsbChecks.CheckAtParse(devices, hvm: definition.OsType == "hvm");
         DomainVideoChecks.Check(devices);
         DomainDisplayPostParse.Apply(devices, definition.OsType);
         definition.Devices = DomainDevicePostParse.Apply(devices, hvm: definition.OsType == "hvm");
         DomainAddressFormat.Apply(definition.Devices);
+        DomainHostdevChecks.CheckAddresses(definition.Devices);
         DomainDeviceDefaults.Apply(definition.Devices);
                 // Top-level elements in a namespace (qemu:commandline and the like) belong to a hypervisor driver's own XML
         // extension; the test driver registers none, so libvirt drops them.
@@ -164,7 +166,7 @@ internal sealed class DomainDefinition
         DomainDiskChecks.Check(definition.Devices);
         DomainDiskChecks.CheckDriveAddresses(definition.Devices);
         DomainOsValidation.Check(os);
-        DomainHostdevDuplicates.Check(definition.Devices);
+        DomainHostdevChecks.Check(definition.Devices);
         DomainUsbChecks.CheckRedirdevs(definition.Devices);
         return definition;
     }

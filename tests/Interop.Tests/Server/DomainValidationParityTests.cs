@@ -6,7 +6,7 @@ namespace LibvirtRemote.Interop.Tests.Server;
 /// <summary>
 /// Domain definitions libvirtd 9.0.0's test driver refuses when they are defined (device PCI addresses out of range,
 /// firmware and NVRAM rules of &lt;os&gt;, duplicate host devices, USB devices on a guest without USB, video card
-/// combinations, controller indexes and PCI controller options, NUMA memory tuning, disk targets and sources), each next to an accepted neighbour, so the refusal is not the only thing that matches.
+/// combinations, controller indexes and PCI controller options, NUMA memory tuning, disk targets and sources, mediated and SCSI host devices), each next to an accepted neighbour, so the refusal is not the only thing that matches.
 /// </summary>
 public sealed class DomainValidationParityTests
 {
@@ -245,5 +245,35 @@ public sealed class DomainValidationParityTests
         Assert.Contains("Domain 'disk9' defined", output, StringComparison.Ordinal);
         Assert.Contains("unsupported configuration: Found duplicate drive address for disk with target name 'sda' controller='0' bus='0' target='0' unit='0'", output, StringComparison.Ordinal);
         Assert.Contains("Domain 'disk11' defined", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MediatedAndScsiHostDevicesAreCheckedAsLibvirtdChecksThem()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        const string Mdev = "<hostdev mode='subsystem' type='mdev' model='{0}'{1}><source><address uuid='{2}'/></source>{3}</hostdev>";
+        const string Scsi = "<hostdev mode='subsystem' type='scsi'><source><adapter name='scsi_host0'/><address bus='0' target='0' unit='{0}'/></source><address type='drive' controller='0' bus='0' target='0' unit='{1}'/></hostdev>";
+        const string UuidA = "5f0b3b1e-2d4c-4e57-9c1a-7a9e0d3c2b11";
+        const string UuidB = "5f0b3b1e-2d4c-4e57-9c1a-7a9e0d3c2b12";
+        string[] devices =
+        [
+            "<hostdev mode='subsystem' type='mdev' model='vfio-pci'><source><address/></source></hostdev>",
+            "<hostdev mode='subsystem' type='mdev' model='vfio-pci'><source/></hostdev>",
+            string.Format(null, Mdev, "vfio-pci", string.Empty, UuidA, "<address type='drive' controller='0' bus='0' target='0' unit='0'/>"),
+            string.Format(null, Mdev, "vfio-ccw", string.Empty, UuidA, "<address type='pci' bus='0' slot='4' function='0'/>"),
+            string.Format(null, Mdev, "vfio-pci", " display='on' ramfb='on'", UuidA, string.Empty) + string.Format(null, Mdev, "vfio-pci", " display='on' ramfb='on'", UuidB, string.Empty),
+            string.Format(null, Mdev, "vfio-pci", " display='on' ramfb='on'", UuidA, string.Empty) + string.Format(null, Mdev, "vfio-pci", " display='on'", UuidB, string.Empty),
+            string.Format(null, Scsi, 1, 3) + string.Format(null, Scsi, 2, 3),
+            string.Format(null, Scsi, 1, 3) + string.Format(null, Scsi, 2, 4),
+        ];
+        string output = await DefineDevicesAsync(pair, "mdev", devices);
+        Assert.Contains("unsupported configuration: Missing 'uuid' attribute for element <address>", output, StringComparison.Ordinal);
+        Assert.Contains("unsupported configuration: Missing <address> element", output, StringComparison.Ordinal);
+        Assert.Contains("XML error: Unsupported address type 'drive' with mediated device model 'vfio-pci'", output, StringComparison.Ordinal);
+        Assert.Contains("XML error: Unsupported address type 'pci' with mediated device model 'vfio-ccw'", output, StringComparison.Ordinal);
+        Assert.Contains("unsupported configuration: Only one vgpu device can have 'ramfb' enabled", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'mdev5' defined", output, StringComparison.Ordinal);
+        Assert.Contains("unsupported configuration: SCSI host address controller='0' bus='0' target='0' unit='3' in use by another SCSI host device", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'mdev7' defined", output, StringComparison.Ordinal);
     }
 }
