@@ -148,13 +148,14 @@ internal sealed class DomainDefinition
         definition._other = root.Elements().Where(e => !Modelled.Contains(e.Name.LocalName) && e.Name.Namespace == XNamespace.None).Select(e => new XElement(e)).ToList();
         NormalizeCpu(definition._other);
         DomainChildOrder.SortFeaturesAndCpu(definition._other);
+        int cells = definition._other.Find(e => e.Name.LocalName == "cpu")?.Element("numa")?.Elements("cell").Count() ?? 0;
         if (definition._other.Find(e => e.Name.LocalName == "numatune") is XElement numatune)
         {
-            int cells = definition._other.Find(e => e.Name.LocalName == "cpu")?.Element("numa")?.Elements("cell").Count() ?? 0;
             DomainNumatunePostParse.Check(numatune, cells, definition.VcpuPlacementAuto);
             DomainNumatunePostParse.Apply(numatune);
         }
 
+        DomainHugepages.Apply(definition._other.Find(e => e.Name.LocalName == "memoryBacking"), cells);
         ApplyAutomaticPlacement(definition);
 
         DomainIoThreads.Load(definition);

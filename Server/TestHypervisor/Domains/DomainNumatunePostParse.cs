@@ -10,7 +10,7 @@ namespace LibvirtRemote.Server.TestHypervisor.Domains;
 internal static class DomainNumatunePostParse
 {
     /// <summary>
-    /// libvirt's parse-time refusals: a static memory placement needs a nodeset, and per-node bindings need guest
+    /// libvirt's parse-time refusals: a nodeset must select a node, a static memory placement needs one, and per-node bindings need guest
     /// NUMA cells, a non-automatic memory placement and the restrictive mode when the memory element has it.
     /// </summary>
     public static void Check(XElement numatune, int guestCells, bool vcpuPlacementAuto)
@@ -18,6 +18,11 @@ internal static class DomainNumatunePostParse
         XElement? memory = numatune.Element("memory");
         string? placement = (string?)memory?.Attribute("placement");
         bool hasNodeset = memory?.Attribute("nodeset") is not null;
+        foreach (XAttribute nodeset in numatune.Elements().Where(e => e.Name.LocalName is "memory" or "memnode").Select(e => e.Attribute("nodeset")).OfType<XAttribute>())
+        {
+            DomainHugepages.CheckSelectsANode(nodeset.Value);
+        }
+
         if (memory is not null && placement == "static" && !hasNodeset)
         {
             throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Domain, "unsupported configuration: nodeset for NUMA memory tuning must be set if 'placement' is 'static'");

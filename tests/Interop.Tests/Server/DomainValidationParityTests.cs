@@ -6,7 +6,7 @@ namespace LibvirtRemote.Interop.Tests.Server;
 /// <summary>
 /// Domain definitions libvirtd 9.0.0's test driver refuses when they are defined (device PCI addresses out of range,
 /// firmware and NVRAM rules of &lt;os&gt;, duplicate host devices, USB devices on a guest without USB, video card
-/// combinations, controller indexes and PCI controller options, NUMA memory tuning, disk targets and sources, mediated and SCSI host devices), each next to an accepted neighbour, so the refusal is not the only thing that matches.
+/// combinations, controller indexes and PCI controller options, NUMA memory tuning, disk targets and sources, mediated and SCSI host devices, huge page sizes), each next to an accepted neighbour, so the refusal is not the only thing that matches.
 /// </summary>
 public sealed class DomainValidationParityTests
 {
@@ -275,5 +275,34 @@ public sealed class DomainValidationParityTests
         Assert.Contains("Domain 'mdev5' defined", output, StringComparison.Ordinal);
         Assert.Contains("unsupported configuration: SCSI host address controller='0' bus='0' target='0' unit='3' in use by another SCSI host device", output, StringComparison.Ordinal);
         Assert.Contains("Domain 'mdev7' defined", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HugepageSizesAndNodesetsMatchLibvirtd()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        const string Cells = "<cpu><numa><cell id='0' cpus='0' memory='131072'/><cell id='1' cpus='1' memory='131072'/></numa></cpu>";
+        string[] bodies =
+        [
+            "<memoryBacking><hugepages><page size='1' unit='G'/><page size='2048' nodeset='0'/></hugepages></memoryBacking>",
+            "<memoryBacking><hugepages><page size='2048' unit='KiB' nodeset='0'/></hugepages></memoryBacking>",
+            "<memoryBacking><hugepages><page size='2048' nodeset='1'/></hugepages></memoryBacking>",
+            "<memoryBacking><hugepages><page size='2' unit='M' nodeset='0,3'/></hugepages></memoryBacking>" + Cells,
+            "<memoryBacking><hugepages><page size='2048' nodeset='0-1'/><page size='1048576' nodeset='1'/></hugepages></memoryBacking>" + Cells,
+            "<memoryBacking><hugepages><page size='2048'/><page size='4096'/></hugepages></memoryBacking>" + Cells,
+            "<memoryBacking><hugepages><page size='2048' nodeset='1,^1'/></hugepages></memoryBacking>",
+            "<numatune><memory mode='strict' nodeset='2,^2'/></numatune>",
+            "<memoryBacking><hugepages><page size='2048'/><page size='1048576' nodeset='1'/></hugepages></memoryBacking>" + Cells,
+        ];
+        string output = await DefineEachAsync(pair, "hp", bodies, b => "<vcpu>2</vcpu><os><type>hvm</type></os>" + b);
+        Assert.Contains("error: two master hugepages detected: 2048 and 1048576", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'hp1' defined", output, StringComparison.Ordinal);
+        Assert.Contains("error: hugepages: node 1 not found", output, StringComparison.Ordinal);
+        Assert.Contains("error: hugepages: node 3 not found", output, StringComparison.Ordinal);
+        Assert.Contains("error: nodeset attribute of hugepages of sizes 1048576 and 2048 intersect", output, StringComparison.Ordinal);
+        Assert.Contains("error: two master hugepages detected: 4096 and 2048", output, StringComparison.Ordinal);
+        Assert.Contains("unsupported configuration: Invalid value of 'nodeset': 1,^1", output, StringComparison.Ordinal);
+        Assert.Contains("unsupported configuration: Invalid value of 'nodeset': 2,^2", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'hp8' defined", output, StringComparison.Ordinal);
     }
 }
