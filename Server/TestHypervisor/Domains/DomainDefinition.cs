@@ -111,6 +111,7 @@ internal sealed class DomainDefinition
             Uuid = ParseUuid(root.Element("uuid")?.Value),
             Os = NormalizeOs(os, PerDeviceBootOrder(root.Element("devices"), os)),
         };
+        DomainSysinfo.Apply(root, definition, uuidGiven: root.Element("uuid") is not null);
         definition.MemoryKiB = ParseKiB(memory);
         XElement? current = root.Element("currentMemory");
         definition.CurrentMemoryKiB = current is null ? definition.MemoryKiB : Math.Min(ParseKiB(current), definition.MemoryKiB);
@@ -167,6 +168,7 @@ internal sealed class DomainDefinition
         DomainDiskChecks.Check(definition.Devices);
         DomainDiskChecks.CheckDriveAddresses(definition.Devices);
         DomainOsValidation.Check(os);
+        DomainSysinfo.CheckBootTimeouts(os);
         DomainHostdevChecks.Check(definition.Devices);
         DomainUsbChecks.CheckRedirdevs(definition.Devices);
         return definition;

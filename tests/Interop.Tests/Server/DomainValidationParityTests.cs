@@ -6,11 +6,11 @@ namespace LibvirtRemote.Interop.Tests.Server;
 /// <summary>
 /// Domain definitions libvirtd 9.0.0's test driver refuses when they are defined (device PCI addresses out of range,
 /// firmware and NVRAM rules of &lt;os&gt;, duplicate host devices, USB devices on a guest without USB, video card
-/// combinations, controller indexes and PCI controller options, NUMA memory tuning, disk targets and sources, mediated and SCSI host devices, huge page sizes), each next to an accepted neighbour, so the refusal is not the only thing that matches.
+/// combinations, controller indexes and PCI controller options, NUMA memory tuning, disk targets and sources, mediated and SCSI host devices, huge page sizes, SMBIOS sysinfo and boot timeouts), each next to an accepted neighbour, so the refusal is not the only thing that matches.
 /// </summary>
 public sealed class DomainValidationParityTests
 {
-    private static async Task<string> DefineEachAsync(TestDriverPair pair, string prefix, string[] bodies, Func<string, string> domain)
+    private static async Task<string> DefineEachAsync(TestDriverPair pair, string prefix, string[] bodies, Func<string, string> domain, string? then = null)
     {
         var commands = new List<string>();
         for (int i = 0; i < bodies.Length; i++)
@@ -18,6 +18,11 @@ public sealed class DomainValidationParityTests
             string name = $"{prefix}{i}";
             string path = pair.WriteFile($"{name}.xml", $"<domain type='test'><name>{name}</name><memory>262144</memory>{domain(bodies[i])}</domain>");
             commands.Add($"define {path}; dumpxml {name}");
+        }
+
+        if (then is not null)
+        {
+            commands.Add(then);
         }
 
         return await pair.VirshSameAsync(string.Join("; ", commands));
@@ -304,5 +309,36 @@ public sealed class DomainValidationParityTests
         Assert.Contains("unsupported configuration: Invalid value of 'nodeset': 1,^1", output, StringComparison.Ordinal);
         Assert.Contains("unsupported configuration: Invalid value of 'nodeset': 2,^2", output, StringComparison.Ordinal);
         Assert.Contains("Domain 'hp8' defined", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SysinfoAndBootTimeoutsAreCheckedAsLibvirtdChecksThem()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        const string Os = "<os><type>hvm</type><smbios mode='sysinfo'/></os>";
+        const string Uuid = "<uuid>6b3c1a52-0e4d-4f1a-8c7b-2d9e5f0a1b3c</uuid>";
+        string[] bodies =
+        [
+            Os + "<sysinfo type='smbios'><bios><entry name='date'>13/01/2020</entry></bios></sysinfo>",
+            Os + "<sysinfo type='smbios'><bios><entry name='date'>12/31/1899</entry></bios></sysinfo>",
+            Os + "<sysinfo type='smbios'><bios><entry name='date'>12/31/99</entry></bios></sysinfo>",
+            Uuid + Os + "<sysinfo type='smbios'><system><entry name='uuid'>6b3c1a52-0e4d-4f1a-8c7b-2d9e5f0a1b3d</entry></system></sysinfo>",
+            Uuid + Os + "<sysinfo type='smbios'><system><entry name='uuid'>6B3C1A520E4D4F1A8C7B2D9E5F0A1B3C</entry></system></sysinfo>",
+            Os + "<sysinfo type='smbios'><system><entry name='uuid'>7c4d2b63-1f5e-4a2b-9d8c-3e0f6a1b2c4d</entry></system></sysinfo>",
+            Os + "<sysinfo type='smbios'><system><entry name='uuid'>not-a-uuid</entry></system></sysinfo>",
+            "<os><type>hvm</type><bootmenu enable='yes' timeout='65536'/></os>",
+            "<os><type>hvm</type><bootmenu enable='yes' timeout='65535'/><bios rebootTimeout='-2'/></os>",
+            "<os><type>hvm</type><bootmenu enable='yes' timeout='65535'/><bios rebootTimeout='-1'/></os>",
+        ];
+        string output = await DefineEachAsync(pair, "si", bodies, b => b, then: "domname 7c4d2b63-1f5e-4a2b-9d8c-3e0f6a1b2c4d");
+        Assert.Equal(2, output.Split("error: Invalid BIOS 'date' format").Length - 1);
+        Assert.Contains("Domain 'si2' defined", output, StringComparison.Ordinal);
+        Assert.Contains("error: UUID mismatch between <uuid> and <sysinfo>", output, StringComparison.Ordinal);
+        Assert.Equal(2, output.Split("<entry name='uuid'>UUID</entry>").Length - 1);
+        Assert.Contains("\nsi5\n", output, StringComparison.Ordinal);
+        Assert.Contains("error: malformed <sysinfo> uuid element", output, StringComparison.Ordinal);
+        Assert.Contains("unsupported configuration: invalid value for boot menu timeout, must be in range [0,65535]", output, StringComparison.Ordinal);
+        Assert.Contains("unsupported configuration: invalid value for rebootTimeout, must be in range [-1,65535]", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'si9' defined", output, StringComparison.Ordinal);
     }
 }
