@@ -137,6 +137,7 @@ internal sealed class DomainDefinition
         DomainControllerChecks.CheckAtParse(devices);
         DomainDiskChecks.CheckAtParse(devices);
         DomainHostdevChecks.CheckAtParse(devices);
+        DomainDeviceBoot.Apply(devices);
         DomainUsbChecks.CheckAtParse(devices, hvm: definition.OsType == "hvm");
         DomainVideoChecks.Check(devices);
         DomainDisplayPostParse.Apply(devices, definition.OsType);

@@ -6,7 +6,7 @@ namespace LibvirtRemote.Interop.Tests.Server;
 /// <summary>
 /// Domain definitions libvirtd 9.0.0's test driver refuses when they are defined (device PCI addresses out of range,
 /// firmware and NVRAM rules of &lt;os&gt;, duplicate host devices, USB devices on a guest without USB, video card
-/// combinations, controller indexes and PCI controller options, NUMA memory tuning, disk targets and sources, mediated and SCSI host devices, huge page sizes, SMBIOS sysinfo and boot timeouts), each next to an accepted neighbour, so the refusal is not the only thing that matches.
+/// combinations, controller indexes and PCI controller options, NUMA memory tuning, disk targets and sources, mediated and SCSI host devices, huge page sizes, SMBIOS sysinfo, boot timeouts and load parameters), each next to an accepted neighbour, so the refusal is not the only thing that matches.
 /// </summary>
 public sealed class DomainValidationParityTests
 {
@@ -340,5 +340,24 @@ public sealed class DomainValidationParityTests
         Assert.Contains("unsupported configuration: invalid value for boot menu timeout, must be in range [0,65535]", output, StringComparison.Ordinal);
         Assert.Contains("unsupported configuration: invalid value for rebootTimeout, must be in range [-1,65535]", output, StringComparison.Ordinal);
         Assert.Contains("Domain 'si9' defined", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BootLoadparmIsUpperCasedAndCheckedAsLibvirtdDoes()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        const string Disk = "<disk type='file' device='disk'><source file='/srv/a.img'/><target dev='vda' bus='virtio'/><boot order='1' loadparm='{0}'/></disk>";
+        string[] devices =
+        [
+            string.Format(null, Disk, "sys1?"),
+            string.Format(null, Disk, "abcdefghi"),
+            string.Format(null, Disk, string.Empty),
+            string.Format(null, Disk, "lin.2 a"),
+        ];
+        string output = await DefineDevicesAsync(pair, "lp", devices);
+        Assert.Contains("internal error: invalid loadparm value 'SYS1?', expecting chars in set of [a-zA-Z0-9.] and blank spaces", output, StringComparison.Ordinal);
+        Assert.Contains("internal error: loadparm value 'ABCDEFGHI' must be between 1 and 8 characters", output, StringComparison.Ordinal);
+        Assert.Contains("internal error: loadparm value '' must be between 1 and 8 characters", output, StringComparison.Ordinal);
+        Assert.Contains("<boot order='1' loadparm='LIN.2 A'/>", output, StringComparison.Ordinal);
     }
 }
