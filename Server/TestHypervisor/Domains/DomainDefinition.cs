@@ -138,6 +138,7 @@ internal sealed class DomainDefinition
         DomainDiskChecks.CheckAtParse(devices);
         DomainHostdevChecks.CheckAtParse(devices);
         DomainDeviceBoot.Apply(devices);
+        DomainDeviceElementChecks.Check(devices);
         DomainUsbChecks.CheckAtParse(devices, hvm: definition.OsType == "hvm");
         DomainVideoChecks.Check(devices);
         DomainDisplayPostParse.Apply(devices, definition.OsType);

@@ -6,7 +6,7 @@ namespace LibvirtRemote.Interop.Tests.Server;
 /// <summary>
 /// Domain definitions libvirtd 9.0.0's test driver refuses when they are defined (device PCI addresses out of range,
 /// firmware and NVRAM rules of &lt;os&gt;, duplicate host devices, USB devices on a guest without USB, video card
-/// combinations, controller indexes and PCI controller options, NUMA memory tuning, disk targets and sources, mediated and SCSI host devices, huge page sizes, SMBIOS sysinfo, boot timeouts and load parameters), each next to an accepted neighbour, so the refusal is not the only thing that matches.
+/// combinations, controller indexes and PCI controller options, NUMA memory tuning, disk targets and sources, mediated and SCSI host devices, huge page sizes, SMBIOS sysinfo, boot timeouts and load parameters, TPM backends and shared memory MSI), each next to an accepted neighbour, so the refusal is not the only thing that matches.
 /// </summary>
 public sealed class DomainValidationParityTests
 {
@@ -359,5 +359,25 @@ public sealed class DomainValidationParityTests
         Assert.Contains("internal error: loadparm value 'ABCDEFGHI' must be between 1 and 8 characters", output, StringComparison.Ordinal);
         Assert.Contains("internal error: loadparm value '' must be between 1 and 8 characters", output, StringComparison.Ordinal);
         Assert.Contains("<boot order='1' loadparm='LIN.2 A'/>", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TpmBackendsAndShmemMsiNeedTheirCompanions()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string[] devices =
+        [
+            "<tpm model='tpm-tis'/>",
+            "<tpm model='tpm-tis'><backend type='emulator' version='2.0'/><backend type='emulator' version='2.0'/></tpm>",
+            "<tpm model='tpm-tis'><backend type='emulator' version='2.0'/></tpm>",
+            "<shmem name='s0'><model type='ivshmem-doorbell'/><msi vectors='8'/></shmem>",
+            "<shmem name='s1'><model type='ivshmem-doorbell'/><server path='/tmp/s1.sock'/><msi vectors='8'/></shmem>",
+        ];
+        string output = await DefineDevicesAsync(pair, "dev", devices);
+        Assert.Contains("XML error: missing TPM device backend", output, StringComparison.Ordinal);
+        Assert.Contains("XML error: only one TPM backend is supported", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'dev2' defined", output, StringComparison.Ordinal);
+        Assert.Contains("XML error: msi option is only supported with a server", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'dev4' defined", output, StringComparison.Ordinal);
     }
 }
