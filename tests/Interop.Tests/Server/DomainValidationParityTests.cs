@@ -6,7 +6,7 @@ namespace LibvirtRemote.Interop.Tests.Server;
 /// <summary>
 /// Domain definitions libvirtd 9.0.0's test driver refuses when they are defined (device PCI addresses out of range,
 /// firmware and NVRAM rules of &lt;os&gt;, duplicate host devices, USB devices on a guest without USB, video card
-/// combinations, controller indexes and PCI controller options, NUMA memory tuning, disk targets and sources, mediated and SCSI host devices, huge page sizes, SMBIOS sysinfo, boot timeouts and load parameters, TPM backends and shared memory MSI), each next to an accepted neighbour, so the refusal is not the only thing that matches.
+/// combinations, controller indexes and PCI controller options, NUMA memory tuning, disk targets and sources, mediated and SCSI host devices, huge page sizes, SMBIOS sysinfo, boot timeouts and load parameters, TPM backends, shared memory MSI, driver queue counts), each next to an accepted neighbour, so the refusal is not the only thing that matches.
 /// </summary>
 public sealed class DomainValidationParityTests
 {
@@ -362,7 +362,7 @@ public sealed class DomainValidationParityTests
     }
 
     [Fact]
-    public async Task TpmBackendsAndShmemMsiNeedTheirCompanions()
+    public async Task TpmBackendsShmemMsiAndDriverQueuesAreCheckedAsLibvirtdChecksThem()
     {
         await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
         string[] devices =
@@ -372,6 +372,9 @@ public sealed class DomainValidationParityTests
             "<tpm model='tpm-tis'><backend type='emulator' version='2.0'/></tpm>",
             "<shmem name='s0'><model type='ivshmem-doorbell'/><msi vectors='8'/></shmem>",
             "<shmem name='s1'><model type='ivshmem-doorbell'/><server path='/tmp/s1.sock'/><msi vectors='8'/></shmem>",
+            "<interface type='network'><source network='default'/><model type='virtio'/><driver queues='-5'/></interface>",
+            "<disk type='file' device='disk'><driver name='qemu' queues='x2'/><source file='/srv/a.img'/><target dev='vda' bus='virtio'/></disk>",
+            "<interface type='network'><source network='default'/><model type='virtio'/><driver queues='4'/></interface>",
         ];
         string output = await DefineDevicesAsync(pair, "dev", devices);
         Assert.Contains("XML error: missing TPM device backend", output, StringComparison.Ordinal);
@@ -379,5 +382,8 @@ public sealed class DomainValidationParityTests
         Assert.Contains("Domain 'dev2' defined", output, StringComparison.Ordinal);
         Assert.Contains("XML error: msi option is only supported with a server", output, StringComparison.Ordinal);
         Assert.Contains("Domain 'dev4' defined", output, StringComparison.Ordinal);
+        Assert.Contains("XML error: Invalid value for attribute 'queues' in element 'driver': '-5'. Expected non-negative integer value", output, StringComparison.Ordinal);
+        Assert.Contains("XML error: Invalid value for attribute 'queues' in element 'driver': 'x2'. Expected non-negative integer value", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'dev7' defined", output, StringComparison.Ordinal);
     }
 }
