@@ -163,6 +163,7 @@ internal sealed class DomainDefinition
 
         DomainIoThreads.Load(definition);
         DomainCpuPins.Load(definition);
+        DomainThreadSched.Check(definition);
         DomainDefaultsPostParse.Apply(definition.FindElement("features"), definition.Devices);
         CheckDuplicateDiskTargets(definition.Devices);
         CheckDiskAddressBus(definition.Devices);

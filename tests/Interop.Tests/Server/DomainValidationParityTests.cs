@@ -6,7 +6,7 @@ namespace LibvirtRemote.Interop.Tests.Server;
 /// <summary>
 /// Domain definitions libvirtd 9.0.0's test driver refuses when they are defined (device PCI addresses out of range,
 /// firmware and NVRAM rules of &lt;os&gt;, duplicate host devices, USB devices on a guest without USB, video card
-/// combinations, controller indexes and PCI controller options, NUMA memory tuning, disk targets and sources, mediated and SCSI host devices, huge page sizes, SMBIOS sysinfo, boot timeouts and load parameters, TPM backends, shared memory MSI, driver queue counts), each next to an accepted neighbour, so the refusal is not the only thing that matches.
+/// combinations, controller indexes and PCI controller options, NUMA memory tuning, disk targets and sources, mediated and SCSI host devices, huge page sizes, SMBIOS sysinfo, boot timeouts and load parameters, TPM backends, shared memory MSI, driver queue counts, thread schedulers), each next to an accepted neighbour, so the refusal is not the only thing that matches.
 /// </summary>
 public sealed class DomainValidationParityTests
 {
@@ -385,5 +385,25 @@ public sealed class DomainValidationParityTests
         Assert.Contains("XML error: Invalid value for attribute 'queues' in element 'driver': '-5'. Expected non-negative integer value", output, StringComparison.Ordinal);
         Assert.Contains("XML error: Invalid value for attribute 'queues' in element 'driver': 'x2'. Expected non-negative integer value", output, StringComparison.Ordinal);
         Assert.Contains("Domain 'dev7' defined", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ThreadSchedulersNameExistingThreadsOnce()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string[] bodies =
+        [
+            "<cputune><vcpusched vcpus='0-1' scheduler='fifo' priority='1'/><vcpusched vcpus='1' scheduler='rr' priority='2'/></cputune>",
+            "<cputune><vcpusched vcpus='4' scheduler='fifo' priority='1'/></cputune>",
+            "<iothreads>1</iothreads><cputune><iothreadsched iothreads='2' scheduler='batch'/></cputune>",
+            "<iothreads>2</iothreads><cputune><iothreadsched iothreads='1-2' scheduler='batch'/><iothreadsched iothreads='2' scheduler='idle'/></cputune>",
+            "<iothreads>2</iothreads><cputune><vcpusched vcpus='0' scheduler='fifo' priority='1'/><vcpusched vcpus='1' scheduler='rr' priority='2'/><iothreadsched iothreads='2' scheduler='batch'/></cputune>",
+        ];
+        string output = await DefineEachAsync(pair, "sched", bodies, b => "<vcpu>2</vcpu><os><type>hvm</type></os>" + b);
+        Assert.Contains("error: 'vcpusched' attributes 'vcpus' must not overlap", output, StringComparison.Ordinal);
+        Assert.Contains("unsupported configuration: vCPU '4' is not present in domain definition", output, StringComparison.Ordinal);
+        Assert.Contains("unsupported configuration: Cannot find 'iothread' : 2", output, StringComparison.Ordinal);
+        Assert.Contains("error: 'iothreadsched' attributes 'iothreads' must not overlap", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'sched4' defined", output, StringComparison.Ordinal);
     }
 }
