@@ -206,6 +206,9 @@ public sealed class DomainValidationParityTests
             "<vcpu>2</vcpu><numatune><memory mode='restrictive' nodeset='0'/><memnode cellid='0' mode='strict' nodeset='0'/></numatune>" + Cells,
             "<vcpu>2</vcpu><numatune><memory mode='restrictive' nodeset='0'/><memnode cellid='1' mode='restrictive' nodeset='0'/></numatune>" + Cells,
             "<vcpu>2</vcpu><numatune><memory nodeset='0'/><memnode cellid='0' mode='preferred' nodeset='0'/></numatune>" + Cells,
+            "<vcpu>2</vcpu>" + Cells.Replace("<cell id='1'", "<cell memAccess='sometimes' id='1'", StringComparison.Ordinal),
+            "<vcpu>2</vcpu>" + Cells.Replace("<cell id='1'", "<cell discard='maybe' id='1'", StringComparison.Ordinal),
+            "<vcpu>2</vcpu>" + Cells.Replace("<cell id='1'", "<cell memAccess='shared' discard='yes' id='1'", StringComparison.Ordinal),
         ];
         string output = await DefineEachAsync(pair, "nt", bodies, b => "<os><type>hvm</type></os>" + b);
         Assert.Contains("unsupported configuration: nodeset for NUMA memory tuning must be set if 'placement' is 'static'", output, StringComparison.Ordinal);
@@ -214,6 +217,9 @@ public sealed class DomainValidationParityTests
         Assert.Contains("XML error: 'restrictive' mode is required in memnode element when mode is 'restrictive' in memory element", output, StringComparison.Ordinal);
         Assert.Contains("Domain 'nt5' defined", output, StringComparison.Ordinal);
         Assert.Contains("Domain 'nt6' defined", output, StringComparison.Ordinal);
+        Assert.Contains("XML error: Invalid value for attribute 'memAccess' in element 'cell': 'sometimes'.", output, StringComparison.Ordinal);
+        Assert.Contains("XML error: Invalid value for attribute 'discard' in element 'cell': 'maybe'.", output, StringComparison.Ordinal);
+        Assert.Contains("Domain 'nt9' defined", output, StringComparison.Ordinal);
     }
 
     [Fact]
