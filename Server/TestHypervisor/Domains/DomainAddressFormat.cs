@@ -59,6 +59,7 @@ internal static class DomainAddressFormat
             new XAttribute("bus", string.Create(CultureInfo.InvariantCulture, $"0x{bus:x2}")),
             new XAttribute("slot", string.Create(CultureInfo.InvariantCulture, $"0x{slot:x2}")),
             new XAttribute("function", string.Create(CultureInfo.InvariantCulture, $"0x{function}")),
+            address.Attributes().Where(a => a.Name.LocalName is not ("type" or "domain" or "bus" or "slot" or "function")).Select(a => new XAttribute(a)),
             address.Elements().Select(e => new XElement(e)));
     }
 
@@ -85,10 +86,17 @@ internal static class DomainAddressFormat
             return null;
         }
 
+        // libvirt's range checks (bus, slot, function) run only on an address that is not all zero.
+        if (domain != 0 || bus != 0 || slot != 0)
+        {
+            _ = PciAddress.Parse(address);
+        }
+
         var result = new XElement("address", new XAttribute("type", "pci"));
 
-        // An all-zero PCI address is libvirt's "not assigned", written with its type alone.
-        if (domain != 0 || bus != 0 || slot != 0 || function != 0)
+        // A PCI address with domain, bus and slot all zero is libvirt's "not assigned", written with its type alone
+        // whatever its function.
+        if (domain != 0 || bus != 0 || slot != 0)
         {
             result.Add(
                 new XAttribute("domain", string.Create(CultureInfo.InvariantCulture, $"0x{domain:x4}")),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
+using LibvirtRemote.Server.TestHypervisor.Objects;
 using LibvirtRemote.Protocol;
 
 namespace LibvirtRemote.Server.TestHypervisor.Domains;
@@ -139,6 +140,12 @@ internal static class DomainCpuPostParse
                 throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Domain, $"XML error: Duplicate NUMA cell info for cell id '{id}'");
             }
 
+            if ((string?)cell.Attribute("memAccess") is string access && access is not ("shared" or "private"))
+            {
+                throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: Invalid value for attribute 'memAccess' in element 'cell': '{access}'.");
+            }
+
+            _ = TestXml.YesNo(cell, "discard");
             var copy = new XElement("cell", new XAttribute("id", id.ToString(CultureInfo.InvariantCulture)));
             if ((string?)cell.Attribute("cpus") is string cpus)
             {

@@ -111,6 +111,7 @@ internal sealed class DomainDefinition
             Uuid = ParseUuid(root.Element("uuid")?.Value),
             Os = NormalizeOs(os, PerDeviceBootOrder(root.Element("devices"), os), !string.IsNullOrEmpty(root.Element("bootloader")?.Value)),
         };
+        DomainSysinfo.Apply(root, definition, uuidGiven: root.Element("uuid") is not null);
         definition.MemoryKiB = ParseKiB(memory);
         XElement? current = root.Element("currentMemory");
         definition.CurrentMemoryKiB = current is null ? definition.MemoryKiB : Math.Min(ParseKiB(current), definition.MemoryKiB);
@@ -133,9 +134,17 @@ internal sealed class DomainDefinition
         definition.OnCrash = root.Element("on_crash")?.Value.Trim() ?? definition.OnCrash;
         List<XElement> devices = root.Element("devices")?.Elements().Select(e => new XElement(e)).ToList() ?? [];
         DomainChrSourceChecks.Check(devices);
+        DomainControllerChecks.CheckAtParse(devices);
+        DomainDiskChecks.CheckAtParse(devices);
+        DomainHostdevChecks.CheckAtParse(devices);
+        DomainDeviceBoot.Apply(devices);
+        DomainDeviceElementChecks.Check(devices);
+        DomainUsbChecks.CheckAtParse(devices, hvm: definition.OsType == "hvm");
+        DomainVideoChecks.Check(devices);
         DomainDisplayPostParse.Apply(devices, definition.OsType);
         definition.Devices = DomainDevicePostParse.Apply(devices, hvm: definition.OsType == "hvm");
         DomainAddressFormat.Apply(definition.Devices);
+        DomainHostdevChecks.CheckAddresses(definition.Devices);
         DomainDeviceDefaults.Apply(definition.Devices);
                 // Top-level elements in a namespace (qemu:commandline and the like) belong to a hypervisor driver's own XML
         // extension; the test driver registers none, so libvirt drops them.
@@ -157,18 +166,29 @@ internal sealed class DomainDefinition
         }
 
         DomainChildOrder.SortFeaturesAndCpu(definition._other);
+        int cells = definition._other.Find(e => e.Name.LocalName == "cpu")?.Element("numa")?.Elements("cell").Count() ?? 0;
         if (definition._other.Find(e => e.Name.LocalName == "numatune") is XElement numatune)
         {
+            DomainNumatunePostParse.Check(numatune, cells, definition.VcpuPlacementAuto);
             DomainNumatunePostParse.Apply(numatune);
         }
 
+        DomainHugepages.Apply(definition._other.Find(e => e.Name.LocalName == "memoryBacking"), cells);
         ApplyAutomaticPlacement(definition);
 
         DomainIoThreads.Load(definition);
         DomainCpuPins.Load(definition);
+        DomainThreadSched.Check(definition);
         DomainDefaultsPostParse.Apply(definition.FindElement("features"), definition.Devices);
         CheckDuplicateDiskTargets(definition.Devices);
         CheckDiskAddressBus(definition.Devices);
+        DomainControllerChecks.Check(definition.Devices);
+        DomainDiskChecks.Check(definition.Devices);
+        DomainDiskChecks.CheckDriveAddresses(definition.Devices);
+        DomainOsValidation.Check(os);
+        DomainSysinfo.CheckBootTimeouts(os);
+        DomainHostdevChecks.Check(definition.Devices);
+        DomainUsbChecks.CheckRedirdevs(definition.Devices);
         return definition;
     }
 

@@ -31,6 +31,18 @@ internal static class DomainDisplayPostParse
         }
 
         List<XElement> videos = [.. devices.Where(d => d.Name.LocalName == "video")];
+
+        // libvirt's parser puts a card marked primary first.
+        if (videos.FindLastIndex(v => (string?)v.Element("model")?.Attribute("primary") == "yes") is > 0 and int primaryAt)
+        {
+            XElement primary = videos[primaryAt];
+            videos.RemoveAt(primaryAt);
+            videos.Insert(0, primary);
+            int first = devices.IndexOf(videos[1]);
+            devices.Remove(primary);
+            devices.Insert(first, primary);
+        }
+
         if (videos.Count == 0 && devices.Any(d => d.Name.LocalName == "graphics"))
         {
             var video = new XElement("video");

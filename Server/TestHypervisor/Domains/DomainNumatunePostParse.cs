@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using LibvirtRemote.Protocol;
 
 namespace LibvirtRemote.Server.TestHypervisor.Domains;
 
@@ -8,6 +9,46 @@ namespace LibvirtRemote.Server.TestHypervisor.Domains;
 /// </summary>
 internal static class DomainNumatunePostParse
 {
+    /// <summary>
+    /// libvirt's parse-time refusals: a nodeset must select a node, a static memory placement needs one, and per-node bindings need guest
+    /// NUMA cells, a non-automatic memory placement and the restrictive mode when the memory element has it.
+    /// </summary>
+    public static void Check(XElement numatune, int guestCells, bool vcpuPlacementAuto)
+    {
+        XElement? memory = numatune.Element("memory");
+        string? placement = (string?)memory?.Attribute("placement");
+        bool hasNodeset = memory?.Attribute("nodeset") is not null;
+        foreach (XAttribute nodeset in numatune.Elements().Where(e => e.Name.LocalName is "memory" or "memnode").Select(e => e.Attribute("nodeset")).OfType<XAttribute>())
+        {
+            DomainHugepages.CheckSelectsANode(nodeset.Value);
+        }
+
+        if (memory is not null && placement == "static" && !hasNodeset)
+        {
+            throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Domain, "unsupported configuration: nodeset for NUMA memory tuning must be set if 'placement' is 'static'");
+        }
+
+        if (!numatune.Elements("memnode").Any())
+        {
+            return;
+        }
+
+        if (memory is not null && (placement == "auto" || (placement is null && !hasNodeset && vcpuPlacementAuto)))
+        {
+            throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Domain, "unsupported configuration: Per-node binding is not compatible with automatic NUMA placement.");
+        }
+
+        if (guestCells == 0)
+        {
+            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Domain, "XML error: Element 'memnode' is invalid without any guest NUMA cells");
+        }
+
+        if ((string?)memory?.Attribute("mode") == "restrictive" && numatune.Elements("memnode").Any(n => (string?)n.Attribute("mode") != "restrictive"))
+        {
+            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Domain, "XML error: 'restrictive' mode is required in memnode element when mode is 'restrictive' in memory element");
+        }
+    }
+
     public static void Apply(XElement numatune)
     {
         foreach (XElement memory in numatune.Elements("memory"))
