@@ -81,8 +81,9 @@ static long call(unsigned char *request, size_t length)
         }
         if (n > 0)
             got += (size_t)n;
-        if (got >= 4)
-            want = get32(reply);
+        if (got < 4)
+            continue;
+        want = get32(reply);
         if (want < HEADER || want > sizeof(reply)) {
             fprintf(stderr, "rawload: bad reply length %zu\n", want);
             return -1;
