@@ -10,7 +10,8 @@ namespace LibvirtRemote.Cli.Commands;
 /// <summary>
 /// <c>serve</c>: runs the server with the embedded test hypervisor until Ctrl-C or SIGTERM. By default it listens on
 /// TCP 127.0.0.1:16509 without authentication (so <c>virsh -c test+tcp://127.0.0.1/default</c> works at once) and on
-/// a read-write and a read-only Unix socket in <c>--unix-dir</c>.
+/// a read-write and a read-only Unix socket in <c>--unix-dir</c>. Like libvirtd's test driver, the hypervisor starts over
+/// when its last client closes, unless <c>--keep-state</c> is given.
 /// </summary>
 internal static class ServeCommand
 {
@@ -24,6 +25,7 @@ internal static class ServeCommand
         string? configFile = null;
         string? saslDb = null;
         bool verbose = false;
+        bool keepState = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -46,19 +48,22 @@ internal static class ServeCommand
                 case "--verbose":
                     verbose = true;
                     break;
+                case "--keep-state":
+                    keepState = true;
+                    break;
                 default:
                     Console.Error.WriteLine($"serve: unknown option '{args[i]}'");
-                    Console.Error.WriteLine("usage: Cli serve [--config LIBVIRTD.CONF [--sasl-db USERS]] [--listen-tcp ADDR:PORT | --no-tcp] [--unix-dir DIR] [--verbose]");
+                    Console.Error.WriteLine("usage: Cli serve [--config LIBVIRTD.CONF [--sasl-db USERS]] [--listen-tcp ADDR:PORT | --no-tcp] [--unix-dir DIR] [--keep-state] [--verbose]");
                     return 64;
             }
         }
 
         if (configFile is not null)
         {
-            return await ServeFromConfigAsync(configFile, unixDir, verbose, saslDb).ConfigureAwait(false);
+            return await ServeFromConfigAsync(configFile, unixDir, verbose, saslDb, keepState).ConfigureAwait(false);
         }
 
-        var backend = new TestBackend();
+        var backend = new TestBackend(keepState);
         var server = new LibvirtServer(backend, new ServerOptions(), (level, message) => Console.Error.WriteLine($"{level}: {message}"))
         {
             LogLevel = verbose ? LogLevelName.Debug : LogLevelName.Warning,
@@ -85,7 +90,7 @@ internal static class ServeCommand
     }
 
     /// <summary>Serves as a libvirtd.conf-style file says; <paramref name="unixDir"/> holds the sockets unless it sets <c>unix_sock_dir</c>.</summary>
-    private static async Task<int> ServeFromConfigAsync(string path, string unixDir, bool verbose, string? saslDb)
+    private static async Task<int> ServeFromConfigAsync(string path, string unixDir, bool verbose, string? saslDb, bool keepState)
     {
         ServerConfig config;
         try
@@ -108,7 +113,7 @@ internal static class ServeCommand
         try
         {
             LibvirtRemote.Transport.Sasl.Server.SaslUserDatabase? users = saslDb is null ? null : await LibvirtRemote.Transport.Sasl.Server.SaslUserDatabase.LoadAsync(saslDb).ConfigureAwait(false);
-            host = await ServerHost.StartAsync(config, new TestBackend(), unixDir, (level, message) => Console.Error.WriteLine($"{level}: {message}"), verbose ? LogLevelName.Debug : null, saslUsers: users).ConfigureAwait(false);
+            host = await ServerHost.StartAsync(config, new TestBackend(keepState), unixDir, (level, message) => Console.Error.WriteLine($"{level}: {message}"), verbose ? LogLevelName.Debug : null, saslUsers: users).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or NotSupportedException or UnauthorizedAccessException or System.Net.Sockets.SocketException
             or System.Security.Cryptography.CryptographicException or FormatException)

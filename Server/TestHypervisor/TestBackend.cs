@@ -10,7 +10,21 @@ public sealed class TestBackend : ServerBackend
 {
     private readonly Lock _gate = new();
     private readonly HashSet<long> _openClients = [];
+    private readonly bool _keepStateWhenIdle;
     private TestState _state = TestState.CreateDefault();
+
+    /// <summary>Creates the hypervisor in its initial state; it starts over when its last client closes, as libvirtd's does.</summary>
+    public TestBackend()
+        : this(keepStateWhenIdle: false)
+    {
+    }
+
+    /// <summary>Creates the hypervisor in its initial state.</summary>
+    /// <param name="keepStateWhenIdle">
+    /// Keep the state (and the event callback IDs' count) when the last client closes, instead of starting over as
+    /// libvirtd's test driver does, so that separate virsh runs can build on each other.
+    /// </param>
+    public TestBackend(bool keepStateWhenIdle) => _keepStateWhenIdle = keepStateWhenIdle;
 
     /// <summary>The state clients that open now share.</summary>
     public TestState State
@@ -47,7 +61,7 @@ public sealed class TestBackend : ServerBackend
     {
         lock (_gate)
         {
-            first = _openClients.Count == 0;
+            first = _openClients.Count == 0 && !_keepStateWhenIdle;
             _openClients.Add(client.Id);
             return _state;
         }
@@ -57,7 +71,7 @@ public sealed class TestBackend : ServerBackend
     {
         lock (_gate)
         {
-            if (_openClients.Remove(client.Id) && _openClients.Count == 0)
+            if (_openClients.Remove(client.Id) && _openClients.Count == 0 && !_keepStateWhenIdle)
             {
                 _state = TestState.CreateDefault();
             }

@@ -58,10 +58,12 @@ public sealed class OurServer : IAsyncDisposable
     }
 
     /// <summary>Starts a server; <paramref name="options"/> overrides the limits.</summary>
-    public static Task<OurServer> StartAsync(ServerOptions? options = null)
+    public static Task<OurServer> StartAsync(ServerOptions? options = null) => StartAsync(new TestBackend(), options);
+
+    /// <summary>Starts a server on <paramref name="backend"/>; <paramref name="options"/> overrides the limits.</summary>
+    public static Task<OurServer> StartAsync(TestBackend backend, ServerOptions? options = null)
     {
         string dir = Directory.CreateTempSubdirectory("lr-server-").FullName;
-        var backend = new TestBackend();
         List<string>? log = null;
         var server = new LibvirtServer(backend, options, (level, message) =>
         {
