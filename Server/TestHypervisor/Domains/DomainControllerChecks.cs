@@ -6,7 +6,7 @@ namespace LibvirtRemote.Server.TestHypervisor.Domains;
 
 /// <summary>
 /// libvirt's refusals for controllers: a negative index while parsing, two controllers of one type at one index
-/// (USB excepted, whose companions share an index) after its defaults, and the PCI controller rules of its
+/// (USB excepted, whose companions share an index) in its post-parse, and the PCI controller rules of its
 /// validation (root buses take no address; target index 0 belongs to controller 0 alone; controller 0 has no
 /// NUMA node).
 /// </summary>
@@ -24,10 +24,11 @@ internal static class DomainControllerChecks
         }
     }
 
-    public static void Check(IReadOnlyList<XElement> devices)
+    /// <summary>Two controllers of one type (USB aside) may not claim the same index; libvirt checks it before adding implicit devices.</summary>
+    public static void CheckDuplicates(IEnumerable<XElement> controllers)
     {
         var seen = new HashSet<(string, int)>();
-        foreach (XElement controller in Controllers(devices))
+        foreach (XElement controller in controllers)
         {
             string type = (string?)controller.Attribute("type") ?? "ide";
             if (type != "usb" && Index(controller) is int index && !seen.Add((type, index)))
@@ -35,7 +36,10 @@ internal static class DomainControllerChecks
                 throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Domain, $"XML error: Multiple '{type}' controllers with index '{index}'");
             }
         }
+    }
 
+    public static void Check(IReadOnlyList<XElement> devices)
+    {
         foreach (XElement controller in Controllers(devices).Where(c => (string?)c.Attribute("type") == "pci"))
         {
             CheckPci(controller, Index(controller) ?? 0);

@@ -552,9 +552,7 @@ internal sealed class DomainDefinition
             throw XmlError($"could not parse {element.Name.LocalName} value '{element.Value}'");
         }
 
-        string? unit = ((string?)element.Attribute("unit"))?.Trim();
-        ulong bytes = SizeUnits.Multiply(value, SizeUnits.Scale(unit, 1024), unit);
-        return (bytes + 1023) / 1024;
+        return SizeUnits.ToKiB(value, ((string?)element.Attribute("unit"))?.Trim());
     }
 
     private static LibvirtErrorException XmlError(string detail) => new(ErrorCode.XmlError, ErrorDomain.Domain, "XML error: " + detail);

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Xml.Linq;
 using LibvirtRemote.Protocol;
+using LibvirtRemote.Server.TestHypervisor.Objects;
 
 namespace LibvirtRemote.Server.TestHypervisor.Domains;
 
@@ -16,8 +16,8 @@ internal static class DomainDeviceChecks
         {
             case "interface":
                 // The low bit of the first octet marks a group address, which no NIC can own.
-                if ((string?)device.Element("mac")?.Attribute("address") is string mac && mac.Length >= 2
-                    && int.TryParse(mac.AsSpan(0, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int first) && (first & 1) != 0)
+                if ((string?)device.Element("mac")?.Attribute("address") is string mac
+                    && NetworkXmlChecks.TryParseMac(mac, out byte[] bytes) && (bytes[0] & 1) != 0)
                 {
                     throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Domain, $"XML error: expected unicast mac address, found multicast '{mac}'");
                 }
@@ -47,21 +47,6 @@ internal static class DomainDeviceChecks
                     device.Attributes().Where(a => a.Name.LocalName is not ("model" or "action")).Select(a => new XAttribute(a)).ToList());
 
                 break;
-        }
-    }
-
-    /// <summary>Two controllers of one type (USB aside) may not claim the same index.</summary>
-    public static void CheckDuplicateControllers(IEnumerable<XElement> controllers)
-    {
-        var seen = new HashSet<(string, int)>();
-        foreach (XElement controller in controllers)
-        {
-            string type = (string?)controller.Attribute("type") ?? "";
-            if (type != "usb" && int.TryParse((string?)controller.Attribute("index"), NumberStyles.None, CultureInfo.InvariantCulture, out int index)
-                && !seen.Add((type, index)))
-            {
-                throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Domain, $"XML error: Multiple '{type}' controllers with index '{index}'");
-            }
         }
     }
 }

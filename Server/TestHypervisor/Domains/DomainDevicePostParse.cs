@@ -50,7 +50,7 @@ internal static partial class DomainDevicePostParse
         List<XElement> hostdevs = [.. devices.Where(d => d.Name.LocalName == "hostdev")];
         AddScsiHostdevControllersAtParse(hostdevs, controllers);
         AssignControllerIndexes(controllers);
-        DomainDeviceChecks.CheckDuplicateControllers(controllers);
+        DomainControllerChecks.CheckDuplicates(controllers);
         foreach (XElement nic in devices.Where(d => d.Name.LocalName == "interface"))
         {
             // libvirt writes an interface's MAC first wherever the input had it.

@@ -92,8 +92,7 @@ internal static partial class DomainHugepages
             return 0;
         }
 
-        ulong bytes = SizeUnits.Multiply(value, SizeUnits.Scale(unit, 1024), unit);
-        return (bytes / 1024) + (bytes % 1024 == 0 ? 0UL : 1UL);
+        return SizeUnits.ToKiB(value, unit);
     }
 
     private static LibvirtErrorException Detail(string message) => new(ErrorCode.XmlDetail, ErrorDomain.Domain, message);

@@ -32,9 +32,7 @@ internal static class DomainMemtune
                 throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Domain, $"XML error: Invalid value '{text}' for element or attribute './memtune/{name}[1]'");
             }
 
-            string? unit = ((string?)element.Attribute("unit"))?.Trim();
-            ulong bytes = SizeUnits.Multiply(value, SizeUnits.Scale(unit, 1024), unit);
-            ulong kib = Math.Min((bytes / 1024) + (bytes % 1024 == 0 ? 0UL : 1UL), UnlimitedKiB);
+            ulong kib = Math.Min(SizeUnits.ToKiB(value, ((string?)element.Attribute("unit"))?.Trim()), UnlimitedKiB);
             bool written = name == "min_guarantee" ? kib != 0 : kib < UnlimitedKiB;
             if (written)
             {

@@ -33,11 +33,7 @@ internal static class NetworkNatXml
             throw Xml($"The <nat> element can only be used when <forward> 'mode' is 'nat' in network {network}");
         }
 
-        string? ipv6 = (string?)nat.Attribute("ipv6");
-        if (ipv6 is not (null or "yes" or "no"))
-        {
-            throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: Invalid value for attribute 'ipv6' in element 'nat': '{ipv6}'.");
-        }
+        string? ipv6 = TestXml.YesNo(nat, "ipv6");
 
         (IPAddress Start, IPAddress End)? addresses = AddressRange(nat, network);
         (uint Start, uint End) ports = PortRange(nat, network);

@@ -20,13 +20,8 @@ internal static class NetworkPortGroupXml
             portgroup.Add(new XAttribute("default", "yes"));
         }
 
-        if ((string?)element.Attribute("trustGuestRxFilters") is string trust)
+        if (TestXml.YesNo(element, "trustGuestRxFilters") is string trust)
         {
-            if (trust is not ("yes" or "no"))
-            {
-                throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: Invalid value for attribute 'trustGuestRxFilters' in element 'portgroup': '{trust}'.");
-            }
-
             portgroup.Add(new XAttribute("trustGuestRxFilters", trust));
         }
 

@@ -44,6 +44,16 @@ internal static class SizeUnits
             ? scale
             : throw new LibvirtErrorException(ErrorCode.InvalidArg, ErrorDomain.None, $"invalid argument: unknown suffix '{unit}'");
 
+    /// <summary>
+    /// <paramref name="value"/> in <paramref name="unit"/> (KiB when absent) as whole KiB, rounded up, as libvirt stores
+    /// memory sizes.
+    /// </summary>
+    public static ulong ToKiB(ulong value, string? unit)
+    {
+        ulong bytes = Multiply(value, Scale(unit, 1024), unit);
+        return (bytes / 1024) + (bytes % 1024 == 0 ? 0UL : 1UL);
+    }
+
     /// <summary><paramref name="value"/> × <paramref name="scale"/>, refused as libvirt refuses a product past 64 bits.</summary>
     public static ulong Multiply(ulong value, ulong scale, string? unit)
         => value != 0 && value > ulong.MaxValue / scale
