@@ -12,6 +12,9 @@ internal sealed record LoadResult(long Calls, double Seconds, long Bytes, double
     /// <summary>Managed bytes the load process allocated in its window (our client only; NaN for the C programs).</summary>
     public double Allocated { get; init; } = double.NaN;
 
+    /// <summary>Cross-CPU wake-ups on the whole machine during the window (<see cref="WakeInterrupts"/>).</summary>
+    public long WakeUps { get; init; }
+
     /// <summary>Events a subscriber should have had but did not (P8).</summary>
     public long Lost { get; init; }
 
@@ -22,6 +25,8 @@ internal sealed record LoadResult(long Calls, double Seconds, long Bytes, double
     public double ClientCpuPerCallUs => Calls == 0 ? double.NaN : ClientCpu / Calls * 1e6;
 
     public double ServerCpuPerCallUs => Calls == 0 ? double.NaN : ServerCpu / Calls * 1e6;
+
+    public double WakeUpsPerCall => Calls == 0 ? double.NaN : (double)WakeUps / Calls;
 }
 
 /// <summary>
@@ -56,10 +61,12 @@ internal static class LoadRun
             }
 
             double client0 = ProcStat.CpuSeconds(process.Id), server0 = ProcStat.CpuSeconds(serverPid);
+            long wakeUps0 = WakeInterrupts.Read();
             await process.StandardInput.WriteLineAsync("GO").ConfigureAwait(false);
             await process.StandardInput.FlushAsync(cts.Token).ConfigureAwait(false);
             line = await process.StandardOutput.ReadLineAsync(cts.Token).ConfigureAwait(false);
             double client1 = ProcStat.CpuSeconds(process.Id), server1 = ProcStat.CpuSeconds(serverPid);
+            long wakeUps1 = WakeInterrupts.Read();
             if (line is null || !line.StartsWith("RESULT ", StringComparison.Ordinal))
             {
                 throw new InvalidOperationException($"{Path.GetFileName(program)} {string.Join(' ', arguments)}: expected RESULT, got '{line}': {await WaitErrorAsync(process, stderr).ConfigureAwait(false)}");
@@ -74,6 +81,7 @@ internal static class LoadRun
                 P99Us = fields.ContainsKey("p99us") ? Num("p99us") : double.NaN,
                 Lost = fields.ContainsKey("lost") ? (long)Num("lost") : 0,
                 Allocated = fields.ContainsKey("allocated") ? Num("allocated") : double.NaN,
+                WakeUps = wakeUps1 - wakeUps0,
             };
         }
         finally

@@ -38,6 +38,8 @@ internal sealed record Row(string Id, string Scenario, string Baseline, string O
 
     public static string PerSecond(double value) => double.IsFinite(value) ? value.ToString("N0", CultureInfo.InvariantCulture) + "/s" : "—";
 
+    public static string Number(double value) => double.IsFinite(value) ? value.ToString("0.00", CultureInfo.InvariantCulture) : "—";
+
     public static string Micros(double value) => double.IsFinite(value) ? value.ToString(value < 10 ? "0.00" : "N1", CultureInfo.InvariantCulture) + " µs" : "—";
 
     public static string MegabytesPerSecond(double bytesPerSecond) => double.IsFinite(bytesPerSecond) ? (bytesPerSecond / 1e6).ToString("N0", CultureInfo.InvariantCulture) + " MB/s" : "—";

@@ -25,6 +25,7 @@ internal static class Runner
         string cload = await BuildCloadAsync(repo).ConfigureAwait(false);
         string rawload = await BuildCAsync(repo, "rawload", []).ConfigureAwait(false);
         string rawserve = await BuildCAsync(repo, "rawserve", []).ConfigureAwait(false);
+        string wakeCost = await WakeCostAsync(await BuildCAsync(repo, "wakecost", ["-lpthread"]).ConfigureAwait(false), settings).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         string loadBefore = File.ReadAllText("/proc/loadavg").Trim();
         HostSteal stealBefore = HostSteal.Read();
@@ -45,7 +46,7 @@ internal static class Runner
             await AddAsync(settings, rows, "P8", () => EventsScenarioAsync(settings, sides)).ConfigureAwait(false);
         }
 
-        string report = Report(settings, rows, loadBefore, File.ReadAllText("/proc/loadavg").Trim(), HostSteal.Read().PercentSince(stealBefore), clock.Elapsed);
+        string report = Report(settings, rows, wakeCost, loadBefore, File.ReadAllText("/proc/loadavg").Trim(), HostSteal.Read().PercentSince(stealBefore), clock.Elapsed);
         Console.WriteLine(report);
         string? output = settings.Output ?? (settings.Smoke ? null : Path.Combine(repo, "bench", "results", $"compare-{DateTime.UtcNow:yyyy-MM-dd}.md"));
         if (output is not null)
@@ -101,6 +102,10 @@ internal static class Runner
                 {
                     // With many callers the rate is libvirtd's: how much of the machine it used under each client.
                     rows.Add(Row.Cpu("P1", $"libvirtd's CPU: {what} (under the C client vs under ours)", r[0].ServerCpuPerCallUs, r[0].CallsPerSecond, r[1].ServerCpuPerCallUs, r[1].CallsPerSecond));
+
+                    // Why libvirtd's CPU per call differs between clients: each wake-up of one of its threads by
+                    // another on a different CPU costs the waker what the run's wakecost line says.
+                    rows.Add(Row.Info("P1", $"cross-CPU wake-ups per call, whole machine: {what} (under the C client vs under ours)", r[0].WakeUpsPerCall, r[1].WakeUpsPerCall, Row.Number));
                 }
             }
         }
@@ -249,11 +254,24 @@ internal static class Runner
                 LoadResult result = await sides[i]().ConfigureAwait(false);
                 results[i].Add(result);
                 string allocated = double.IsFinite(result.Allocated) && result.Calls > 0 ? FormattableString.Invariant($", {result.Allocated / result.Calls:F0} B allocated per call") : string.Empty;
-                Console.Error.WriteLine(FormattableString.Invariant($"{label} [{(char)('A' + i)}{rep + 1}] {result.Calls} calls in {result.Seconds:F2} s = {result.CallsPerSecond:F0}/s, {result.BytesPerSecond / 1e6:F0} MB/s, client CPU {result.ClientCpu:F2} s (self {result.ClientCpuSelf:F2}), server CPU {result.ServerCpu:F2} s{allocated}"));
+                Console.Error.WriteLine(FormattableString.Invariant($"{label} [{(char)('A' + i)}{rep + 1}] {result.Calls} calls in {result.Seconds:F2} s = {result.CallsPerSecond:F0}/s, {result.BytesPerSecond / 1e6:F0} MB/s, client CPU {result.ClientCpu:F2} s (self {result.ClientCpuSelf:F2}), server CPU {result.ServerCpu:F2} s, {result.WakeUpsPerCall:F2} cross-CPU wake-ups per call{allocated}"));
             }
         }
 
         return [.. results.Select(Summary.Of)];
+    }
+
+    // Run once before the scenarios, on a quiet machine, so the figures describe the host and not the run's load.
+    private static async Task<string> WakeCostAsync(string program, RunSettings settings)
+    {
+        string line = (await Tool.OutputAsync(program, settings.Smoke ? "500" : "20000").ConfigureAwait(false)).Trim();
+        if (!line.StartsWith("WAKECOST ", StringComparison.Ordinal) || !line.Contains('='))
+        {
+            return "not measurable (one CPU)";
+        }
+
+        Dictionary<string, string> f = line[9..].Split(' ').Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
+        return $"{f["remote"]} µs to wake a thread on another, idle CPU; {f["local"]} µs on the same CPU; {f["none"]} µs with nobody to wake";
     }
 
     private static string Callers(int n) => n == 1 ? "sequential" : $"{n} callers on one connection";
@@ -293,7 +311,7 @@ internal static class Runner
         return binary;
     }
 
-    private static string Report(RunSettings settings, List<Row> rows, string loadBefore, string loadAfter, double stolenPercent, TimeSpan elapsed)
+    private static string Report(RunSettings settings, List<Row> rows, string wakeCost, string loadBefore, string loadAfter, double stolenPercent, TimeSpan elapsed)
     {
         var b = new StringBuilder();
         b.AppendLine(CultureInfo.InvariantCulture, $"# Comparison run {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC{(settings.Smoke ? " (smoke: numbers are meaningless)" : string.Empty)}");
@@ -306,6 +324,7 @@ internal static class Runner
         b.AppendLine(CultureInfo.InvariantCulture, $"- Run: {settings.Repetitions} repetition(s) per side, sides interleaved (A B A B …), {settings.Seconds.ToString(CultureInfo.InvariantCulture)} s per call-rate run, volume {settings.VolumeBytes / (1024 * 1024)} MiB; medians; took {elapsed.TotalSeconds:F0} s");
         b.AppendLine(CultureInfo.InvariantCulture, $"- Load average before / after: {loadBefore} / {loadAfter}");
         b.AppendLine(CultureInfo.InvariantCulture, $"- CPU time stolen by the VM host during the run (/proc/stat): {stolenPercent:F1}%");
+        b.AppendLine(CultureInfo.InvariantCulture, $"- What a wake-up costs the thread that wakes another, in its own CPU time per one-byte socket write (bench/cload/wakecost.c): {wakeCost}");
         b.AppendLine("- Both servers allow 64 calls in progress per client (libvirtd `max_client_requests = 64`, ours `MaxClientRequests = 64`). Our server runs a small benchmark backend (bench/Compare/BenchHandlers.cs), libvirtd its test driver.");
         b.AppendLine("- CPU = user+sys from /proc/PID/stat of the client and server process over the measured window, divided by calls. Ratio = ours ÷ baseline.");
         b.AppendLine();

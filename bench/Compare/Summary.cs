@@ -1,13 +1,14 @@
 namespace LibvirtRemote.Bench.Compare;
 
 /// <summary>Medians over the repetitions of one side of a comparison (each metric's median on its own).</summary>
-internal sealed record Summary(double CallsPerSecond, double BytesPerSecond, double ClientCpuPerCallUs, double ServerCpuPerCallUs, int Runs)
+internal sealed record Summary(double CallsPerSecond, double BytesPerSecond, double ClientCpuPerCallUs, double ServerCpuPerCallUs, double WakeUpsPerCall, int Runs)
 {
     public static Summary Of(IReadOnlyList<LoadResult> runs) => new(
         Median(runs.Select(r => r.CallsPerSecond)),
         Median(runs.Select(r => r.BytesPerSecond)),
         Median(runs.Select(r => r.ClientCpuPerCallUs)),
         Median(runs.Select(r => r.ServerCpuPerCallUs)),
+        Median(runs.Select(r => r.WakeUpsPerCall)),
         runs.Count);
 
     private static double Median(IEnumerable<double> values)

@@ -9,12 +9,12 @@ namespace LibvirtRemote.Interop.Tests;
 /// </summary>
 public sealed class BenchSmokeTests
 {
-    // Rows each scenario prints (P1: 3 procedures x 3 caller counts x {calls/s, CPU}, plus one row each: the rawload
-    // floor when sequential, libvirtd's CPU otherwise; P2: 3 x 2 x 2, plus five floor rows (rawload against libvirtd,
+    // Rows each scenario prints (P1: 3 procedures x 3 caller counts x {calls/s, CPU}, plus the rawload floor per
+    // sequential procedure and libvirtd's CPU and the cross-CPU wake-ups per multi-caller one; P2: 3 x 2 x 2, plus five floor rows (rawload against libvirtd,
     // ours and rawserve) per sequential procedure and the C client's CPU per 64-caller one; ...).
     private static readonly Dictionary<string, int> ExpectedRows = new()
     {
-        ["P1"] = 18 + 9,
+        ["P1"] = 18 + 3 + 12,
         ["P2"] = 12 + 15 + 3,
         ["P3"] = 2,
         ["P4"] = 4,
@@ -49,7 +49,9 @@ public sealed class BenchSmokeTests
 
             Assert.DoesNotContain(table, l => l.Contains("ERROR", StringComparison.Ordinal));
             Assert.All(table, l => Assert.Equal(8, l.Count(c => c == '|')));
-            Assert.Contains("Machine: ", File.ReadAllText(output), StringComparison.Ordinal);
+            string report = File.ReadAllText(output);
+            Assert.Contains("Machine: ", report, StringComparison.Ordinal);
+            Assert.Matches(@"What a wake-up costs .*: ([0-9.]+ µs to wake a thread on another, idle CPU|not measurable)", report);
         }
         finally
         {
