@@ -91,8 +91,8 @@ internal sealed partial class TestHandlers
                 Memory = def.CurrentMemoryKiB,
                 NrVirtCpu = (ushort)def.Vcpus,
 
-                // The test driver reports the wall clock in nanoseconds as CPU time.
-                CpuTime = (ulong)(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000),
+                // The test driver reports the wall clock as CPU time: nanoseconds, read from a microsecond clock.
+                CpuTime = (ulong)WallClockMicroseconds() * 1_000,
             });
         }
     }
