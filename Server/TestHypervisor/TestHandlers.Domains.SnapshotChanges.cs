@@ -180,45 +180,6 @@ internal sealed partial class TestHandlers
         return snapshot;
     }
 
-    private static string Redefine(TestDomain domain, SnapshotXml.Request request, bool makeCurrent)
-    {
-        string name = request.Name!;
-        SnapshotTree tree = domain.Snapshots;
-        TestSnapshot? parent = null;
-        if (request.ParentName is not null)
-        {
-            parent = tree.Find(request.ParentName)
-                ?? throw new LibvirtErrorException(ErrorCode.InvalidArg, ErrorDomain.Domain, $"invalid argument: parent {request.ParentName} for moment {name} not found");
-        }
-
-        TestSnapshot snapshot = tree.Find(name) ?? new TestSnapshot(name);
-        bool isNew = tree.Find(name) is null;
-        snapshot.Description = request.Description;
-        snapshot.State = request.State;
-        snapshot.CreationTime = request.CreationTime;
-        snapshot.Memory = request.Memory ?? (request.State is "shutoff" or "disk-snapshot" ? "no" : "internal");
-        snapshot.MemoryFile = request.MemoryFile;
-        snapshot.Disks.Clear();
-        snapshot.Disks.AddRange(request.Disks);
-        snapshot.Domain = request.Domain;
-        if (isNew)
-        {
-            tree.Add(snapshot, parent);
-        }
-        else if (!ReferenceEquals(snapshot.Parent, parent))
-        {
-            tree.Unlink(snapshot);
-            tree.Link(snapshot, parent);
-        }
-
-        if (makeCurrent)
-        {
-            tree.Current = snapshot;
-        }
-
-        return name;
-    }
-
     /// <summary>Stops a domain for a snapshot; unlike a normal stop a transient domain stays listed.</summary>
     private static void ShutdownFromSnapshot(TestDomain domain)
     {

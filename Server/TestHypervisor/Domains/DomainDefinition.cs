@@ -75,6 +75,10 @@ internal sealed class DomainDefinition
     }
 
     /// <summary>Parses domain XML as define/create accept it, with libvirt's errors for what it rejects.</summary>
+    // The hypervisor types libvirt 9.0.0's domain parser knows; the capabilities check comes later.
+    private static readonly HashSet<string> VirtTypes =
+        ["none", "qemu", "kqemu", "kvm", "xen", "lxc", "uml", "openvz", "test", "vmware", "hyperv", "vbox", "phyp", "parallels", "bhyve", "vz", "hvf"];
+
     public static DomainDefinition Parse(string xml)
     {
         XElement root = TestXml.ParseElement(xml, "domain_definition", ErrorDomain.Domain);
@@ -94,6 +98,11 @@ internal sealed class DomainDefinition
         if (type is null)
         {
             throw new LibvirtErrorException(ErrorCode.InternalError, ErrorDomain.Domain, "internal error: missing domain type attribute");
+        }
+
+        if (!VirtTypes.Contains(type))
+        {
+            throw new LibvirtErrorException(ErrorCode.ConfigUnsupported, ErrorDomain.Domain, $"unsupported configuration: invalid domain type {type}");
         }
 
         XElement os = root.Element("os") ?? throw XmlError("an os <type> must be specified");

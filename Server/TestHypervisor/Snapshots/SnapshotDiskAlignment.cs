@@ -25,20 +25,23 @@ internal static class SnapshotDiskAlignment
         public string? Format { get; init; }
     }
 
-    /// <summary>Returns the snapshot's disk elements in the domain's disk order, or throws libvirt's error.</summary>
-    public static List<XElement> Align(IEnumerable<XElement> domainDevices, List<XElement> requested, string snapshotName, bool externalMemory)
+    /// <summary>
+    /// Returns the snapshot's disk elements in the domain's disk order, or throws libvirt's error. Unnamed disks default
+    /// to external when <paramref name="externalDefault"/>, else to internal, and then every disk must be internal.
+    /// The test driver refuses manual mode for a new snapshot (<paramref name="newSnapshot"/>) before anything else;
+    /// a redefinition skips that check.
+    /// </summary>
+    public static List<XElement> Align(IEnumerable<XElement> domainDevices, List<XElement> requested, string snapshotName, bool externalDefault, bool newSnapshot = true)
     {
         List<DiskRequest> asked = [.. requested.Select(ParseDisk)];
-
-        // The test driver refuses manual mode before looking at anything else.
-        if (asked.Exists(d => d.Snapshot == "manual"))
+        if (newSnapshot && asked.Exists(d => d.Snapshot == "manual"))
         {
             throw new LibvirtErrorException(ErrorCode.OperationUnsupported, ErrorDomain.Test, "Operation not supported: 'manual' snapshot mode is not supported by the test driver");
         }
 
         List<XElement> disks = [.. domainDevices.Where(d => d.Name.LocalName == "disk")];
-        string defaultLocation = externalMemory ? "external" : "internal";
-        bool requireMatch = !externalMemory;
+        string defaultLocation = externalDefault ? "external" : "internal";
+        bool requireMatch = !externalDefault;
         if (asked.Count > disks.Count)
         {
             throw Unsupported("too many disk snapshot requests for domain");
@@ -96,6 +99,9 @@ internal static class SnapshotDiskAlignment
         AssignExternalNames(aligned, snapshotName);
         return [.. aligned.Select(a => Format(a.Request))];
     }
+
+    /// <summary>Whether a disk request asks for an external snapshot, explicitly or by naming a file or format.</summary>
+    public static bool RequestsExternal(List<XElement> requested) => requested.Exists(d => ParseDisk(d).Snapshot == "external");
 
     private static DiskRequest ParseDisk(XElement element)
     {
