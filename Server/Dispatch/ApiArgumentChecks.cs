@@ -40,6 +40,8 @@ internal static partial class ApiArgumentChecks
                         "" => Invalid(info, $"string new_name in {info.PublicApi} must not be empty"),
                         _ => null,
                     };
+                case Procedure.ConnectBaselineCpu:
+                    return DispatcherChecks.Decode<ConnectBaselineCpuArgs>(body).XmlCPUs.Length == 0 ? MustNotBeNull(info, "xmlCPUs") : null;
                 case Procedure.ConnectBaselineHypervisorCpu:
                     return DispatcherChecks.Decode<ConnectBaselineHypervisorCpuArgs>(body).XmlCPUs.Length == 0 ? MustNotBeNull(info, "xmlCPUs") : null;
                 case Procedure.DomainSetLaunchSecurityState:

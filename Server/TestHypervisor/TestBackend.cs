@@ -26,6 +26,12 @@ public sealed class TestBackend : ServerBackend
     /// </param>
     public TestBackend(bool keepStateWhenIdle) => _keepStateWhenIdle = keepStateWhenIdle;
 
+    /// <summary>
+    /// The directory holding libvirt's CPU map (index.xml and the files it includes), which the baseline CPU call
+    /// reads on first use; libvirtd 9.0.0 reads it from the same place.
+    /// </summary>
+    public string CpuMapDirectory { get; init; } = Cpu.CpuMapFiles.DefaultDirectory;
+
     /// <summary>The state clients that open now share.</summary>
     public TestState State
     {

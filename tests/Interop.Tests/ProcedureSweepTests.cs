@@ -19,7 +19,6 @@ public sealed class ProcedureSweepTests(ITestOutputHelper output)
     /// <summary>Differences left in place, and why.</summary>
     private static readonly Dictionary<string, string> KnownDifferences = new(StringComparer.Ordinal)
     {
-        ["ConnectBaselineCpu"] = "the test driver computes a baseline from libvirt's x86 CPU map, which our server does not carry",
         ["NodeDeviceGetAutostart"] = "9.0.0 refuses it on read-only connections; our read-only rules follow 11.3.0, which allows it (remote_protocol.x)",
     };
 
