@@ -70,8 +70,10 @@ public sealed class LibsshPromptTests(LibsshPromptTests.Far far) : IClassFixture
         string uri = Uri(transport, file, far.Sshd.ClientKey);
         string python = await PythonAsync(uri, "n");
         Assert.Contains("was not accepted", python, StringComparison.Ordinal);
+        string[] bridgesBefore = AskpassDirectories();
         Assert.Equal(python, await OursAsync(uri, "n"));
         Assert.Equal(string.Empty, await File.ReadAllTextAsync(file));
+        Assert.Empty(AskpassDirectories().Except(bridgesBefore));
 
         LibvirtException refused = await Assert.ThrowsAsync<LibvirtException>(() => OpenAsync(uri, "no"));
         Assert.Equal((code, domain), (refused.Code, refused.Domain));
@@ -106,6 +108,9 @@ public sealed class LibsshPromptTests(LibsshPromptTests.Far far) : IClassFixture
         await Assert.ThrowsAnyAsync<LibvirtClientException>(() => LibvirtConnection.OpenAsync(Uri("libssh", file, far.Sshd.ClientKey)).WaitAsync(Timeout));
         Assert.Equal(string.Empty, await File.ReadAllTextAsync(file));
     }
+
+    // The private directories of askpass bridges; a failed connection must not leave its own behind.
+    private static string[] AskpassDirectories() => Directory.GetDirectories(Path.GetTempPath(), "libvirt-askpass-*");
 
     private async Task<string> EmptyKnownHostsAsync(string name)
     {
