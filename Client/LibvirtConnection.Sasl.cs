@@ -169,7 +169,7 @@ public sealed partial class LibvirtConnection
         string? password = options.Credentials?.Password;
         if (user is null || password is null)
         {
-            string? path = Environment.GetEnvironmentVariable("LIBVIRT_AUTH_FILE") ?? Uri["authfile"] ?? DefaultAuthFile();
+            string? path = LibvirtAuthConfig.Locate(Uri);
             if (path is not null)
             {
                 LibvirtAuthConfig config;
@@ -208,16 +208,5 @@ public sealed partial class LibvirtConnection
         }
 
         return new NetworkCredential(user, password);
-    }
-
-    private static string? DefaultAuthFile()
-    {
-        string user = Path.Combine(ClientConfig.UserConfigDirectory(), "auth.conf");
-        if (File.Exists(user))
-        {
-            return user;
-        }
-
-        return File.Exists("/etc/libvirt/auth.conf") ? "/etc/libvirt/auth.conf" : null;
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.IO.Pipelines;
 using LibvirtRemote.Client.Events;
 using LibvirtRemote.Client.Rpc;
+using LibvirtRemote.Client.Ssh;
 using LibvirtRemote.Protocol;
 using LibvirtRemote.Transport.Sasl;
 using LibvirtRemote.Transport.Sockets;
@@ -91,8 +92,25 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
     {
         options ??= new LibvirtConnectionOptions();
         LibvirtUri parsed = LibvirtUri.Parse(ClientConfig.ResolveForThisProcess(uri));
-        IDuplexPipe pipe = await ConnectTransportAsync(parsed, options, cancellationToken).ConfigureAwait(false);
-        return await OpenAsync(pipe, parsed, options, cancellationToken).ConfigureAwait(false);
+        (AskpassBridge? askpass, SshPromptTranslator? prompts) = StartAskpass(parsed, options);
+        try
+        {
+            IDuplexPipe pipe = await ConnectTransportAsync(parsed, options, askpass, cancellationToken).ConfigureAwait(false);
+            return await OpenAsync(pipe, parsed, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (prompts?.Failure is LibvirtException refused && e is LibvirtClientException or IOException)
+        {
+            // ssh only says that it gave up; libvirt names the answer that made it give up.
+            throw refused;
+        }
+        finally
+        {
+            // Once the connection is open (or has failed) ssh has nothing left to ask.
+            if (askpass is not null)
+            {
+                await askpass.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>
@@ -166,7 +184,7 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
         }
     }
 
-    private static async Task<IDuplexPipe> ConnectTransportAsync(LibvirtUri uri, LibvirtConnectionOptions options, CancellationToken cancellationToken)
+    private static async Task<IDuplexPipe> ConnectTransportAsync(LibvirtUri uri, LibvirtConnectionOptions options, AskpassBridge? askpass, CancellationToken cancellationToken)
     {
         switch (uri.EffectiveTransport)
         {
@@ -201,7 +219,7 @@ public sealed partial class LibvirtConnection : IAsyncDisposable
             case "libssh":
             case "libssh2":
             case "ext":
-                return ConnectProcessTransport(uri, options);
+                return ConnectProcessTransport(uri, options, askpass);
             default:
                 throw new NotSupportedException($"Transport '{uri.EffectiveTransport}' is not supported (unix, tcp, tls, ssh, libssh, libssh2 and ext are)");
         }

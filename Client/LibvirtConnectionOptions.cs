@@ -38,6 +38,16 @@ public sealed class LibvirtConnectionOptions
     public Func<SaslCredentialRequest, CancellationToken, ValueTask<NetworkCredential?>>? CredentialCallback { get; set; }
 
     /// <summary>
+    /// Answers the questions of the <c>libssh</c> and <c>libssh2</c> transports (unknown host key, key passphrase,
+    /// password, keyboard-interactive) where libvirt would call the connection's authentication callback. The
+    /// answer is the text typed; null declines. The OpenSSH client that carries these transports asks through a
+    /// private askpass program that hands each question to this callback. Passwords come from the auth file
+    /// (service <c>ssh</c>) first, as in libvirt. When null (default), ssh asks on its own terminal, if it has one, and
+    /// unknown host keys are refused.
+    /// </summary>
+    public Func<SshPromptRequest, CancellationToken, ValueTask<string?>>? SshPromptCallback { get; set; }
+
+    /// <summary>
     /// The DIGEST-MD5 cipher to use on plain TCP (<c>rc4</c>, <c>3des</c>, <c>rc4-56</c>) when the server offers it,
     /// instead of the strongest one as Cyrus SASL picks it. Null (default) picks like libvirt.
     /// </summary>

@@ -31,7 +31,13 @@ public class LibvirtException : LibvirtClientException
 {
     /// <summary>Wraps an error body received from the server.</summary>
     public LibvirtException(VirNetMessageError error)
-        : base(error.Message ?? $"libvirt error {error.Code}")
+        : this(error, null)
+    {
+    }
+
+    // For errors this client raises itself in libvirt's place, with what caused them.
+    internal LibvirtException(VirNetMessageError error, Exception? innerException)
+        : base(error.Message ?? $"libvirt error {error.Code}", innerException)
     {
         Code = (ErrorCode)error.Code;
         Domain = (ErrorDomain)error.Domain;

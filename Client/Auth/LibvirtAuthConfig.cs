@@ -20,6 +20,28 @@ public sealed class LibvirtAuthConfig
     /// <summary>Where the text came from, for error messages.</summary>
     public string Source { get; }
 
+    /// <summary>
+    /// The auth file libvirt reads for a URI: <c>LIBVIRT_AUTH_FILE</c>, else the <c>authfile=</c> parameter, else
+    /// <c>auth.conf</c> in the user's libvirt configuration directory, else <c>/etc/libvirt/auth.conf</c>, when it
+    /// exists; null when none applies.
+    /// </summary>
+    public static string? Locate(LibvirtUri uri)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        if ((Environment.GetEnvironmentVariable("LIBVIRT_AUTH_FILE") ?? uri["authfile"]) is string path)
+        {
+            return path;
+        }
+
+        string user = Path.Combine(ClientConfig.UserConfigDirectory(), "auth.conf");
+        if (File.Exists(user))
+        {
+            return user;
+        }
+
+        return File.Exists("/etc/libvirt/auth.conf") ? "/etc/libvirt/auth.conf" : null;
+    }
+
     /// <summary>Reads and parses a file.</summary>
     public static async Task<LibvirtAuthConfig> LoadAsync(string path, CancellationToken cancellationToken = default)
         => Parse(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), path);

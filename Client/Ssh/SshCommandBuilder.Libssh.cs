@@ -25,8 +25,10 @@ public static partial class SshCommandBuilder
     /// <c>keyboard-interactive</c>), by default all of them (without <c>privkey</c> when there is no key).</item>
     /// </list>
     /// <c>command=</c>, <c>no_tty=</c> and <c>no_verify=</c> belong to the ssh transport and are ignored, as libvirt
-    /// ignores them here. Passwords are asked by ssh itself, on the terminal, where libvirt would use the
-    /// connection's authentication callback.
+    /// ignores them here. Without <paramref name="interactive"/>, ssh asks for secrets itself, on its terminal, and
+    /// refuses unknown host keys; with it, ssh asks (through askpass) whether to accept an unknown host key under
+    /// <c>known_hosts_verify=normal</c>, showing the fingerprint in the digest libvirt shows (SHA-256 for libssh, MD5
+    /// for libssh2).
     /// </summary>
     /// <param name="uri">The connection URI.</param>
     /// <param name="readOnly">Whether the connection is read-only.</param>
@@ -34,8 +36,9 @@ public static partial class SshCommandBuilder
     /// <param name="homeDirectory">The user's home directory (for the default key).</param>
     /// <param name="configDirectory">libvirt's per-user configuration directory (for the default known hosts file).</param>
     /// <param name="userRuntimeDirectory">Where the session daemon's socket lives, when it is used; null for libvirt's default.</param>
+    /// <param name="interactive">Whether questions reach the application (an askpass bridge to its callback).</param>
     /// <exception cref="ArgumentException">A parameter has a value libvirt refuses.</exception>
-    public static IReadOnlyList<string> BuildLibssh(LibvirtUri uri, bool readOnly, bool privileged, string homeDirectory, string configDirectory, string? userRuntimeDirectory = null)
+    public static IReadOnlyList<string> BuildLibssh(LibvirtUri uri, bool readOnly, bool privileged, string homeDirectory, string configDirectory, string? userRuntimeDirectory = null, bool interactive = false)
     {
         ArgumentNullException.ThrowIfNull(uri);
         ArgumentNullException.ThrowIfNull(homeDirectory);
@@ -47,7 +50,7 @@ public static partial class SshCommandBuilder
         string verify = Parameter(uri, "known_hosts_verify") ?? "normal";
         string strictness = verify.ToLowerInvariant() switch
         {
-            "normal" => "yes",
+            "normal" => interactive ? "ask" : "yes",
             "auto" => "accept-new",
             "ignore" => "no",
             _ => throw new ArgumentException($"Invalid host key verification method: '{verify}'", nameof(uri)),
@@ -87,6 +90,11 @@ public static partial class SshCommandBuilder
         if (privateKey && key is not null)
         {
             argv.AddRange(["-i", key]);
+        }
+
+        if (interactive)
+        {
+            argv.AddRange(["-o", "FingerprintHash=" + (transport == "libssh2" ? "md5" : "sha256")]);
         }
 
         if (!agent)

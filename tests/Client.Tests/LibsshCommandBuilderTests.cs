@@ -83,6 +83,19 @@ public sealed class LibsshCommandBuilderTests : IDisposable
         Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("libssh", "normal", "StrictHostKeyChecking=ask", "FingerprintHash=sha256")]
+    [InlineData("libssh2", "normal", "StrictHostKeyChecking=ask", "FingerprintHash=md5")]
+    [InlineData("libssh", "auto", "StrictHostKeyChecking=accept-new", "FingerprintHash=sha256")]
+    public void WithACallbackSshAsksAboutUnknownHostsInLibvirtsDigest(string transport, string verify, string strictness, string hash)
+    {
+        IReadOnlyList<string> argv = SshCommandBuilder.BuildLibssh(
+            LibvirtUri.Parse($"qemu+{transport}://h/system?proxy=native&known_hosts_verify={verify}"), readOnly: false, privileged: true, _home, "/cfg/libvirt", interactive: true);
+        Assert.Contains(strictness, argv);
+        Assert.Contains(hash, argv);
+        Assert.DoesNotContain(Build($"qemu+{transport}://h/system?proxy=native"), a => a.StartsWith("FingerprintHash", StringComparison.Ordinal));
+    }
+
     private IReadOnlyList<string> Build(string uri)
         => SshCommandBuilder.BuildLibssh(LibvirtUri.Parse(uri), readOnly: false, privileged: true, _home, "/cfg/libvirt");
 
