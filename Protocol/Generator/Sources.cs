@@ -18,8 +18,8 @@ public static class Sources
         "admin_protocol.x",
     ];
 
-    /// <summary>The programs that get a typed client class (admin has its own socket and its own client later).</summary>
-    public static readonly string[] ClientFiles = ["remote_protocol.x", "qemu_protocol.x", "lxc_protocol.x"];
+    /// <summary>The programs that get a typed client class and a server handler surface (admin speaks on its own socket).</summary>
+    public static readonly string[] ClientFiles = ["remote_protocol.x", "qemu_protocol.x", "lxc_protocol.x", "admin_protocol.x"];
 
     /// <summary>Folder of the protocol types, relative to the repository root.</summary>
     public const string ProtocolOutputFolder = "Protocol/Generated";

@@ -16,7 +16,7 @@ public class GeneratedCodeIsUpToDateTests
         IReadOnlyList<(string Folder, string Name, string Content)> generated = Sources.Generate(TestPaths.Root);
         Assert.Equal(Sources.Files.Length, generated.Count(g => g.Folder == Sources.ProtocolOutputFolder));
         Assert.Equal(
-            ["LxcCalls.g.cs", "QemuCalls.g.cs", "RemoteCalls.g.cs"],
+            ["AdminCalls.g.cs", "LxcCalls.g.cs", "QemuCalls.g.cs", "RemoteCalls.g.cs"],
             generated.Where(g => g.Folder == Sources.ClientOutputFolder).Select(g => g.Name).Order(StringComparer.Ordinal));
     }
 
