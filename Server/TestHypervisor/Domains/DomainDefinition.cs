@@ -102,8 +102,6 @@ internal sealed class DomainDefinition
             throw XmlError("an os <type> must be specified");
         }
 
-        XElement? memory = root.Element("memory") ?? throw XmlError("Memory size must be specified via <memory> or in the <numa> configuration");
-
         var definition = new DomainDefinition
         {
             Type = type,
@@ -112,9 +110,7 @@ internal sealed class DomainDefinition
             Os = NormalizeOs(os, PerDeviceBootOrder(root.Element("devices"), os), !string.IsNullOrEmpty(root.Element("bootloader")?.Value)),
         };
         DomainSysinfo.Apply(root, definition, uuidGiven: root.Element("uuid") is not null);
-        definition.MemoryKiB = ParseKiB(memory);
-        XElement? current = root.Element("currentMemory");
-        definition.CurrentMemoryKiB = current is null ? definition.MemoryKiB : Math.Min(ParseKiB(current), definition.MemoryKiB);
+        definition.MemoryKiB = root.Element("memory") is { } memory ? ParseKiB(memory) : 0;
         if (root.Element("vcpu") is { } vcpu)
         {
             (definition.MaxVcpus, definition.Vcpus) = ParseVcpuCounts(vcpu);
@@ -151,6 +147,7 @@ internal sealed class DomainDefinition
         definition._other = root.Elements().Where(e => !Modelled.Contains(e.Name.LocalName) && e.Name.Namespace == XNamespace.None).Select(e => new XElement(e)).ToList();
         NormalizeCpu(definition._other);
         NormalizeGenid(definition._other);
+        ApplyMemoryTotal(definition, root.Element("currentMemory"));
 
         // libvirt keeps a bootloader's arguments only with a bootloader, and neither when empty.
         bool bootloader = !string.IsNullOrEmpty(definition._other.Find(e => e.Name.LocalName == "bootloader")?.Value);
@@ -190,6 +187,27 @@ internal sealed class DomainDefinition
         DomainHostdevChecks.Check(definition.Devices);
         DomainUsbChecks.CheckRedirdevs(definition.Devices);
         return definition;
+    }
+
+    /// <summary>
+    /// Without a &lt;memory&gt; size libvirt takes the sum of the guest NUMA cells (already in KiB here); a balloon
+    /// size of 0 or above the total becomes the total.
+    /// </summary>
+    private static void ApplyMemoryTotal(DomainDefinition definition, XElement? current)
+    {
+        if (definition.MemoryKiB == 0)
+        {
+            IEnumerable<XElement> cells = definition.FindElement("cpu")?.Element("numa")?.Elements("cell") ?? [];
+            definition.MemoryKiB = cells.Aggregate(0UL, (sum, cell) => sum + ((ulong?)cell.Attribute("memory") ?? 0));
+        }
+
+        if (definition.MemoryKiB == 0)
+        {
+            throw XmlError("Memory size must be specified via <memory> or in the <numa> configuration");
+        }
+
+        ulong balloon = current is null ? 0 : ParseKiB(current);
+        definition.CurrentMemoryKiB = balloon == 0 || balloon > definition.MemoryKiB ? definition.MemoryKiB : balloon;
     }
 
     /// <summary>

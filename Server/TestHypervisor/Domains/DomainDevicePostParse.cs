@@ -53,12 +53,7 @@ internal static partial class DomainDevicePostParse
         DomainControllerChecks.CheckDuplicates(controllers);
         foreach (XElement nic in devices.Where(d => d.Name.LocalName == "interface"))
         {
-            // libvirt writes an interface's MAC first wherever the input had it.
-            if (nic.Element("mac") is XElement mac && nic.Elements().First() != mac)
-            {
-                mac.Remove();
-                nic.AddFirst(mac);
-            }
+            DomainInterfacePostParse.Apply(nic);
         }
 
         var disks = new List<XElement>();
