@@ -30,6 +30,19 @@ internal static class DomainInterfacePostParse
             driver.ReplaceWith((string?)driver.Attribute("name") is string name ? new XElement("driver", new XAttribute("name", name)) : null);
         }
 
+        // Names of the kinds the host generates (vnet0, macvtap0, ...) are dropped from a definition, unless libvirt
+        // is told the tap device is not its own.
+        if (nic.Element("target") is XElement target && (string?)target.Attribute("managed") != "no"
+            && (string?)target.Attribute("dev") is string dev && (dev.StartsWith("vnet", StringComparison.Ordinal)
+                || dev.StartsWith("macvtap", StringComparison.Ordinal) || dev.StartsWith("macvlan", StringComparison.Ordinal)))
+        {
+            target.Attribute("dev")!.Remove();
+            if (!target.HasAttributes)
+            {
+                target.Remove();
+            }
+        }
+
         if (type == "direct" && nic.Element("source") is XElement source && source.Attribute("mode") is null)
         {
             source.Add(new XAttribute("mode", "vepa"));

@@ -1,0 +1,164 @@
+using LibvirtRemote.Interop.Tests.Support;
+using Xunit;
+
+namespace LibvirtRemote.Interop.Tests.Server;
+
+/// <summary>
+/// Domain XML gaps a sweep of libvirt's qemuxml2argvdata inputs found between our test hypervisor and libvirtd 9.0.0's
+/// test driver: memory taken from the guest NUMA cells, the order and filtering of &lt;interface&gt; children, and
+/// the &lt;virtualport&gt; of an interface (generated ids, kinds that refuse it, incomplete profiles), host-generated
+/// tap names dropped. Each test runs
+/// virsh or python3-libvirt against both and demands the same output; every refusal sits next to an accepted case.
+/// </summary>
+public sealed class DomainXmlGapsParityTests
+{
+    private const string NumaOnlyMemoryXml = """
+        <domain type='test'>
+          <name>numamem</name>
+          <vcpu>4</vcpu>
+          <currentMemory>0</currentMemory>
+          <os><type>hvm</type></os>
+          <cpu>
+            <topology sockets='2' cores='2' threads='1'/>
+            <numa>
+              <cell id='1' cpus='2-3' memory='100' unit='MiB'/>
+              <cell id='0' cpus='0-1' memory='109550' unit='KiB'/>
+            </numa>
+          </cpu>
+        </domain>
+        """;
+
+    private const string NoMemoryXml = """
+        <domain type='test'>
+          <name>nomem</name>
+          <os><type>hvm</type></os>
+        </domain>
+        """;
+
+    private const string InterfacesXml = """
+        <domain type='test'>
+          <name>nics</name>
+          <memory>262144</memory>
+          <os><type>hvm</type></os>
+          <devices>
+            <interface type='network'>
+              <address type='pci' domain='0' bus='0' slot='3' function='0'/>
+              <link state='down'/>
+              <filterref filter='clean-traffic'/>
+              <driver queues='2'/>
+              <model type='virtio'/>
+              <boot order='1'/>
+              <target dev='vnet7'/>
+              <source network='default'/>
+              <mtu size='1500'/>
+              <mac address='52:54:00:aa:bb:01'/>
+            </interface>
+            <interface type='hostdev' managed='yes'>
+              <mac address='00:11:22:33:44:55'/>
+              <source><address type='pci' domain='0x0000' bus='0x06' slot='0x12' function='0x1'/></source>
+              <model type='virtio'/>
+              <filterref filter='myfilter'/>
+              <driver name='vfio' queues='4'/>
+            </interface>
+            <interface type='vhostuser'>
+              <mac address='52:54:00:ee:96:6b'/>
+              <source type='unix' path='/tmp/vhost0.sock' mode='server'/>
+              <model type='virtio'/>
+              <filterref filter='myfilter'/>
+              <driver queues='4'/>
+            </interface>
+            <interface type='direct'>
+              <source dev='eth0'/>
+              <virtualport type='802.1Qbh'><parameters profileid='prof'/></virtualport>
+            </interface>
+          </devices>
+        </domain>
+        """;
+
+    private const string VirtualPortXml = """
+        <domain type='test'>
+          <name>vport</name>
+          <memory>262144</memory>
+          <os><type>hvm</type></os>
+          <devices>
+            <interface type='bridge'>
+              <source bridge='ovsbr0'/>
+              <virtualport type='openvswitch'/>
+            </interface>
+            <interface type='bridge'>
+              <source bridge='ovsbr0'/>
+              <virtualport type='openvswitch'><parameters profileid='p1'/></virtualport>
+            </interface>
+            <interface type='network'>
+              <source network='default'/>
+              <virtualport/>
+            </interface>
+            <interface type='network'>
+              <source network='default'/>
+              <virtualport type='802.1Qbg'><parameters managerid='11' typeid='1193047' typeidversion='2'/></virtualport>
+            </interface>
+          </devices>
+        </domain>
+        """;
+
+    // Defines the openvswitch domain, redefines it from its own XML and prints the generated interface ids each time.
+    private const string InterfaceIdScript = """
+        import re
+        xml = open(sys.argv[2]).read()
+        first = conn.defineXML(xml).XMLDesc(0)
+        ids = re.findall(r"interfaceid='([^']*)'", first)
+        print('ids', len(ids), all(re.fullmatch('[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', i) for i in ids))
+        again = conn.defineXML(first).XMLDesc(0)
+        print('kept', re.findall(r"interfaceid='([^']*)'", again) == ids)
+        print(first)
+        """;
+
+    [Fact]
+    public async Task MemoryComesFromTheNumaCellsWhenMemoryIsMissing()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string numa = pair.WriteFile("numamem.xml", NumaOnlyMemoryXml);
+        string none = pair.WriteFile("nomem.xml", NoMemoryXml);
+        string output = await pair.VirshSameAsync($"define {numa}; dumpxml numamem; define {none}");
+        Assert.Contains("  <memory unit='KiB'>211950</memory>\n  <currentMemory unit='KiB'>211950</currentMemory>\n", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: Memory size must be specified via <memory> or in the <numa> configuration", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InterfaceChildrenComeOutInLibvirtdsOrder()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string nics = pair.WriteFile("nics.xml", InterfacesXml);
+        string output = await pair.VirshSameAsync($"define {nics}; dumpxml nics; dumpxml nics --inactive");
+        Assert.Contains(
+            "<source network='default'/>\n      <target dev='testnet0'/>\n      <model type='virtio'/>\n      <driver queues='2'/>\n      <filterref filter='clean-traffic'/>\n"
+            + "      <link state='down'/>\n      <mtu size='1500'/>\n      <boot order='1'/>\n      <address type='pci'",
+            output,
+            StringComparison.Ordinal);
+        Assert.Contains("<mac address='00:11:22:33:44:55'/>\n      <driver name='vfio'/>\n      <source>", output, StringComparison.Ordinal);
+        Assert.Contains("<source dev='eth0' mode='vepa'/>", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("myfilter", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VirtualPortIdsAreGeneratedAndIncompleteProfilesRefused()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string good = pair.WriteFile("vport.xml", VirtualPortXml);
+        string ethernet = pair.WriteFile("eth.xml", VirtualPortXml.Replace("<interface type='bridge'>\n      <source bridge='ovsbr0'/>\n      <virtualport type='openvswitch'/>", "<interface type='ethernet'>\n      <virtualport type='openvswitch'/>", StringComparison.Ordinal));
+        string incomplete = pair.WriteFile("qbh.xml", VirtualPortXml.Replace("<interface type='bridge'>\n      <source bridge='ovsbr0'/>\n      <virtualport type='openvswitch'/>", "<interface type='bridge'>\n      <source bridge='ovsbr0'/>\n      <virtualport type='802.1Qbh'/>", StringComparison.Ordinal));
+        string untyped = pair.WriteFile("untyped.xml", VirtualPortXml.Replace("<virtualport type='openvswitch'/>", "<virtualport/>", StringComparison.Ordinal));
+        Assert.NotEqual(VirtualPortXml, File.ReadAllText(ethernet));
+        string output = await pair.VirshSameAsync($"define {good}; dumpxml vport; define {ethernet}; define {incomplete}; define {untyped}");
+        Assert.Contains("<virtualport type='openvswitch'>\n        <parameters interfaceid='UUID'/>\n", output, StringComparison.Ordinal);
+        Assert.Contains("<parameters interfaceid='UUID' profileid='p1'/>", output, StringComparison.Ordinal);
+        Assert.Contains("<virtualport>\n        <parameters instanceid='UUID' interfaceid='UUID'/>\n", output, StringComparison.Ordinal);
+        Assert.Contains("<parameters managerid='11' typeid='1193047' typeidversion='2' instanceid='UUID'/>", output, StringComparison.Ordinal);
+        Assert.Contains("error: unsupported configuration: <virtualport> element unsupported for <interface type='ethernet'>", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: missing profileid in <virtualport type='802.1Qbh'>", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: missing required virtualport type", output, StringComparison.Ordinal);
+
+        string python = await pair.PythonSameAsync(TestDriverPair.PythonPrelude + "\n" + InterfaceIdScript.Replace("sys.argv[2]", $"'{good}'", StringComparison.Ordinal));
+        Assert.Contains("ids 3 True\nkept True\n", python, StringComparison.Ordinal);
+    }
+}
