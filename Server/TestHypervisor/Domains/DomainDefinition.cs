@@ -23,7 +23,7 @@ internal sealed class DomainDefinition
     ];
 
     private static readonly HashSet<string> Modelled =
-        ["name", "uuid", "memory", "currentMemory", "vcpu", "os", "clock", "on_poweroff", "on_reboot", "on_crash", "devices"];
+        ["name", "uuid", "memory", "currentMemory", "vcpu", "vcpus", "os", "clock", "on_poweroff", "on_reboot", "on_crash", "devices"];
 
     private List<XElement> _other = [];
 
@@ -37,9 +37,41 @@ internal sealed class DomainDefinition
 
     public ulong CurrentMemoryKiB { get; set; }
 
-    public int MaxVcpus { get; set; } = 1;
+    private int _maxVcpus = 1;
 
-    public int Vcpus { get; set; } = 1;
+    private int _vcpus = 1;
+
+    /// <summary>Changing the maximum resizes the per-vCPU states as libvirt resizes them; the current count follows.</summary>
+    public int MaxVcpus
+    {
+        get => _maxVcpus;
+        set
+        {
+            _maxVcpus = value;
+            if (VcpuStates is not null)
+            {
+                DomainVcpuStates.SetMaximum(VcpuStates, value);
+                _vcpus = VcpuStates.Count(s => s.Online);
+            }
+        }
+    }
+
+    /// <summary>Changing the current count brings the lowest-numbered vCPUs online, as libvirt does.</summary>
+    public int Vcpus
+    {
+        get => _vcpus;
+        set
+        {
+            _vcpus = value;
+            if (VcpuStates is not null)
+            {
+                DomainVcpuStates.SetCurrent(VcpuStates, value);
+            }
+        }
+    }
+
+    /// <summary>The per-vCPU states of &lt;vcpus&gt;, or null when the definition gives none.</summary>
+    public List<VcpuState>? VcpuStates { get; private set; }
 
     /// <summary>True for &lt;vcpu placement='auto'&gt;, which libvirt writes back.</summary>
     public bool VcpuPlacementAuto { get; set; }
@@ -118,6 +150,12 @@ internal sealed class DomainDefinition
 
             // With automatic placement libvirt ignores a cpuset.
             definition.Tuning.VcpuCpuset = (string?)vcpu.Attribute("cpuset") is { } cpuset && !definition.VcpuPlacementAuto ? DomainIoThreads.ParseCpuset(cpuset) : null;
+        }
+
+        if (DomainVcpuStates.Parse(root.Element("vcpus"), definition.MaxVcpus) is { } states)
+        {
+            definition.VcpuStates = states;
+            definition._vcpus = states.Count(s => s.Online);
         }
 
         if (root.Element("clock") is { } clock)
@@ -348,6 +386,7 @@ internal sealed class DomainDefinition
         Devices = Devices.Select(e => new XElement(e)).ToList(),
         _other = _other.Select(e => new XElement(e)).ToList(),
         Tuning = Tuning.Clone(),
+        VcpuStates = VcpuStates is null ? null : [.. VcpuStates],
     };
 
     /// <summary>Fills what the test hypervisor adds on define: interface MAC addresses and testnetN names.</summary>
@@ -421,6 +460,11 @@ internal sealed class DomainDefinition
             new("on_reboot", OnReboot),
             new("on_crash", OnCrash),
         };
+        if (VcpuStates is not null)
+        {
+            elements.Add(DomainVcpuStates.Format(VcpuStates));
+        }
+
         var devices = new XElement("devices");
         elements.Add(devices);
         elements.AddRange(_other);
