@@ -7,7 +7,7 @@ namespace LibvirtRemote.Interop.Tests.Server;
 /// Domain XML gaps a sweep of libvirt's qemuxml2argvdata inputs found between our test hypervisor and libvirtd 9.0.0's
 /// test driver: memory taken from the guest NUMA cells, the order and filtering of &lt;interface&gt; children, and
 /// the &lt;virtualport&gt; of an interface (generated ids, kinds that refuse it, incomplete profiles), host-generated
-/// tap names dropped. Each test runs
+/// tap names dropped, and per-vCPU &lt;vcpus&gt; states with setvcpus. Each test runs
 /// virsh or python3-libvirt against both and demands the same output; every refusal sits next to an accepted case.
 /// </summary>
 public sealed class DomainXmlGapsParityTests
@@ -112,6 +112,53 @@ public sealed class DomainXmlGapsParityTests
         print('kept', re.findall(r"interfaceid='([^']*)'", again) == ids)
         print(first)
         """;
+
+    private const string VcpuStatesXml = """
+        <domain type='test'>
+          <name>vcpus</name>
+          <memory>262144</memory>
+          <vcpu current='1'>4</vcpu>
+          <vcpus>
+            <vcpu id='0' enabled='yes' order='1'/>
+            <vcpu id='3' enabled='yes' hotpluggable='yes'/>
+            <vcpu id='2' enabled='yes' hotpluggable='yes' order='2'/>
+          </vcpus>
+          <os><type>hvm</type></os>
+        </domain>
+        """;
+
+    [Fact]
+    public async Task VcpuStatesDecideTheCountAndFollowSetvcpus()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string good = pair.WriteFile("vcpus.xml", VcpuStatesXml);
+        string[] refused =
+        [
+            pair.WriteFile("range.xml", VcpuStatesXml.Replace("id='3'", "id='4'", StringComparison.Ordinal)),
+            pair.WriteFile("noenabled.xml", VcpuStatesXml.Replace("<vcpu id='2' enabled='yes'", "<vcpu id='2'", StringComparison.Ordinal)),
+            pair.WriteFile("noid.xml", VcpuStatesXml.Replace("<vcpu id='2'", "<vcpu", StringComparison.Ordinal)),
+            pair.WriteFile("badorder.xml", VcpuStatesXml.Replace("order='2'", "order='-2'", StringComparison.Ordinal)),
+            pair.WriteFile("badstate.xml", VcpuStatesXml.Replace("hotpluggable='yes'", "hotpluggable='on'", StringComparison.Ordinal)),
+            pair.WriteFile("fixed.xml", VcpuStatesXml.Replace("id='3' enabled='yes' hotpluggable='yes'", "id='3' enabled='no' hotpluggable='no'", StringComparison.Ordinal)),
+        ];
+        string output = await pair.VirshSameAsync(
+            $"define {good}; dumpxml vcpus; vcpucount vcpus; setvcpus vcpus 3 --config --maximum; dumpxml vcpus; setvcpus vcpus 2 --config; "
+            + "dumpxml vcpus; start vcpus; setvcpus vcpus 1 --live; dumpxml vcpus; vcpucount vcpus; undefine vcpus; destroy vcpus; "
+            + string.Join("; ", refused.Select(f => "define " + f)));
+        Assert.Contains(
+            "  <vcpu placement='static' current='3'>4</vcpu>\n  <vcpus>\n    <vcpu id='0' enabled='yes' hotpluggable='no' order='1'/>\n"
+            + "    <vcpu id='1' enabled='no' hotpluggable='yes'/>\n    <vcpu id='2' enabled='yes' hotpluggable='yes' order='2'/>\n"
+            + "    <vcpu id='3' enabled='yes' hotpluggable='yes'/>\n  </vcpus>\n",
+            output,
+            StringComparison.Ordinal);
+        Assert.Contains("  <vcpu placement='static' current='2'>3</vcpu>\n", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: vcpu id '4' is out of range of maximum vcpu count", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: Missing required attribute 'enabled' in element 'vcpu'", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: Missing required attribute 'id' in element 'vcpu'", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: Invalid value for attribute 'order' in element 'vcpu': '-2'. Expected non-negative integer value", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: Invalid value for attribute 'hotpluggable' in element 'vcpu': 'on'.", output, StringComparison.Ordinal);
+        Assert.Contains("error: unsupported configuration: vcpu '3' is both offline and not hotpluggable", output, StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task MemoryComesFromTheNumaCellsWhenMemoryIsMissing()
