@@ -97,7 +97,12 @@ internal static partial class DomainDevicePostParse
             }
         }
 
-        AssignPorts(consoles);
+        // A console's port is its place among the consoles, whatever port the XML gave.
+        for (int i = 0; i < consoles.Count; i++)
+        {
+            SetTarget(consoles[i], TargetType(consoles[i]), i);
+        }
+
         if (hvm)
         {
             ConsoleCompat(serials, consoles);
