@@ -173,6 +173,7 @@ internal sealed class DomainDefinition
         DomainHostdevChecks.CheckAtParse(devices);
         DomainDeviceBoot.Apply(devices);
         DomainDeviceElementChecks.Check(devices);
+        DomainAddressFormat.CheckZpci(devices);
         DomainUsbChecks.CheckAtParse(devices, hvm: definition.OsType == "hvm");
         DomainVideoChecks.Check(devices);
         DomainDisplayPostParse.Apply(devices, definition.OsType);
