@@ -7,7 +7,8 @@ namespace LibvirtRemote.Interop.Tests.Server;
 /// Domain XML gaps a sweep of libvirt's qemuxml2argvdata inputs found between our test hypervisor and libvirtd 9.0.0's
 /// test driver: memory taken from the guest NUMA cells, the order and filtering of &lt;interface&gt; children, and
 /// the &lt;virtualport&gt; of an interface (generated ids, kinds that refuse it, incomplete profiles), host-generated
-/// tap names dropped, and per-vCPU &lt;vcpus&gt; states with setvcpus. Each test runs
+/// tap names dropped, per-vCPU &lt;vcpus&gt; states with setvcpus, console ports, the random rng device and s390
+/// zpci ids. Each test runs
 /// virsh or python3-libvirt against both and demands the same output; every refusal sits next to an accepted case.
 /// </summary>
 public sealed class DomainXmlGapsParityTests
@@ -158,6 +159,43 @@ public sealed class DomainXmlGapsParityTests
         Assert.Contains("error: XML error: Invalid value for attribute 'order' in element 'vcpu': '-2'. Expected non-negative integer value", output, StringComparison.Ordinal);
         Assert.Contains("error: XML error: Invalid value for attribute 'hotpluggable' in element 'vcpu': 'on'.", output, StringComparison.Ordinal);
         Assert.Contains("error: unsupported configuration: vcpu '3' is both offline and not hotpluggable", output, StringComparison.Ordinal);
+    }
+
+    private const string DeviceDefaultsXml = """
+        <domain type='test'>
+          <name>defaults</name>
+          <memory>262144</memory>
+          <os><type arch='s390x'>hvm</type></os>
+          <devices>
+            <hostdev mode='subsystem' type='pci'>
+              <source><address domain='0' bus='0' slot='1' function='0'/></source>
+              <address type='pci' domain='0' bus='0' slot='2' function='0'><zpci uid='010' fid='17'/></address>
+            </hostdev>
+            <hostdev mode='subsystem' type='pci'>
+              <source><address domain='0' bus='0' slot='3' function='0'/></source>
+              <address type='pci' domain='0' bus='0' slot='4' function='0'><zpci fid='0x1f'/></address>
+            </hostdev>
+            <console type='pty'/>
+            <console type='pty'><target type='virtio' port='7'/></console>
+            <rng model='virtio'><backend model='random'/></rng>
+          </devices>
+        </domain>
+        """;
+
+    [Fact]
+    public async Task ConsolePortsRngDeviceAndZpciIdsAreFilledInAsLibvirtdFillsThem()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string good = pair.WriteFile("defaults.xml", DeviceDefaultsXml);
+        string negative = pair.WriteFile("negative.xml", DeviceDefaultsXml.Replace("uid='010'", "uid='-1'", StringComparison.Ordinal));
+        string text = pair.WriteFile("text.xml", DeviceDefaultsXml.Replace("fid='0x1f'", "fid='abc'", StringComparison.Ordinal));
+        string output = await pair.VirshSameAsync($"define {good}; dumpxml defaults; define {negative}; define {text}");
+        Assert.Contains("<zpci uid='0x0008' fid='0x00000011'/>", output, StringComparison.Ordinal);
+        Assert.Contains("<zpci uid='0x0000' fid='0x0000001f'/>", output, StringComparison.Ordinal);
+        Assert.Contains("<target type='virtio' port='1'/>", output, StringComparison.Ordinal);
+        Assert.Contains("<backend model='random'>/dev/random</backend>", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: Invalid value for attribute 'uid' in element 'zpci': '-1'. Expected non-negative integer value", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: Invalid value for attribute 'fid' in element 'zpci': 'abc'. Expected non-negative integer value", output, StringComparison.Ordinal);
     }
 
     [Fact]
