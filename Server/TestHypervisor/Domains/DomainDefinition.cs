@@ -186,6 +186,7 @@ internal sealed class DomainDefinition
         definition._other = root.Elements().Where(e => !Modelled.Contains(e.Name.LocalName) && e.Name.Namespace == XNamespace.None).Select(e => new XElement(e)).ToList();
         NormalizeCpu(definition._other);
         NormalizeGenid(definition._other);
+        DomainSeclabels.Apply(definition._other);
         ApplyMemoryTotal(definition, root.Element("currentMemory"));
 
         // libvirt keeps a bootloader's arguments only with a bootloader, and neither when empty.
