@@ -7,8 +7,8 @@ namespace LibvirtRemote.Interop.Tests.Server;
 /// Domain XML gaps a sweep of libvirt's qemuxml2argvdata inputs found between our test hypervisor and libvirtd 9.0.0's
 /// test driver: memory taken from the guest NUMA cells, the order and filtering of &lt;interface&gt; children, and
 /// the &lt;virtualport&gt; of an interface (generated ids, kinds that refuse it, incomplete profiles), host-generated
-/// tap names dropped, per-vCPU &lt;vcpus&gt; states with setvcpus, console ports, the random rng device and s390
-/// zpci ids. Each test runs
+/// tap names dropped, per-vCPU &lt;vcpus&gt; states with setvcpus, console ports, the random rng device, s390
+/// zpci ids and domain security labels. Each test runs
 /// virsh or python3-libvirt against both and demands the same output; every refusal sits next to an accepted case.
 /// </summary>
 public sealed class DomainXmlGapsParityTests
@@ -196,6 +196,39 @@ public sealed class DomainXmlGapsParityTests
         Assert.Contains("<backend model='random'>/dev/random</backend>", output, StringComparison.Ordinal);
         Assert.Contains("error: XML error: Invalid value for attribute 'uid' in element 'zpci': '-1'. Expected non-negative integer value", output, StringComparison.Ordinal);
         Assert.Contains("error: XML error: Invalid value for attribute 'fid' in element 'zpci': 'abc'. Expected non-negative integer value", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SeclabelDefaultsAndRefusalsMatchLibvirtd()
+    {
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        string[] labels =
+        [
+            "<seclabel type='static' model='selinux'><label>l1</label><imagelabel>i1</imagelabel></seclabel><seclabel model='dac' type='dynamic'><baselabel>b</baselabel></seclabel><seclabel model='x'/>",
+            "<seclabel model='none' type='dynamic'/>",
+            "<seclabel type='static' model='selinux'/>",
+            "<seclabel type='dynamic' relabel='no'/>",
+            "<seclabel type='none' relabel='yes'/>",
+            "<seclabel type='default'/>",
+            "<seclabel model='dac'/><seclabel/>",
+            "<seclabel model='dac'/><seclabel model='dac' type='none'/>",
+        ];
+        string commands = string.Join(
+            "; ",
+            labels.Select((label, i) => $"define {pair.WriteFile($"s{i}.xml", $"<domain type='test'><name>s{i}</name><memory>262144</memory><os><type>hvm</type></os>{label}</domain>")}; dumpxml s{i}"));
+        string output = await pair.VirshSameAsync(commands);
+        Assert.Contains(
+            "  <seclabel type='static' model='selinux' relabel='no'>\n    <label>l1</label>\n  </seclabel>\n"
+            + "  <seclabel type='dynamic' model='dac' relabel='yes'>\n    <baselabel>b</baselabel>\n  </seclabel>\n</domain>",
+            output,
+            StringComparison.Ordinal);
+        Assert.Contains("  <seclabel type='none' model='none'/>\n", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: security label is missing", output, StringComparison.Ordinal);
+        Assert.Contains("error: unsupported configuration: dynamic label type must use resource relabeling", output, StringComparison.Ordinal);
+        Assert.Contains("error: unsupported configuration: resource relabeling is not compatible with 'none' label type", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: Invalid value for attribute 'type' in element 'seclabel': 'default'.", output, StringComparison.Ordinal);
+        Assert.Contains("error: XML error: missing security model when using multiple labels", output, StringComparison.Ordinal);
+        Assert.Contains("error: seclabel for model dac is already provided", output, StringComparison.Ordinal);
     }
 
     [Fact]
