@@ -418,8 +418,12 @@ internal sealed partial class TestHandlers
             {
                 if ((flags & Maximum) != 0)
                 {
+                    // Per-vCPU states keep their online flags across a new maximum: assign only when the count must drop.
                     config.MaxVcpus = (int)count;
-                    config.Vcpus = Math.Min(config.Vcpus, (int)count);
+                    if (config.Vcpus > (int)count)
+                    {
+                        config.Vcpus = (int)count;
+                    }
                 }
                 else
                 {

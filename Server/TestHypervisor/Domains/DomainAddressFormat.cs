@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
+using LibvirtRemote.Protocol;
 using LibvirtRemote.Server.TestHypervisor.Objects;
 
 namespace LibvirtRemote.Server.TestHypervisor.Domains;
@@ -26,6 +27,16 @@ internal static class DomainAddressFormat
             {
                 source.ReplaceWith(formattedSource);
             }
+        }
+    }
+
+    /// <summary>Reads the s390 ids of PCI addresses while the devices are parsed, where libvirt refuses bad ones.</summary>
+    public static void CheckZpci(IEnumerable<XElement> devices)
+    {
+        foreach (XElement zpci in devices.Select(d => d.Element("address")).Where(a => (string?)a?.Attribute("type") == "pci").SelectMany(a => a!.Elements("zpci")))
+        {
+            _ = ZpciId(zpci, "uid");
+            _ = ZpciId(zpci, "fid");
         }
     }
 
@@ -110,8 +121,36 @@ internal static class DomainAddressFormat
             result.Add(new XAttribute("multifunction", multifunction));
         }
 
-        result.Add(address.Elements().Select(e => new XElement(e)));
+        result.Add(address.Elements().Select(e => e.Name.LocalName == "zpci" ? Zpci(e) : new XElement(e)));
         return result;
+    }
+
+    // An s390 PCI address: libvirt writes both ids in fixed-width hex once either is given (the other as 0), and
+    // drops the element when neither is.
+    private static XElement? Zpci(XElement zpci)
+    {
+        uint? uid = ZpciId(zpci, "uid");
+        uint? fid = ZpciId(zpci, "fid");
+        return uid is null && fid is null ? null : new XElement(
+            "zpci",
+            new XAttribute("uid", string.Create(CultureInfo.InvariantCulture, $"0x{uid ?? 0:x4}")),
+            new XAttribute("fid", string.Create(CultureInfo.InvariantCulture, $"0x{fid ?? 0:x8}")));
+    }
+
+    private static uint? ZpciId(XElement zpci, string name)
+    {
+        string? text = (string?)zpci.Attribute(name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        return !text.TrimStart().StartsWith('-') && CNumber.TryParseUInt32Base0(text, out uint value)
+            ? value
+            : throw new LibvirtErrorException(
+                ErrorCode.XmlError,
+                ErrorDomain.Xml,
+                $"XML error: Invalid value for attribute '{name}' in element 'zpci': '{text}'. Expected non-negative integer value");
     }
 
     private static XElement? Ccw(XElement address)

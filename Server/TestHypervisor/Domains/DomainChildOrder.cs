@@ -3,7 +3,7 @@ using System.Xml.Linq;
 namespace LibvirtRemote.Server.TestHypervisor.Domains;
 
 /// <summary>
-/// libvirt writes the children of &lt;os&gt;, &lt;features&gt; and &lt;cpu&gt; in a fixed order whatever order the
+/// libvirt writes the children of &lt;os&gt;, &lt;features&gt;, &lt;cpu&gt; and &lt;interface&gt; in a fixed order whatever order the
 /// client wrote them in; elements the test hypervisor keeps as given are put into that order here. Children this
 /// class does not know keep their place relative to each other, after the known ones.
 /// </summary>
@@ -18,6 +18,16 @@ internal static class DomainChildOrder
 
     private static readonly string[] Cpu =
         ["model", "vendor", "microcode", "signature", "counter", "topology", "cache", "maxphysaddr", "feature", "numa"];
+
+    private static readonly string[] Interface =
+    [
+        "mac", "source", "local", "vlan", "virtualport", "bandwidth", "port", "ip", "route", "portForward", "script",
+        "downscript", "backenddomain", "target", "guest", "model", "driver", "backend", "filterref", "tune", "teaming",
+        "link", "mtu", "coalesce", "boot", "alias", "rom", "acpi", "address",
+    ];
+
+    /// <summary>Puts the children of an &lt;interface&gt; into libvirt's order.</summary>
+    public static void SortInterface(XElement nic) => Sort(nic, Interface);
 
     /// <summary>Puts the children of <paramref name="os"/> into libvirt's order.</summary>
     public static void SortOs(XElement os) => Sort(os, Os);

@@ -23,7 +23,7 @@ internal sealed class DomainDefinition
     ];
 
     private static readonly HashSet<string> Modelled =
-        ["name", "uuid", "memory", "currentMemory", "vcpu", "os", "clock", "on_poweroff", "on_reboot", "on_crash", "devices"];
+        ["name", "uuid", "memory", "currentMemory", "vcpu", "vcpus", "os", "clock", "on_poweroff", "on_reboot", "on_crash", "devices"];
 
     private List<XElement> _other = [];
 
@@ -37,9 +37,41 @@ internal sealed class DomainDefinition
 
     public ulong CurrentMemoryKiB { get; set; }
 
-    public int MaxVcpus { get; set; } = 1;
+    private int _maxVcpus = 1;
 
-    public int Vcpus { get; set; } = 1;
+    private int _vcpus = 1;
+
+    /// <summary>Changing the maximum resizes the per-vCPU states as libvirt resizes them; the current count follows.</summary>
+    public int MaxVcpus
+    {
+        get => _maxVcpus;
+        set
+        {
+            _maxVcpus = value;
+            if (VcpuStates is not null)
+            {
+                DomainVcpuStates.SetMaximum(VcpuStates, value);
+                _vcpus = VcpuStates.Count(s => s.Online);
+            }
+        }
+    }
+
+    /// <summary>Changing the current count brings the lowest-numbered vCPUs online, as libvirt does.</summary>
+    public int Vcpus
+    {
+        get => _vcpus;
+        set
+        {
+            _vcpus = value;
+            if (VcpuStates is not null)
+            {
+                DomainVcpuStates.SetCurrent(VcpuStates, value);
+            }
+        }
+    }
+
+    /// <summary>The per-vCPU states of &lt;vcpus&gt;, or null when the definition gives none.</summary>
+    public List<VcpuState>? VcpuStates { get; private set; }
 
     /// <summary>True for &lt;vcpu placement='auto'&gt;, which libvirt writes back.</summary>
     public bool VcpuPlacementAuto { get; set; }
@@ -111,8 +143,6 @@ internal sealed class DomainDefinition
             throw XmlError("an os <type> must be specified");
         }
 
-        XElement? memory = root.Element("memory") ?? throw XmlError("Memory size must be specified via <memory> or in the <numa> configuration");
-
         var definition = new DomainDefinition
         {
             Type = type,
@@ -121,9 +151,7 @@ internal sealed class DomainDefinition
             Os = NormalizeOs(os, PerDeviceBootOrder(root.Element("devices"), os), !string.IsNullOrEmpty(root.Element("bootloader")?.Value)),
         };
         DomainSysinfo.Apply(root, definition, uuidGiven: root.Element("uuid") is not null);
-        definition.MemoryKiB = ParseKiB(memory);
-        XElement? current = root.Element("currentMemory");
-        definition.CurrentMemoryKiB = current is null ? definition.MemoryKiB : Math.Min(ParseKiB(current), definition.MemoryKiB);
+        definition.MemoryKiB = root.Element("memory") is { } memory ? ParseKiB(memory) : 0;
         if (root.Element("vcpu") is { } vcpu)
         {
             (definition.MaxVcpus, definition.Vcpus) = ParseVcpuCounts(vcpu);
@@ -131,6 +159,12 @@ internal sealed class DomainDefinition
 
             // With automatic placement libvirt ignores a cpuset.
             definition.Tuning.VcpuCpuset = (string?)vcpu.Attribute("cpuset") is { } cpuset && !definition.VcpuPlacementAuto ? DomainIoThreads.ParseCpuset(cpuset) : null;
+        }
+
+        if (DomainVcpuStates.Parse(root.Element("vcpus"), definition.MaxVcpus) is { } states)
+        {
+            definition.VcpuStates = states;
+            definition._vcpus = states.Count(s => s.Online);
         }
 
         if (root.Element("clock") is { } clock)
@@ -148,6 +182,7 @@ internal sealed class DomainDefinition
         DomainHostdevChecks.CheckAtParse(devices);
         DomainDeviceBoot.Apply(devices);
         DomainDeviceElementChecks.Check(devices);
+        DomainAddressFormat.CheckZpci(devices);
         DomainUsbChecks.CheckAtParse(devices, hvm: definition.OsType == "hvm");
         DomainVideoChecks.Check(devices);
         DomainDisplayPostParse.Apply(devices, definition.OsType);
@@ -160,6 +195,8 @@ internal sealed class DomainDefinition
         definition._other = root.Elements().Where(e => !Modelled.Contains(e.Name.LocalName) && e.Name.Namespace == XNamespace.None).Select(e => new XElement(e)).ToList();
         NormalizeCpu(definition._other);
         NormalizeGenid(definition._other);
+        DomainSeclabels.Apply(definition._other);
+        ApplyMemoryTotal(definition, root.Element("currentMemory"));
 
         // libvirt keeps a bootloader's arguments only with a bootloader, and neither when empty.
         bool bootloader = !string.IsNullOrEmpty(definition._other.Find(e => e.Name.LocalName == "bootloader")?.Value);
@@ -199,6 +236,27 @@ internal sealed class DomainDefinition
         DomainHostdevChecks.Check(definition.Devices);
         DomainUsbChecks.CheckRedirdevs(definition.Devices);
         return definition;
+    }
+
+    /// <summary>
+    /// Without a &lt;memory&gt; size libvirt takes the sum of the guest NUMA cells (already in KiB here); a balloon
+    /// size of 0 or above the total becomes the total.
+    /// </summary>
+    private static void ApplyMemoryTotal(DomainDefinition definition, XElement? current)
+    {
+        if (definition.MemoryKiB == 0)
+        {
+            IEnumerable<XElement> cells = definition.FindElement("cpu")?.Element("numa")?.Elements("cell") ?? [];
+            definition.MemoryKiB = cells.Aggregate(0UL, (sum, cell) => sum + ((ulong?)cell.Attribute("memory") ?? 0));
+        }
+
+        if (definition.MemoryKiB == 0)
+        {
+            throw XmlError("Memory size must be specified via <memory> or in the <numa> configuration");
+        }
+
+        ulong balloon = current is null ? 0 : ParseKiB(current);
+        definition.CurrentMemoryKiB = balloon == 0 || balloon > definition.MemoryKiB ? definition.MemoryKiB : balloon;
     }
 
     /// <summary>
@@ -339,6 +397,7 @@ internal sealed class DomainDefinition
         Devices = Devices.Select(e => new XElement(e)).ToList(),
         _other = _other.Select(e => new XElement(e)).ToList(),
         Tuning = Tuning.Clone(),
+        VcpuStates = VcpuStates is null ? null : [.. VcpuStates],
     };
 
     /// <summary>Fills what the test hypervisor adds on define: interface MAC addresses and testnetN names.</summary>
@@ -412,6 +471,11 @@ internal sealed class DomainDefinition
             new("on_reboot", OnReboot),
             new("on_crash", OnCrash),
         };
+        if (VcpuStates is not null)
+        {
+            elements.Add(DomainVcpuStates.Format(VcpuStates));
+        }
+
         var devices = new XElement("devices");
         elements.Add(devices);
         elements.AddRange(_other);

@@ -9,7 +9,7 @@ namespace LibvirtRemote.Server.TestHypervisor.Domains;
 /// (passthrough unless it is a vhost-user socket), the start port of ICH9 UHCI companion controllers, and the
 /// protocol of character devices, which libvirt writes for TCP sources only (raw when none was given), the order of
 /// a character device's children and sources, a disk's device information last, the ports of displays that listen
-/// on a socket or nowhere, an ivshmem device's model and size, and the spelling of known network card models.
+/// on a socket or nowhere, an ivshmem device's model and size, a random-number backend's device (/dev/random), and the spelling of known network card models.
 /// </summary>
 internal static class DomainDeviceDefaults
 {
@@ -56,6 +56,13 @@ internal static class DomainDeviceDefaults
                     if (Array.Find(NetModels, m => string.Equals(m, model.Value, StringComparison.OrdinalIgnoreCase)) is string known)
                     {
                         model.Value = known;
+                    }
+
+                    break;
+                case "rng" when device.Element("backend") is XElement random && (string?)random.Attribute("model") == "random":
+                    if (random.Value.Length == 0)
+                    {
+                        random.Value = "/dev/random";
                     }
 
                     break;

@@ -53,12 +53,7 @@ internal static partial class DomainDevicePostParse
         DomainControllerChecks.CheckDuplicates(controllers);
         foreach (XElement nic in devices.Where(d => d.Name.LocalName == "interface"))
         {
-            // libvirt writes an interface's MAC first wherever the input had it.
-            if (nic.Element("mac") is XElement mac && nic.Elements().First() != mac)
-            {
-                mac.Remove();
-                nic.AddFirst(mac);
-            }
+            DomainInterfacePostParse.Apply(nic);
         }
 
         var disks = new List<XElement>();
@@ -102,7 +97,12 @@ internal static partial class DomainDevicePostParse
             }
         }
 
-        AssignPorts(consoles);
+        // A console's port is its place among the consoles, whatever port the XML gave.
+        for (int i = 0; i < consoles.Count; i++)
+        {
+            SetTarget(consoles[i], TargetType(consoles[i]), i);
+        }
+
         if (hvm)
         {
             ConsoleCompat(serials, consoles);
