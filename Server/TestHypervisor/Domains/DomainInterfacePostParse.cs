@@ -84,12 +84,12 @@ internal static class DomainInterfacePostParse
 
         if (portType is null or "802.1Qbg" && parameters.Attribute("instanceid") is null)
         {
-            parameters.Add(new XAttribute("instanceid", DomainDefinition.FormatUuid(Guid.NewGuid().ToByteArray())));
+            parameters.Add(new XAttribute("instanceid", DomainDefinition.FormatUuid(Guid.NewGuid().ToByteArray(bigEndian: true))));
         }
 
         if (portType is null or "openvswitch" && parameters.Attribute("interfaceid") is null)
         {
-            parameters.Add(new XAttribute("interfaceid", DomainDefinition.FormatUuid(Guid.NewGuid().ToByteArray())));
+            parameters.Add(new XAttribute("interfaceid", DomainDefinition.FormatUuid(Guid.NewGuid().ToByteArray(bigEndian: true))));
         }
 
         XElement? parsed = NetworkVirtualPortXml.Parse(input, requireType: complete);

@@ -108,7 +108,7 @@ public sealed class DomainXmlGapsParityTests
         xml = open(sys.argv[2]).read()
         first = conn.defineXML(xml).XMLDesc(0)
         ids = re.findall(r"interfaceid='([^']*)'", first)
-        print('ids', len(ids), all(re.fullmatch('[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', i) for i in ids))
+        print('ids', len(ids), all(re.fullmatch('[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}', i) for i in ids))
         again = conn.defineXML(first).XMLDesc(0)
         print('kept', re.findall(r"interfaceid='([^']*)'", again) == ids)
         print(first)
