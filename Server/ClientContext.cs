@@ -34,6 +34,9 @@ public sealed class ClientContext
     /// <summary>A number unique to this client within the process.</summary>
     public long Id { get; }
 
+    /// <summary>When the client connected.</summary>
+    public DateTimeOffset ConnectedAt { get; } = DateTimeOffset.UtcNow;
+
     /// <summary>How the client connected.</summary>
     public ServerTransport Transport { get; }
 

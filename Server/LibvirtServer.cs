@@ -10,7 +10,7 @@ namespace LibvirtRemote.Server;
 /// A libvirtd-compatible server: accepts clients on Unix, TCP and TLS listeners (or any duplex pipe), speaks the
 /// remote, qemu, lxc and keepalive programs, and hands the hypervisor calls to a <see cref="ServerBackend"/>.
 /// </summary>
-public sealed class LibvirtServer : IAsyncDisposable
+public sealed partial class LibvirtServer : IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly HashSet<ClientConnection> _clients = [];
@@ -28,6 +28,9 @@ public sealed class LibvirtServer : IAsyncDisposable
         Options = options ?? new ServerOptions();
         _log = log;
         Events = new EventHub();
+        HypervisorServer = new Admin.DaemonServer("libvirtd", admin: false, (uint)Options.MaxClients, (uint)Options.MaxAnonymousClients, Options.MinWorkers, Options.MaxWorkers, Options.PrioWorkers);
+        // libvirtd's admin server: no unauthenticated clients, no priority workers.
+        AdminServer = new Admin.DaemonServer("admin", admin: true, Options.AdminMaxClients, 0, Options.AdminMinWorkers, Options.AdminMaxWorkers, 0);
     }
 
     /// <summary>The backend serving the hypervisor calls.</summary>
@@ -40,7 +43,7 @@ public sealed class LibvirtServer : IAsyncDisposable
     public EventHub Events { get; }
 
     /// <summary>Lowest level written to the log callback.</summary>
-    public LogLevelName LogLevel { get; init; } = LogLevelName.Warning;
+    public LogLevelName LogLevel { get; set; } = LogLevelName.Warning;
 
     /// <summary>
     /// The local rule that stands in for polkit on listeners with <see cref="Config.ServerAuth.Polkit"/>: by default the
@@ -155,6 +158,8 @@ public sealed class LibvirtServer : IAsyncDisposable
             {
                 _anonymous++;
             }
+
+            StopIdleTimer();
         }
 
         // Not async itself: the connection's own method is the only one that waits, for as long as the client stays.
@@ -162,11 +167,15 @@ public sealed class LibvirtServer : IAsyncDisposable
     }
 
     /// <summary>Completes when another client may be accepted (below max_clients and max_anonymous_clients).</summary>
-    internal Task WaitForClientSlotAsync(CancellationToken cancellationToken)
+    internal Task WaitForClientSlotAsync(bool admin, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            if (_disposed || (_clients.Count < Options.MaxClients && _anonymous < Options.MaxAnonymousClients))
+            (uint max, uint maxUnauth) = (admin ? AdminServer : HypervisorServer).Limits;
+            int count = _clients.Count(c => c.IsAdmin == admin);
+            int anonymous = admin ? 0 : _anonymous;
+            // The admin server takes no unauthenticated clients, and its socket's clients never are.
+            if (_disposed || (count < max && (admin || anonymous < maxUnauth)))
             {
                 return Task.CompletedTask;
             }
@@ -197,6 +206,11 @@ public sealed class LibvirtServer : IAsyncDisposable
             if (_clients.Remove(client) && !client.Context.Authenticated)
             {
                 _anonymous--;
+            }
+
+            if (_clients.Count == 0)
+            {
+                StartIdleTimer();
             }
 
             waiter = _slotWaiter;

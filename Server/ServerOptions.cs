@@ -41,4 +41,22 @@ public sealed record ServerOptions
     /// slow now and then). Zero or less serves every connection from the pool.
     /// </summary>
     public TimeSpan InlineBudget { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary><c>min_workers</c>, reported to admin clients (see README: there is no such pool).</summary>
+    public uint MinWorkers { get; init; } = 5;
+
+    /// <summary><c>max_workers</c>.</summary>
+    public uint MaxWorkers { get; init; } = 20;
+
+    /// <summary><c>prio_workers</c>.</summary>
+    public uint PrioWorkers { get; init; } = 5;
+
+    /// <summary><c>admin_min_workers</c>.</summary>
+    public uint AdminMinWorkers { get; init; } = 5;
+
+    /// <summary><c>admin_max_workers</c>.</summary>
+    public uint AdminMaxWorkers { get; init; } = 20;
+
+    /// <summary><c>admin_max_clients</c>.</summary>
+    public uint AdminMaxClients { get; init; } = 5000;
 }

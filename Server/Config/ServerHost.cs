@@ -40,6 +40,9 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>Path of the read-only Unix socket (<c>libvirt-sock-ro</c>).</summary>
     public string ReadOnlySocket { get; private set; } = string.Empty;
 
+    /// <summary>Path of the admin socket (<c>libvirt-admin-sock</c>).</summary>
+    public string AdminSocket { get; private set; } = string.Empty;
+
     /// <summary>Where plain TCP clients connect, or null when <c>listen_tcp</c> is off.</summary>
     public IPEndPoint? TcpEndPoint { get; private set; }
 
@@ -58,6 +61,12 @@ public sealed class ServerHost : IAsyncDisposable
             MaxClientRequests = Math.Max(1, Clamp(config.MaxClientRequests)),
             KeepaliveInterval = config.KeepaliveInterval <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(config.KeepaliveInterval),
             KeepaliveCount = Clamp(config.KeepaliveCount),
+            MinWorkers = config.MinWorkers,
+            MaxWorkers = config.MaxWorkers,
+            PrioWorkers = config.PrioWorkers,
+            AdminMinWorkers = config.AdminMinWorkers,
+            AdminMaxWorkers = config.AdminMaxWorkers,
+            AdminMaxClients = config.AdminMaxClients,
         };
     }
 
@@ -133,6 +142,11 @@ public sealed class ServerHost : IAsyncDisposable
         };
         var server = new LibvirtServer(backend, ToServerOptions(config), log) { LogLevel = logLevel ?? ToLogLevel(config), Sasl = sasl };
         var host = new ServerHost(server, config);
+        if (tls is not null)
+        {
+            server.TlsReloader = () => ToTlsOptions(config);
+        }
+
         try
         {
             string dir = config.UnixSockDir ?? defaultUnixDir;
@@ -141,6 +155,15 @@ public sealed class ServerHost : IAsyncDisposable
             host.ReadOnlySocket = Path.Combine(dir, "libvirt-sock-ro");
             server.ListenUnix(host.UnixSocket, new ListenerOptions { Auth = config.AuthUnixRw }, config.UnixSockRwMode);
             server.ListenUnix(host.ReadOnlySocket, new ListenerOptions { Auth = config.AuthUnixRo, ReadOnly = true }, config.UnixSockRoMode);
+            // Like libvirtd's: no authentication, the socket's mode (and owner) is the only gate.
+            host.AdminSocket = Path.Combine(dir, "libvirt-admin-sock");
+            server.ListenUnix(host.AdminSocket, new ListenerOptions { Admin = true }, config.UnixSockAdminMode);
+            if (config.LogFilters is not null || config.LogOutputs is not null)
+            {
+                server.Logging.SetFilters(config.LogFilters);
+                server.Logging.SetOutputs(config.LogOutputs);
+            }
+
             if (config.UnixSockGroup is { } group)
             {
                 await ChangeGroupAsync(group, [host.UnixSocket, host.ReadOnlySocket], cancellationToken).ConfigureAwait(false);

@@ -38,8 +38,10 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     private RemoteHandlers? _remote;
     private QemuHandlers? _qemu;
     private LxcHandlers? _lxc;
+    private AdminHandlers? _admin;
     private TaskCompletionSource? _slotWaiter;
     private int _inFlight;
+    private volatile bool _closeAfterReply;
     private int _closed;
     private bool _inline = true;
     private long _batchStarted;
@@ -65,6 +67,9 @@ internal sealed partial class ClientConnection : IAsyncDisposable
 
     public ClientContext Context { get; }
 
+    /// <summary>Whether the client came through the admin socket (and belongs to the "admin" server).</summary>
+    public bool IsAdmin => _listener.Admin;
+
     public Outbox Outbox { get; }
 
     public CancellationToken Closing => _closing.Token;
@@ -81,11 +86,16 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         using CancellationTokenRegistration stop = stopping.Register(static c => ((ClientConnection)c!).Abort(), this);
         try
         {
-            _remote = Server.Backend.CreateRemoteHandlers(Context);
-            // Like libvirtd, every connection speaks all three programs; a backend without them answers "not supported"
-            // (from handlers that keep no state, so all connections share them).
-            _qemu = Server.Backend.CreateQemuHandlers(Context) ?? NoQemu;
-            _lxc = Server.Backend.CreateLxcHandlers(Context) ?? NoLxc;
+            if (_listener.Admin)
+            {
+                // libvirtd's admin socket serves the admin program only; the hypervisor sockets never serve it.
+                _admin = new Admin.AdminService(Server, this);
+            }
+            else
+            {
+                InitHypervisorPrograms();
+            }
+
             StartAuthenticationTimer();
             PipeReader input = _pipe.Input;
             long budget = (long)(Options.InlineBudget.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
@@ -151,6 +161,30 @@ internal sealed partial class ClientConnection : IAsyncDisposable
             await CloseAsync().ConfigureAwait(false);
         }
     }
+
+    private void InitHypervisorPrograms()
+    {
+        _remote = Server.Backend.CreateRemoteHandlers(Context);
+        // Like libvirtd, every connection speaks all three programs; a backend without them answers "not supported"
+        // (from handlers that keep no state, so all connections share them).
+        _qemu = Server.Backend.CreateQemuHandlers(Context) ?? NoQemu;
+        _lxc = Server.Backend.CreateLxcHandlers(Context) ?? NoLxc;
+    }
+
+    /// <summary>Calls of this client being served now.</summary>
+    internal int CallsInFlight
+    {
+        get
+        {
+            lock (_slotGate)
+            {
+                return _inFlight;
+            }
+        }
+    }
+
+    /// <summary>Ends the connection once the reply now being prepared has left.</summary>
+    internal void CloseAfterReply() => _closeAfterReply = true;
 
     /// <summary>Stops serving: pending work sees <see cref="Closing"/>, queued output is dropped.</summary>
     public void Abort()
@@ -398,7 +432,18 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     private ProcedureTable? FindProgram(uint program, uint version, out object? handlers)
     {
         handlers = null;
-        if (program == (uint)RemoteProtocol.RemoteProgram && version == (uint)RemoteProtocol.RemoteProtocolVersion)
+        if (_admin is not null)
+        {
+            if (program == (uint)AdminProtocol.AdminProgram && version == (uint)AdminProtocol.AdminProtocolVersion)
+            {
+                handlers = _admin;
+                return AdminHandlers.Table;
+            }
+
+            return null;
+        }
+
+        if (program == (uint)RemoteProtocol.RemoteProgram && _remote is not null && version == (uint)RemoteProtocol.RemoteProtocolVersion)
         {
             handlers = _remote;
             return RemoteHandlers.Table;
@@ -455,6 +500,13 @@ internal sealed partial class ClientConnection : IAsyncDisposable
         TakeRequestSlot();
         try
         {
+            if (handlers is AdminHandlers admin)
+            {
+                // The admin program has no hypervisor connection to open and no read-only mode.
+                Observe(admin.DispatchAsync(call, frame.Body));
+                return true;
+            }
+
             if (isRemote && TryHandleConnectionCall(call, frame.Body))
             {
                 return true;
@@ -607,7 +659,13 @@ internal sealed partial class ClientConnection : IAsyncDisposable
             _ = stream.RunAsync();
         }
 
-        if (call.Header.Proc == (int)Procedure.ConnectClose && ReferenceEquals(call.Info, RemoteHandlers.Table.All[(int)Procedure.ConnectClose - 1]))
+        if (_closeAfterReply)
+        {
+            _ = CloseAfterDrainAsync();
+        }
+        else if (call.Header.Proc == (int)Procedure.ConnectClose
+            && (ReferenceEquals(call.Info, RemoteHandlers.Table.All[(int)Procedure.ConnectClose - 1])
+                || ReferenceEquals(call.Info, AdminHandlers.Table.All[(int)AdminProcedure.ConnectClose - 1])))
         {
             _ = CloseAfterDrainAsync();
         }

@@ -58,7 +58,7 @@ public abstract class ServerListener : IAsyncDisposable
         while (!cancellationToken.IsCancellationRequested)
         {
             // Over the client limits libvirtd stops accepting; new peers wait in the listen backlog.
-            await Server.WaitForClientSlotAsync(cancellationToken).ConfigureAwait(false);
+            await Server.WaitForClientSlotAsync(Options.Admin, cancellationToken).ConfigureAwait(false);
             Socket accepted;
             try
             {

@@ -9,7 +9,7 @@ namespace LibvirtRemote.Server.Listeners;
 /// <summary>A TCP listener, plain or TLS.</summary>
 internal sealed class TcpListenerService : ServerListener
 {
-    private readonly TlsServerOptions? _tls;
+    private volatile TlsServerOptions? _tls;
 
     private TcpListenerService(LibvirtServer server, Socket socket, ListenerOptions options, TlsServerOptions? tls)
         : base(server, socket, options) => _tls = tls;
@@ -60,6 +60,12 @@ internal sealed class TcpListenerService : ServerListener
             return;
         }
 
-        await TlsHandshake.ServeAsync(Server, _tls, accepted, Options, cancellationToken).ConfigureAwait(false);
+        await TlsHandshake.ServeAsync(Server, _tls!, accepted, Options, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Whether this listener speaks TLS.</summary>
+    internal bool IsTls => _tls is not null;
+
+    /// <summary>Uses <paramref name="tls"/> for clients accepted from now on; connected clients keep their session.</summary>
+    internal void ReplaceTls(TlsServerOptions tls) => _tls = tls;
 }
