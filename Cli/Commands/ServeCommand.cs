@@ -73,9 +73,13 @@ internal static class ServeCommand
         Directory.CreateDirectory(unixDir);
         string rw = Path.Combine(unixDir, "libvirt-sock");
         string ro = Path.Combine(unixDir, "libvirt-sock-ro");
+        string admin = Path.Combine(unixDir, "libvirt-admin-sock");
         server.ListenUnix(rw, new ListenerOptions(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         server.ListenUnix(ro, new ListenerOptions { ReadOnly = true }, (UnixFileMode)0x1FF);
-        Console.WriteLine($"listening on unix {rw} (read-write) and {ro} (read-only)");
+
+        // As libvirtd: the admin socket has no authentication, so only its owner may connect.
+        server.ListenUnix(admin, new ListenerOptions { Admin = true }, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Console.WriteLine($"listening on unix {rw} (read-write), {ro} (read-only) and {admin} (admin)");
         if (tcp.Length > 0)
         {
             IPEndPoint endPoint = IPEndPoint.Parse(tcp);
@@ -85,7 +89,7 @@ internal static class ServeCommand
         }
 
         Console.WriteLine($"or: virsh -c 'test+unix:///default?socket={rw}' list --all");
-        await WaitForStopAsync().ConfigureAwait(false);
+        await WaitForStopAsync(server.AutoShutdown).ConfigureAwait(false);
         return 0;
     }
 
@@ -136,7 +140,7 @@ internal static class ServeCommand
             }
 
             Console.WriteLine($"or: virsh -c 'test+unix:///default?socket={host.UnixSocket}' list --all");
-            await WaitForStopAsync().ConfigureAwait(false);
+            await WaitForStopAsync(host.Server.AutoShutdown).ConfigureAwait(false);
         }
 
         return 0;
@@ -144,9 +148,10 @@ internal static class ServeCommand
 
     private static string Name(ServerAuth auth) => auth.ToString().ToLowerInvariant();
 
-    private static async Task WaitForStopAsync()
+    // Ctrl-C, SIGTERM, or the idle timeout an admin client set (virt-admin daemon-timeout) stops the server.
+    private static async Task WaitForStopAsync(CancellationToken autoShutdown)
     {
-        using var stop = new CancellationTokenSource();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(autoShutdown);
         Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
