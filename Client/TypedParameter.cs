@@ -84,6 +84,24 @@ public sealed record TypedParameter
         return new TypedParameter(param.Field, value);
     }
 
+    /// <summary>Converts from the admin program's wire form, which has the same layout under its own name.</summary>
+    /// <exception cref="LibvirtProtocolException">The type code is not one of the seven known ones.</exception>
+    public static TypedParameter FromWire(AdminTypedParam param)
+        => FromWire(new TypedParam { Field = param.Field, Value = new TypedParamValue { Type = param.Value.Type, I = param.Value.I, Ui = param.Value.Ui, L = param.Value.L, Ul = param.Value.Ul, D = param.Value.D, B = param.Value.B, S = param.Value.S } });
+
+    /// <summary>Converts an admin wire list.</summary>
+    public static IReadOnlyList<TypedParameter> FromWire(AdminTypedParam[]? list)
+        => list is null ? [] : Array.ConvertAll(list, FromWire);
+
+    /// <summary>Converts a list to the admin program's wire form.</summary>
+    public static AdminTypedParam[] ToAdminWire(IEnumerable<TypedParameter> parameters)
+        => parameters.Select(p =>
+        {
+            TypedParam wire = p.ToWire();
+            TypedParamValue v = wire.Value;
+            return new AdminTypedParam { Field = wire.Field, Value = new AdminTypedParamValue { Type = v.Type, I = v.I, Ui = v.Ui, L = v.L, Ul = v.Ul, D = v.D, B = v.B, S = v.S } };
+        }).ToArray();
+
     /// <summary>Converts a wire list.</summary>
     public static IReadOnlyList<TypedParameter> FromWire(TypedParam[]? list)
         => list is null ? [] : Array.ConvertAll(list, FromWire);

@@ -39,7 +39,8 @@ public static class UnixSocketLocator
     public static string Locate(LibvirtUri uri, bool readOnly)
         => Locate(uri, readOnly, Environment.IsPrivilegedProcess, File.Exists);
 
-    private static string DefaultUserRuntimeDirectory()
+    /// <summary>libvirt's per-user runtime directory: <c>$XDG_RUNTIME_DIR/libvirt</c>, else <c>~/.cache/libvirt</c>.</summary>
+    internal static string DefaultUserRuntimeDirectory()
     {
         string? runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
         return runtime is { Length: > 0 }

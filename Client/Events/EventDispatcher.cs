@@ -363,11 +363,14 @@ internal sealed class EventDispatcher
             _early.Clear();
         }
 
-        CloseReason reason = _closingByClient ? CloseReason.Client
+        _closed.TrySetResult(ReasonFor(failure, _closingByClient));
+    }
+
+    /// <summary>Why a connection ended, in libvirt's terms, from what ended its read loop.</summary>
+    internal static CloseReason ReasonFor(Exception failure, bool closingByClient)
+        => closingByClient ? CloseReason.Client
             : failure is LibvirtProtocolException || (failure.InnerException is not null && !PeerHungUp(failure)) ? CloseReason.Error
             : CloseReason.Eof;
-        _closed.TrySetResult(reason);
-    }
 
     // A peer that dies with our bytes unread resets the socket instead of ending it; libvirt sees the hang-up
     // (POLLHUP) either way and reports end of file, not an error.
