@@ -13,18 +13,45 @@ namespace LibvirtRemote.Interop.Tests;
 /// The admin client against a real private libvirtd 9.0.0's admin socket, each answer compared with what
 /// <c>virt-admin</c> prints for the same query on the same daemon.
 /// </summary>
-public sealed class AdminClientTests : IAsyncLifetime
+public sealed class AdminClientTests : AdminClientTestsBase
+{
+    private PrivateLibvirtd _libvirtd = null!;
+
+    protected override async Task<(IAsyncDisposable Daemon, string Directory, string Socket, string AdminSocket)> StartDaemonAsync()
+    {
+        _libvirtd = await PrivateLibvirtd.StartAsync();
+        return (_libvirtd, _libvirtd.Directory, _libvirtd.SocketPath, Path.Combine(_libvirtd.Directory, "sock", "libvirt-admin-sock"));
+    }
+}
+
+/// <summary>The same tests against our server's admin socket: our admin client and virt-admin must agree there too.</summary>
+public sealed class AdminClientOnOurServerTests : AdminClientTestsBase
+{
+    protected override async Task<(IAsyncDisposable Daemon, string Directory, string Socket, string AdminSocket)> StartDaemonAsync()
+    {
+        OurServer server = await OurServer.StartAsync();
+        string directory = Path.GetDirectoryName(server.Socket)!;
+        string admin = Path.Combine(directory, "libvirt-admin-sock");
+        server.Server.ListenUnix(admin, new LibvirtRemote.Server.ListenerOptions { Admin = true }, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return (server, directory, server.Socket, admin);
+    }
+}
+
+/// <summary>The admin client's tests, run against whichever daemon a subclass starts.</summary>
+public abstract class AdminClientTestsBase : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-    private PrivateLibvirtd _daemon = null!;
+    private (IAsyncDisposable Handle, string Directory, string SocketPath) _daemon;
 
-    private string AdminSocket => Path.Combine(_daemon.Directory, "sock", "libvirt-admin-sock");
+    private string AdminSocket { get; set; } = string.Empty;
 
     private string AdminUri => $"libvirtd:///system?socket={AdminSocket}";
 
     public async Task InitializeAsync()
     {
-        _daemon = await PrivateLibvirtd.StartAsync();
+        (IAsyncDisposable handle, string directory, string socket, string adminSocket) = await StartDaemonAsync();
+        _daemon = (handle, directory, socket);
+        AdminSocket = adminSocket;
         var deadline = DateTime.UtcNow + Timeout;
         while (!File.Exists(AdminSocket) && DateTime.UtcNow < deadline)
         {
@@ -32,7 +59,10 @@ public sealed class AdminClientTests : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync() => await _daemon.DisposeAsync();
+    public async Task DisposeAsync() => await _daemon.Handle.DisposeAsync();
+
+    /// <summary>Starts the daemon under test: its handle, a private directory, its hypervisor and admin sockets.</summary>
+    protected abstract Task<(IAsyncDisposable Daemon, string Directory, string Socket, string AdminSocket)> StartDaemonAsync();
 
     [Fact]
     public async Task VersionServersAndLookupMatchVirtAdmin()
