@@ -44,10 +44,12 @@ public sealed partial class LibvirtServer
     {
         lock (_gate)
         {
-            int count = _clients.Count(c => c.IsAdmin == server.IsAdmin);
-            return (count, server.IsAdmin ? 0 : _anonymous);
+            return (ClientCountLocked(server.IsAdmin), server.IsAdmin ? 0 : _anonymous);
         }
     }
+
+    // Called under _gate.
+    private int ClientCountLocked(bool admin) => admin ? _adminClients : _clients.Count - _adminClients;
 
     /// <summary>Lets a waiting accept loop re-check the limits after an admin client changed them.</summary>
     internal void ClientLimitsChanged()

@@ -14,6 +14,9 @@ public sealed partial class LibvirtServer : IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly HashSet<ClientConnection> _clients = [];
+
+    // Clients of the admin socket among _clients: each accept checks its server's limit without a walk of them all.
+    private int _adminClients;
     private readonly List<ServerListener> _listeners = [];
     private readonly Action<LogLevelName, string>? _log;
     private TaskCompletionSource? _slotWaiter;
@@ -154,6 +157,11 @@ public sealed partial class LibvirtServer : IAsyncDisposable
             }
 
             _clients.Add(connection);
+            if (connection.IsAdmin)
+            {
+                _adminClients++;
+            }
+
             if (!context.Authenticated)
             {
                 _anonymous++;
@@ -172,7 +180,7 @@ public sealed partial class LibvirtServer : IAsyncDisposable
         lock (_gate)
         {
             (uint max, uint maxUnauth) = (admin ? AdminServer : HypervisorServer).Limits;
-            int count = _clients.Count(c => c.IsAdmin == admin);
+            int count = ClientCountLocked(admin);
             int anonymous = admin ? 0 : _anonymous;
             // The admin server takes no unauthenticated clients, and its socket's clients never are.
             if (_disposed || (count < max && (admin || anonymous < maxUnauth)))
@@ -203,9 +211,17 @@ public sealed partial class LibvirtServer : IAsyncDisposable
         TaskCompletionSource? waiter;
         lock (_gate)
         {
-            if (_clients.Remove(client) && !client.Context.Authenticated)
+            if (_clients.Remove(client))
             {
-                _anonymous--;
+                if (client.IsAdmin)
+                {
+                    _adminClients--;
+                }
+
+                if (!client.Context.Authenticated)
+                {
+                    _anonymous--;
+                }
             }
 
             if (_clients.Count == 0)

@@ -92,6 +92,49 @@ public sealed class ListenerLimitsTests : IDisposable
 
     private static bool PeerIsRoot() => string.Equals(File.ReadAllText("/proc/self/status").Split('\n').First(l => l.StartsWith("Uid:", StringComparison.Ordinal)).Split('\t', StringSplitOptions.RemoveEmptyEntries)[1], "0", StringComparison.Ordinal);
 
+    [Fact]
+    public async Task ClientLimitsSetThroughTheAdminSocketHoldBackNewClientsAndAdminClientsCountApart()
+    {
+        await using var server = new LibvirtServer(new GateBackend(), new ServerOptions());
+        string path = Path.Combine(_dir, "sock");
+        string admin = Path.Combine(_dir, "admin-sock");
+        server.ListenUnix(path, new ListenerOptions());
+        server.ListenUnix(admin, new ListenerOptions { Admin = true });
+        string uri = $"libvirtd:///system?socket={admin}";
+        Assert.Equal(0, await VirtAdminAsync(uri, "srv-clients-set", "libvirtd", "--max-clients", "1", "--max-unauth-clients", "1"));
+
+        // virt-admin has gone; the admin server's clients never counted against the hypervisor server's limit.
+        await using WireClient first = await ConnectAsync(path);
+        await first.OpenAsync();
+        await using WireClient second = await ConnectAsync(path);
+        second.Send(Procedure.ConnectOpen, new ConnectOpenArgs { Name = "test:///default" });
+        await second.FlushAsync();
+        Assert.True(await second.StaysQuietAsync(TimeSpan.FromMilliseconds(700)), "a second client was served over the limit set by virt-admin");
+
+        Assert.Equal(0, await VirtAdminAsync(uri, "srv-clients-set", "libvirtd", "--max-clients", "2"));
+        ReceivedFrame? reply = await second.ReadAsync();
+        Assert.NotNull(reply);
+        Assert.Equal(VirNetMessageStatus.Ok, reply.Header.Status);
+    }
+
+    private static async Task<int> VirtAdminAsync(string uri, params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("virt-admin") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(uri);
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using System.Diagnostics.Process process = System.Diagnostics.Process.Start(start)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(process.ExitCode == 0, await output + await errors);
+        return process.ExitCode;
+    }
+
     private static async Task<WireClient> ConnectAsync(string path)
         => new(await StreamDuplexPipe.ConnectUnixAsync(path).WaitAsync(WireClient.Timeout));
 }
