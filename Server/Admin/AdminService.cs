@@ -102,7 +102,7 @@ internal sealed class AdminService(LibvirtServer server, ClientConnection self) 
         return new(new AdminClientGetInfoRet { Params = ClientInfo.Describe(client.Context) });
     }
 
-    public override ValueTask AdminClientCloseAsync(ServerCall call, AdminClientCloseArgs args)
+    public override async ValueTask AdminClientCloseAsync(ServerCall call, AdminClientCloseArgs args)
     {
         DaemonServer target = Lookup(args.Clnt.Srv.Name);
         ClientConnection client = FindClient(target, args.Clnt.Id);
@@ -110,13 +110,13 @@ internal sealed class AdminService(LibvirtServer server, ClientConnection self) 
         if (ReferenceEquals(client, self))
         {
             // Closing itself: the reply still goes out first, as libvirtd's delayed close lets it.
-            ValueTask reply = ValueTask.CompletedTask;
             client.CloseAfterReply();
-            return reply;
+            return;
         }
 
-        client.Abort();
-        return ValueTask.CompletedTask;
+        // libvirtd has shut the client's socket by the time it answers, so the peer sees end of file at once
+        // and a caller that acts on the reply finds the client gone.
+        await client.DisposeAsync().ConfigureAwait(false);
     }
 
     public override ValueTask<AdminServerGetClientLimitsRet> AdminServerGetClientLimitsAsync(ServerCall call, AdminServerGetClientLimitsArgs args)
