@@ -36,7 +36,7 @@ public sealed partial class LibvirtServer
     {
         lock (_gate)
         {
-            return [.. _clients.Where(c => c.IsAdmin == server.IsAdmin).OrderBy(c => c.Context.Id)];
+            return [.. _clients.Where(c => c.IsAdmin == server.IsAdmin).OrderBy(c => c.AdminId)];
         }
     }
 

@@ -17,6 +17,10 @@ public sealed partial class LibvirtServer : IAsyncDisposable
 
     // Clients of the admin socket among _clients: each accept checks its server's limit without a walk of them all.
     private int _adminClients;
+
+    // libvirtd numbers each server's clients on their own.
+    private ulong _nextClientId;
+    private ulong _nextAdminClientId;
     private readonly List<ServerListener> _listeners = [];
     private readonly Action<LogLevelName, string>? _log;
     private TaskCompletionSource? _slotWaiter;
@@ -160,6 +164,11 @@ public sealed partial class LibvirtServer : IAsyncDisposable
             if (connection.IsAdmin)
             {
                 _adminClients++;
+                connection.AdminId = ++_nextAdminClientId;
+            }
+            else
+            {
+                connection.AdminId = ++_nextClientId;
             }
 
             if (!context.Authenticated)

@@ -96,7 +96,7 @@ internal sealed class AdminService(LibvirtServer server, ClientConnection self) 
     {
         DaemonServer target = server.FindDaemonServer(args.Clnt.Srv.Name)
             ?? throw new LibvirtErrorException(ErrorCode.NoServer, ErrorDomain.Admin, $"Server not found: no server with matching name '{args.Clnt.Srv.Name}' found");
-        ClientConnection client = server.ClientsOf(target).FirstOrDefault(c => (ulong)c.Context.Id == args.Clnt.Id)
+        ClientConnection client = server.ClientsOf(target).FirstOrDefault(c => c.AdminId == args.Clnt.Id)
             ?? throw new LibvirtErrorException(ErrorCode.NoClient, ErrorDomain.Admin, $"Client not found: no client with matching id '{args.Clnt.Id}' found");
         CheckFlags(args.Flags, "adminClientGetInfo");
         return new(new AdminClientGetInfoRet { Params = ClientInfo.Describe(client.Context) });
@@ -207,13 +207,13 @@ internal sealed class AdminService(LibvirtServer server, ClientConnection self) 
         => server.FindDaemonServer(name) ?? throw new LibvirtErrorException(ErrorCode.NoServer, ErrorDomain.Admin, $"Server not found: no server with matching name '{name}' found");
 
     private ClientConnection FindClient(DaemonServer target, ulong id)
-        => server.ClientsOf(target).FirstOrDefault(c => (ulong)c.Context.Id == id)
+        => server.ClientsOf(target).FirstOrDefault(c => c.AdminId == id)
             ?? throw new LibvirtErrorException(ErrorCode.NoClient, ErrorDomain.Rpc, $"Client not found: No client with matching ID '{id}'");
 
     private static AdminNonnullClient Describe(DaemonServer target, ClientConnection client) => new()
     {
         Srv = new AdminNonnullServer { Name = target.Name },
-        Id = (ulong)client.Context.Id,
+        Id = client.AdminId,
         Timestamp = client.Context.ConnectedAt.ToUnixTimeSeconds(),
         Transport = client.Context.Transport switch
         {

@@ -70,6 +70,9 @@ internal sealed partial class ClientConnection : IAsyncDisposable
     /// <summary>Whether the client came through the admin socket (and belongs to the "admin" server).</summary>
     public bool IsAdmin => _listener.Admin;
 
+    /// <summary>The client's id within its daemon server, as admin clients see it (each server counts from 1).</summary>
+    public ulong AdminId { get; set; }
+
     public Outbox Outbox { get; }
 
     public CancellationToken Closing => _closing.Token;

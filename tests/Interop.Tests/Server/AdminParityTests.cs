@@ -71,6 +71,24 @@ public sealed partial class AdminParityTests
         Assert.Equal(expected, actual);
     }
 
+    [Fact]
+    public async Task EachServerNumbersItsClientsFromOneWhateverElseTheProcessServed()
+    {
+        // Clients of another server in this process must not move the pair's numbers, as no other libvirtd does.
+        await using (OurServer other = await OurServer.StartAsync().Within())
+        {
+            for (int i = 0; i < 12; i++)
+            {
+                using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+                await socket.ConnectAsync(new System.Net.Sockets.UnixDomainSocketEndPoint(other.Socket));
+            }
+        }
+
+        await using TestDriverPair pair = await TestDriverPair.StartAsync().Within();
+        (string expected, string actual) = await BothAsync(pair, AdminSocket(pair), "srv-clients-list", "admin");
+        Assert.Equal(expected, actual);
+    }
+
     [Theory]
     [InlineData("srv-threadpool-set libvirtd --min-workers 2 --max-workers 7; srv-threadpool-info libvirtd")]
     [InlineData("srv-threadpool-set admin --max-workers 6; srv-threadpool-info admin")]
