@@ -509,8 +509,10 @@ public sealed class UnixSocketPipe : IDuplexPipe, IFdTransport, IAsyncDisposable
                 output.AdvanceTo(buffer.End);
                 if (result.IsCompleted)
                 {
-                    // Everything written has gone: let the peer see the end of the stream.
-                    _socket.Shutdown(SocketShutdown.Send);
+                    // Everything written has gone and this end is closing: shut both directions, so the peer's
+                    // poll reports a hang-up at once, as when libvirt closes its socket. libvirt's client tells
+                    // "end of file" from "I/O error" by that flag; a half-close alone reads as the latter.
+                    _socket.Shutdown(SocketShutdown.Both);
                     break;
                 }
             }
