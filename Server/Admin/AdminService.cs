@@ -94,8 +94,7 @@ internal sealed class AdminService(LibvirtServer server, ClientConnection self) 
 
     public override ValueTask<AdminClientGetInfoRet> AdminClientGetInfoAsync(ServerCall call, AdminClientGetInfoArgs args)
     {
-        DaemonServer target = server.FindDaemonServer(args.Clnt.Srv.Name)
-            ?? throw new LibvirtErrorException(ErrorCode.NoServer, ErrorDomain.Admin, $"Server not found: no server with matching name '{args.Clnt.Srv.Name}' found");
+        DaemonServer target = LookupForChange(args.Clnt.Srv.Name);
         ClientConnection client = server.ClientsOf(target).FirstOrDefault(c => c.AdminId == args.Clnt.Id)
             ?? throw new LibvirtErrorException(ErrorCode.NoClient, ErrorDomain.Admin, $"Client not found: no client with matching id '{args.Clnt.Id}' found");
         CheckFlags(args.Flags, "adminClientGetInfo");
@@ -202,7 +201,7 @@ internal sealed class AdminService(LibvirtServer server, ClientConnection self) 
     private DaemonServer Lookup(string name)
         => server.FindDaemonServer(name) ?? throw new LibvirtErrorException(ErrorCode.NoServer, ErrorDomain.Rpc, $"Server not found: No server named '{name}'");
 
-    // The setters' dispatchers report their own, differently worded error over the lookup's.
+    // The setters' and client info's dispatchers report their own, differently worded error over the lookup's.
     private DaemonServer LookupForChange(string name)
         => server.FindDaemonServer(name) ?? throw new LibvirtErrorException(ErrorCode.NoServer, ErrorDomain.Admin, $"Server not found: no server with matching name '{name}' found");
 

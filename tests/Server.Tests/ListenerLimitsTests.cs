@@ -119,20 +119,9 @@ public sealed class ListenerLimitsTests : IDisposable
 
     private static async Task<int> VirtAdminAsync(string uri, params string[] arguments)
     {
-        var start = new System.Diagnostics.ProcessStartInfo("virt-admin") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(uri);
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using System.Diagnostics.Process process = System.Diagnostics.Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(process.ExitCode == 0, await output + await errors);
-        return process.ExitCode;
+        (int code, string output) = await VirtAdmin.RunAsync(uri, arguments);
+        Assert.True(code == 0, output);
+        return code;
     }
 
     private static async Task<WireClient> ConnectAsync(string path)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LibvirtRemote.Server.Tests.Support;
 using Xunit;
 
 namespace LibvirtRemote.Server.Tests;
@@ -49,14 +50,14 @@ public sealed class ServeAdminSocketTests : IDisposable
 
             Assert.Equal(expectedMode, Convert.ToString((int)File.GetUnixFileMode(socket), 8));
             string uri = $"libvirtd:///system?socket={socket}";
-            (int code, string output) = await VirtAdminAsync(uri, "srv-list");
+            (int code, string output) = await VirtAdmin.RunAsync(uri, "srv-list");
             Assert.True(code == 0, output);
             Assert.Contains("admin", output, StringComparison.Ordinal);
             Assert.Contains("libvirtd", output, StringComparison.Ordinal);
             Assert.False(serve.HasExited);
 
             // virt-admin disconnects after setting it, so the server is idle from then on.
-            (code, output) = await VirtAdminAsync(uri, "daemon-timeout", "--timeout", "1");
+            (code, output) = await VirtAdmin.RunAsync(uri, "daemon-timeout", "--timeout", "1");
             Assert.True(code == 0, output);
             using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await serve.WaitForExitAsync(limit.Token);
@@ -73,22 +74,4 @@ public sealed class ServeAdminSocketTests : IDisposable
     }
 
     private static string CliDll => Path.Combine(AppContext.BaseDirectory, "LibvirtRemote.Cli.dll");
-
-    private static async Task<(int ExitCode, string Output)> VirtAdminAsync(string uri, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("virt-admin") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(uri);
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(limit.Token);
-        return (process.ExitCode, await stdout + await stderr);
-    }
 }

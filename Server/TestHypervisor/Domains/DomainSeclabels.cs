@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using LibvirtRemote.Protocol;
+using LibvirtRemote.Server.TestHypervisor.Objects;
 
 namespace LibvirtRemote.Server.TestHypervisor.Domains;
 
@@ -52,20 +53,7 @@ internal static class DomainSeclabels
             throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: Invalid value for attribute 'type' in element 'seclabel': '{type}'.");
         }
 
-        bool relabel = type is "dynamic" or "default";
-        switch ((string?)seclabel.Attribute("relabel"))
-        {
-            case null:
-                break;
-            case "yes":
-                relabel = true;
-                break;
-            case "no":
-                relabel = false;
-                break;
-            case string other:
-                throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: Invalid value for attribute 'relabel' in element 'seclabel': '{other}'.");
-        }
+        bool relabel = TestXml.YesNo(seclabel, "relabel") is string relabelText ? relabelText == "yes" : type is "dynamic" or "default";
 
         if (type == "dynamic" && !relabel)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Xml.Linq;
 using LibvirtRemote.Protocol;
+using LibvirtRemote.Server.TestHypervisor.Objects;
 
 namespace LibvirtRemote.Server.TestHypervisor.Domains;
 
@@ -101,14 +102,11 @@ internal static class DomainVcpuStates
 
     private static bool? YesNo(XElement entry, string name, bool required)
     {
-        string? text = (string?)entry.Attribute(name);
-        return text switch
+        return TestXml.YesNo(entry, name) switch
         {
             null when required => throw Missing(name),
             null => null,
-            "yes" => true,
-            "no" => false,
-            _ => throw new LibvirtErrorException(ErrorCode.XmlError, ErrorDomain.Xml, $"XML error: Invalid value for attribute '{name}' in element 'vcpu': '{text}'."),
+            string text => text == "yes",
         };
     }
 
